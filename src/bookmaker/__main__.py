@@ -1,0 +1,3 @@
+from bookmaker.cli import main
+
+main()

@@ -1,0 +1,89 @@
+"""book.yaml and the chapters it names -> ``Book``."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from bookmaker.diagnostics import error
+from bookmaker.load.files import read_text, resolve_inside
+from bookmaker.load.markdown import ChapterParser
+from bookmaker.load.yamldoc import YamlDoc
+from bookmaker.model import Book, BookMeta, Chapter, ChapterMeta
+
+BOOK_FILE = "book.yaml"
+COVER_NAMES = ("cover.jpg", "cover.jpeg", "cover.png")
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".svg"}
+FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n", re.DOTALL)
+
+
+def known_keys(model: type[BaseModel]) -> set[str]:
+    """Every key a source file may use, for did-you-mean hints."""
+    keys: set[str] = set()
+    for name, field in model.model_fields.items():
+        keys.add(field.alias or name)
+        for sub in _models_in(field.annotation):
+            keys |= known_keys(sub)
+    return keys
+
+
+def _models_in(annotation: object) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in getattr(annotation, "__args__", ()) for m in _models_in(arg)]
+
+
+def load_book(book_dir: Path) -> Book:
+    if not (book_dir / BOOK_FILE).is_file():
+        raise error("S004", f"no {BOOK_FILE} in {book_dir}", str(book_dir),
+                    hint="give the path of a book directory (see docs/source-format.md)")
+    doc = YamlDoc(read_text(book_dir, BOOK_FILE), BOOK_FILE)
+    meta = doc.validate(BookMeta, known_keys(BookMeta))
+    images: list[str] = []
+    chapters = [
+        _load_chapter(book_dir, path, f"c{i:02d}", doc.lines.get(("chapters", i - 1)), images)
+        for i, path in enumerate(meta.chapters, start=1)
+    ]
+    return Book(meta=meta, chapters=chapters, cover=_find_cover(book_dir), images=images)
+
+
+def _find_cover(book_dir: Path) -> str | None:
+    for name in COVER_NAMES:
+        if (book_dir / name).is_file():
+            resolve_inside(book_dir, name, name)
+            return name
+    return None
+
+
+def _load_chapter(book_dir: Path, relative: str, chapter_id: str, line: int | None,
+                  images: list[str]) -> Chapter:
+    path = resolve_inside(book_dir, relative, BOOK_FILE, line)
+    if not path.is_file():
+        raise error("S004", f"chapter '{relative}' does not exist", BOOK_FILE, line,
+                    "create the file or correct the path under 'chapters'")
+    text = read_text(book_dir, relative)
+    match = FRONT_MATTER.match(text)
+    if not match:
+        raise error("S010", "the chapter has no YAML front matter", relative, 1,
+                    "start the file with '---', the title and kind, and '---'")
+    front = YamlDoc(match.group(1), relative, first_line=2)
+    meta = front.validate(ChapterMeta, known_keys(ChapterMeta))
+    body_first_line = match.group(0).count("\n") + 1
+
+    def use_image(src: str, image_line: int | None) -> str:
+        image = resolve_inside(book_dir, src, relative, image_line)
+        if image.suffix.lower() not in IMAGE_SUFFIXES or not image.is_file():
+            raise error("S004", f"image '{src}' does not exist or is not an image", relative,
+                        image_line, f"use a {', '.join(sorted(IMAGE_SUFFIXES))} file in the book")
+        normal = image.relative_to(book_dir.resolve()).as_posix()
+        if normal not in images:
+            images.append(normal)
+        return normal
+
+    parser = ChapterParser(relative, body_first_line, use_image)
+    blocks, footnotes = parser.parse(text[match.end():])
+    return Chapter(id=chapter_id, source=relative, meta=meta, blocks=blocks, footnotes=footnotes)
+
+

@@ -1,0 +1,395 @@
+"""The document model: plain, frozen, typed data.
+
+Nothing here knows about files, templates or output formats. ``load`` builds a ``Book`` from a
+book directory; ``transform`` maps a ``Book`` to a ``Book``; ``render`` reads it.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from stdnum import isbn as stdnum_isbn
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+# ---------------------------------------------------------------------------------------------
+# Small values
+
+
+class PartialDate(Frozen):
+    """A date as publishers give it: a year, a year and month, or a full day."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    @classmethod
+    def parse(cls, value: object) -> PartialDate:
+        if isinstance(value, PartialDate):
+            return value
+        if isinstance(value, date):
+            return cls(year=value.year, month=value.month, day=value.day)
+        text = str(value)
+        match = re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", text)
+        if not match:
+            raise ValueError(f"'{text}' is not a date: write YYYY, YYYY-MM or YYYY-MM-DD")
+        year, month, day = (int(g) if g else None for g in match.groups())
+        date(year, month or 1, day or 1)  # raises ValueError for 2006-13 or 2006-02-30
+        return cls(year=year, month=month, day=day)
+
+    def iso(self) -> str:
+        parts = [f"{self.year:04d}"]
+        if self.month:
+            parts.append(f"{self.month:02d}")
+            if self.day:
+                parts.append(f"{self.day:02d}")
+        return "-".join(parts)
+
+
+def _partial_date(value: object) -> PartialDate:
+    return PartialDate.parse(value)
+
+
+DateField = Annotated[PartialDate, Field(json_schema_extra={"format": "partial-date"})]
+
+
+class Isbn(Frozen):
+    """An ISBN, verified, kept as ISBN-13 digits (``9787200065282``)."""
+
+    digits: str
+
+    @classmethod
+    def parse(cls, value: object) -> Isbn:
+        if isinstance(value, Isbn):
+            return value
+        text = str(value)
+        try:
+            valid = stdnum_isbn.validate(text)
+        except Exception as exc:  # stdnum raises its own ValidationError subclasses
+            raise ValueError(f"'{text}' is not a valid ISBN ({exc})") from None
+        return cls(digits=stdnum_isbn.to_isbn13(valid))
+
+    @property
+    def hyphenated(self) -> str:
+        return stdnum_isbn.format(self.digits)
+
+    @property
+    def urn(self) -> str:
+        return f"urn:isbn:{self.digits}"
+
+
+# ---------------------------------------------------------------------------------------------
+# book.yaml
+
+ContributorRole = Literal["author", "editor", "chief-editor", "compiler", "translator", "preface"]
+
+
+class Contributor(Frozen):
+    name: str
+    role: ContributorRole
+    corporate: bool = False
+
+
+class Publisher(Frozen):
+    name: str
+    group: str | None = None
+    place: str
+    address: str | None = None
+    postcode: str | None = None
+    website: str | None = None
+
+
+class Issue(Frozen):
+    """An edition or a printing: its number and date."""
+
+    number: int = Field(ge=1)
+    date: PartialDate
+
+    _date = field_validator("date", mode="before")(_partial_date)
+
+
+class AccessPoints(Frozen):
+    title: list[str] = []
+    responsibility: list[str] = []
+    subjects: list[str] = []
+    classification: list[str] = []
+
+
+class CipNumber(Frozen):
+    year: int
+    number: str
+
+
+class Cip(Frozen):
+    """The CIP record (图书在版编目数据) as issued by the National Library."""
+
+    description: str
+    imprint: str
+    access_points: AccessPoints
+    record: CipNumber
+
+
+class Paper(Frozen):
+    width: int = Field(gt=0, description="mm")
+    height: int = Field(gt=0, description="mm")
+
+
+class PrintRun(Frozen):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    first: int = Field(alias="from", ge=1)
+    last: int = Field(alias="to", ge=1)
+
+
+class PrintSpec(Frozen):
+    paper: Paper
+    format: int = Field(gt=0, description="开本: the sheet is folded into this many leaves")
+    sheets: float = Field(gt=0, description="印张")
+    words: int = Field(gt=0, description="字数 in thousands")
+    run: PrintRun | None = None
+
+
+class Contact(Frozen):
+    label: str
+    value: str
+
+
+class BoardGroup(Frozen):
+    role: str
+    names: list[str]
+
+
+class EditorialBoard(Frozen):
+    title: str
+    groups: list[BoardGroup]
+
+
+def _check_title_lines(title: str, lines: list[str] | None) -> None:
+    if lines is not None and "".join(lines) != title:
+        raise ValueError("title_lines joined must equal the title, character for character")
+
+
+class BookMeta(Frozen):
+    """Everything ``book.yaml`` says."""
+
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    language: str = Field(pattern=r"^zh-(Hans|Hant)(-[A-Z]{2})?$")
+    title: str = Field(min_length=1)
+    title_lines: list[str] | None = None
+    subtitle: str | None = None
+    title_pinyin: str | None = None
+    contributors: list[Contributor] = Field(min_length=1)
+    publisher: Publisher
+    distributor: str | None = None
+    seller: str | None = None
+    printer: str | None = None
+    date: PartialDate
+    edition: Issue
+    printing: Issue | None = None
+    isbn: Isbn
+    ebook_isbn: Isbn | None = None
+    catalogue_code: str | None = None
+    price: str | None = Field(default=None, pattern=r"^\d+(\.\d{2})?$")
+    cip: Cip | None = None
+    print: PrintSpec | None = None
+    contacts: list[Contact] = []
+    editorial_board: EditorialBoard | None = None
+    accessibility_summary: str | None = None
+    chapters: list[str] = Field(min_length=1)
+
+    _date = field_validator("date", mode="before")(_partial_date)
+
+    @field_validator("isbn", "ebook_isbn", mode="before")
+    @classmethod
+    def _isbn(cls, value: object) -> Isbn | None:
+        return None if value is None else Isbn.parse(value)
+
+    @model_validator(mode="after")
+    def _title_lines_match(self) -> BookMeta:
+        _check_title_lines(self.title, self.title_lines)
+        return self
+
+    @property
+    def script(self) -> Literal["Hans", "Hant"]:
+        return "Hant" if self.language.startswith("zh-Hant") else "Hans"
+
+
+# ---------------------------------------------------------------------------------------------
+# Chapter text: blocks and inlines
+
+
+class Text(Frozen):
+    type: Literal["text"] = "text"
+    text: str
+
+
+class SoftBreak(Frozen):
+    type: Literal["softbreak"] = "softbreak"
+
+
+class LineBreak(Frozen):
+    type: Literal["linebreak"] = "linebreak"
+
+
+class Code(Frozen):
+    type: Literal["code"] = "code"
+    text: str
+
+
+class Emphasis(Frozen):
+    type: Literal["em", "strong"]
+    children: list[Inline]
+
+
+class Link(Frozen):
+    type: Literal["link"] = "link"
+    href: str
+    children: list[Inline]
+
+
+class NoteRef(Frozen):
+    """A footnote call; ``number`` counts per chapter from 1."""
+
+    type: Literal["noteref"] = "noteref"
+    number: int
+
+
+Inline = Annotated[
+    Text | SoftBreak | LineBreak | Code | Emphasis | Link | NoteRef, Field(discriminator="type")
+]
+
+
+class Paragraph(Frozen):
+    type: Literal["paragraph"] = "paragraph"
+    children: list[Inline]
+    line: int | None = None
+
+
+class Heading(Frozen):
+    type: Literal["heading"] = "heading"
+    level: int = Field(ge=2, le=4)
+    id: str
+    children: list[Inline]
+    line: int | None = None
+
+    @property
+    def text(self) -> str:
+        return plain_text(self.children)
+
+
+class Figure(Frozen):
+    type: Literal["figure"] = "figure"
+    src: str
+    alt: str
+    caption: str = ""
+    line: int | None = None
+
+
+class Container(Frozen):
+    """A fenced block: verse, a signature, a salutation, or a block quote."""
+
+    type: Literal["container"] = "container"
+    kind: Literal["verse", "signature", "salutation", "blockquote"]
+    children: list[Block]
+
+
+class ListBlock(Frozen):
+    type: Literal["list"] = "list"
+    ordered: bool
+    start: int = 1
+    items: list[list[Block]]
+
+
+class TableCell(Frozen):
+    header: bool
+    align: Literal["left", "center", "right"] | None = None
+    children: list[Inline]
+
+
+class Table(Frozen):
+    type: Literal["table"] = "table"
+    head: list[list[TableCell]]
+    body: list[list[TableCell]]
+
+
+class ThematicBreak(Frozen):
+    type: Literal["hr"] = "hr"
+
+
+Block = Annotated[
+    Paragraph | Heading | Figure | Container | ListBlock | Table | ThematicBreak,
+    Field(discriminator="type"),
+]
+
+
+class Footnote(Frozen):
+    number: int
+    children: list[Block]
+
+
+def plain_text(inlines: list[Inline]) -> str:
+    """The text of inline nodes, as a reader would copy it."""
+    parts: list[str] = []
+    for node in inlines:
+        if isinstance(node, Text | Code):
+            parts.append(node.text)
+        elif isinstance(node, Emphasis | Link):
+            parts.append(plain_text(node.children))
+    return "".join(parts)
+
+
+ChapterKind = Literal[
+    "preface", "foreword", "introduction", "chapter", "paper", "speech", "afterword", "appendix"
+]
+
+
+class Author(Frozen):
+    name: str
+    offices: list[str] = []
+    affiliation: str | None = None
+
+
+class ChapterMeta(Frozen):
+    """What a chapter's front matter says."""
+
+    title: str = Field(min_length=1)
+    title_lines: list[str] | None = None
+    kind: ChapterKind = "chapter"
+    date: PartialDate | None = None
+    authors: list[Author] = []
+    excerpt: bool = False
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _date(cls, value: object) -> PartialDate | None:
+        return None if value is None else PartialDate.parse(value)
+
+    @model_validator(mode="after")
+    def _title_lines_match(self) -> ChapterMeta:
+        _check_title_lines(self.title, self.title_lines)
+        return self
+
+
+class Chapter(Frozen):
+    id: str  # stable, used for file names and anchors: "c01"
+    source: str  # path relative to the book directory
+    meta: ChapterMeta
+    blocks: list[Block]
+    footnotes: list[Footnote] = []
+
+    @property
+    def sections(self) -> list[Heading]:
+        return [b for b in self.blocks if isinstance(b, Heading) and b.level == 2]
+
+
+class Book(Frozen):
+    meta: BookMeta
+    chapters: list[Chapter]
+    cover: str | None = None  # path of the book's own cover image, if it has one
+    images: list[str] = []  # paths of every image the chapters use, in first-use order
