@@ -89,6 +89,12 @@ class Isbn(Frozen):
 
 ContributorRole = Literal["author", "editor", "chief-editor", "compiler", "translator", "preface"]
 
+# What a Chinese title page prints after the names, and the MARC relator code of each role.
+ROLE_WORDS: dict[str, str] = {"author": "著", "editor": "编", "chief-editor": "主编",
+                              "compiler": "编著", "translator": "译", "preface": "序"}
+MARC_RELATORS: dict[str, str] = {"author": "aut", "editor": "edt", "chief-editor": "edt",
+                                 "compiler": "com", "translator": "trl", "preface": "aui"}
+
 
 class Contributor(Frozen):
     name: str

@@ -1,0 +1,107 @@
+"""The one module that knows the order of the stages.
+
+    load -> render -> fonts (coverage, subsets) -> package -> write
+
+Everything a stage needs comes in as arguments and goes out as a value; this module wires them
+and writes the outputs atomically, so a failed build leaves earlier outputs intact.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bookmaker.cover import cover_design, draw_cover
+from bookmaker.diagnostics import Diagnostic, error
+from bookmaker.epub import Image, package_epub
+from bookmaker.fonts import characters_by_source, subset_face, text_of, uncovered
+from bookmaker.load import load_book
+from bookmaker.model import Book
+from bookmaker.render import Rendered, render_book
+from bookmaker.render.documents import cover_image_name, image_name
+from bookmaker.resources import font_faces
+
+FORMATS = ("epub",)
+
+
+@dataclass
+class BuildResult:
+    outputs: list[Path] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def source_date(book_dir: Path) -> datetime:
+    """SOURCE_DATE_EPOCH when set, else the newest modification among the source files: a
+    rebuild of unchanged sources gets the same timestamps, hence the same bytes."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch is None:
+        epoch = str(max(int(p.stat().st_mtime) for p in book_dir.rglob("*") if p.is_file()))
+    return datetime.fromtimestamp(int(epoch), tz=UTC)
+
+
+def check_output_dir(book_dir: Path, out_dir: Path) -> None:
+    if out_dir.resolve().is_relative_to(book_dir.resolve()):
+        raise error("B001", f"the output folder '{out_dir}' is inside the book directory",
+                    str(book_dir), hint="bookmaker never writes into the source: use --out")
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, partial = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.chmod(partial, 0o644)
+        os.replace(partial, path)
+    except BaseException:
+        Path(partial).unlink(missing_ok=True)
+        raise
+
+
+def metadata_text(book: Book) -> str:
+    """Strings the package carries outside the documents (titles and names in the OPF/NCX)."""
+    meta = book.meta
+    return "".join([meta.title, meta.subtitle or "", meta.publisher.name,
+                    *(c.name for c in meta.contributors)])
+
+
+def build(book_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS,
+          stage: Callable[[str], None] = lambda name: None) -> BuildResult:
+    result = BuildResult()
+    check_output_dir(book_dir, out_dir)
+    stage("load")
+    book = load_book(book_dir)
+    modified = source_date(book_dir)
+    faces = font_faces(book.meta.script)
+
+    stage("render")
+    rendered = render_book(book, book_dir, faces)
+
+    stage("cover")
+    if book.cover:
+        cover = Image(cover_image_name(book), (book_dir / book.cover).read_bytes())
+    else:
+        cover = Image(cover_image_name(book), draw_cover(book, cover_design(book_dir), faces))
+    images = [Image(image_name(src), (book_dir / src).read_bytes()) for src in book.images]
+
+    stage("fonts")
+    chars = characters_by_source(document_texts(rendered) + [("book.yaml", metadata_text(book))])
+    result.diagnostics += uncovered(chars, faces)
+    cache = out_dir / ".cache" / "fonts"
+    fonts = [subset_face(face, "".join(chars), cache) for face in faces]
+
+    if "epub" in formats:
+        stage("epub")
+        data = package_epub(book, rendered, fonts, cover, images, modified)
+        path = out_dir / f"{book.meta.name}.epub"
+        write_atomically(path, data)
+        result.outputs.append(path)
+    return result
+
+
+def document_texts(rendered: Rendered) -> list[tuple[str, str]]:
+    return [(d.source, text_of(d.xhtml)) for d in rendered.documents]

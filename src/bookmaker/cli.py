@@ -1,0 +1,113 @@
+"""The command line: the only module that prints or chooses exit codes.
+
+Exit codes: 0 done; 1 the outputs failed validation; 2 the source has a problem to fix (one line
+per problem: file, line, what is wrong, what to do).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from bookmaker import __version__
+from bookmaker.build import FORMATS, build
+from bookmaker.diagnostics import BookError, Diagnostic, Severity
+from bookmaker.epubcheck import EpubCheckUnavailable, run_epubcheck
+
+EXIT_INVALID_OUTPUT = 1
+EXIT_BAD_SOURCE = 2
+
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+BOOK_DIR = click.argument(
+    "book_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("source"),
+    required=False,
+)
+OUT_DIR = click.option(
+    "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+    default=Path("build"), show_default=True,
+    help="Folder for the outputs; must not be inside the book directory.",
+)
+
+
+def report(diagnostics: list[Diagnostic] | tuple[Diagnostic, ...]) -> None:
+    for d in diagnostics:
+        style = "red" if d.severity is Severity.ERROR else "yellow"
+        err.print(str(d), style=style, markup=False, highlight=False)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="bookmaker")
+def cli() -> None:
+    """Turn a book directory into an EPUB 3 for e-readers (and, to come, a print-ready PDF).
+
+    A book directory holds book.yaml (the bibliographic and print data, and the reading order)
+    and chapters in Markdown with YAML front matter; docs/source-format.md describes both.
+
+    \b
+    Examples:
+      bookmaker build source              build/<name>.epub from the sample book
+      bookmaker build mybook --out dist   the same for your book, into dist/
+      bookmaker check source              validate the source, then run EPUBCheck on the EPUB
+    """
+
+
+@cli.command("build")
+@BOOK_DIR
+@OUT_DIR
+@click.option("--format", "formats", type=click.Choice(FORMATS), multiple=True,
+              help="Output to build (repeatable). Default: every format.")
+def build_command(book_dir: Path, out_dir: Path, formats: tuple[str, ...]) -> None:
+    """Build the outputs of BOOK_DIR (default: ./source) into --out.
+
+    The source is validated first; a problem stops the build with exit code 2 and one line
+    naming the file, the line and the fix. Outputs are replaced only when complete. Set
+    SOURCE_DATE_EPOCH to fix the timestamps inside the outputs (builds are byte-reproducible).
+    """
+    result = run_build(book_dir, out_dir, formats or FORMATS)
+    for path in result:
+        click.echo(f"wrote {path}")
+
+
+def run_build(book_dir: Path, out_dir: Path, formats: tuple[str, ...]) -> list[Path]:
+    with err.status("building…") as status:
+        try:
+            result = build(book_dir, out_dir, formats,
+                           stage=lambda name: status.update(f"building: {name}…"))
+        except BookError as exc:
+            status.stop()
+            report(exc.diagnostics)
+            sys.exit(EXIT_BAD_SOURCE)
+    report(result.diagnostics)
+    return result.outputs
+
+
+@cli.command("check")
+@BOOK_DIR
+@OUT_DIR
+def check_command(book_dir: Path, out_dir: Path) -> None:
+    """Validate BOOK_DIR, build it, and run EPUBCheck on the EPUB.
+
+    Exit code 0 when EPUBCheck reports no error and no warning, 1 when it reports any,
+    2 when the source itself has a problem. Needs Java for EPUBCheck.
+    """
+    outputs = run_build(book_dir, out_dir, ("epub",))
+    found: list[Diagnostic] = []
+    for path in outputs:
+        try:
+            with err.status(f"EPUBCheck: {path.name}…"):
+                found += run_epubcheck(path)
+        except EpubCheckUnavailable as exc:
+            err.print(f"cannot run EPUBCheck: {exc}", style="red", markup=False)
+            sys.exit(EXIT_INVALID_OUTPUT)
+    report(found)
+    if found:
+        sys.exit(EXIT_INVALID_OUTPUT)
+    click.echo(f"EPUBCheck: {len(outputs)} EPUB(s), 0 errors, 0 warnings")
+
+
+def main() -> None:
+    cli()

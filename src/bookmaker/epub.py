@@ -1,0 +1,187 @@
+"""The EPUB package stage: ``Rendered`` documents, fonts and images -> EPUB 3 bytes.
+
+ebooklib writes the package document (OPF), the NCX and the archive; our own documents go in as
+plain items so that ebooklib does not rebuild their markup. The archive is then rewritten with
+fixed timestamps so that the same source gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import uuid
+import zipfile
+from dataclasses import dataclass
+from datetime import datetime
+
+from ebooklib import epub
+
+from bookmaker import __version__
+from bookmaker.fonts import EmbeddedFont
+from bookmaker.model import MARC_RELATORS, Book
+from bookmaker.render import Document, Rendered, TocEntry
+from bookmaker.render.documents import cover_image_name
+
+MEDIA_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
+               ".gif": "image/gif", ".svg": "image/svg+xml"}
+# Apple Books uses embedded fonts only when the book asks it to.
+APPLE_DISPLAY_OPTIONS = b"""<?xml version="1.0" encoding="UTF-8"?>
+<display_options>
+<platform name="*">
+<option name="specified-fonts">true</option>
+</platform>
+</display_options>
+"""
+ONIX_ISBN13 = "15"  # ONIX code list 5: ISBN-13
+# A fixed namespace for the identifiers of editions without an e-book ISBN of their own.
+EDITION_NAMESPACE = uuid.UUID("6f1c6a0e-2d1b-5b0c-9a55-8f3f2a1de7b1")
+
+
+@dataclass(frozen=True)
+class Image:
+    name: str  # in the package, e.g. images/cover.jpg
+    data: bytes
+
+    @property
+    def media_type(self) -> str:
+        return MEDIA_TYPES[self.name[self.name.rfind("."):].lower()]
+
+
+def edition_identifier(book: Book, variant: str) -> str:
+    """The e-book's own identifier: its ISBN, or a UUID fixed by the print ISBN and edition."""
+    meta = book.meta
+    if meta.ebook_isbn:
+        return meta.ebook_isbn.urn
+    name = f"{meta.isbn.digits}/edition-{meta.edition.number}/{variant}/epub"
+    return f"urn:uuid:{uuid.uuid5(EDITION_NAMESPACE, name)}"
+
+
+def package_epub(book: Book, rendered: Rendered, fonts: list[EmbeddedFont], cover: Image,
+                 images: list[Image], modified: datetime, variant: str = "") -> bytes:
+    eb = epub.EpubBook()
+    eb.metadata[epub.NAMESPACES["OPF"]]["generator"] = [
+        ("", {"name": "generator", "content": f"bookmaker {__version__}"})
+    ]
+    add_metadata(eb, book, rendered, edition_identifier(book, variant or book.meta.language))
+
+    eb.set_cover(cover.name, cover.data, create_page=False)
+    items = [_document_item(i, d) for i, d in enumerate(rendered.documents)]
+    for item in items:
+        eb.add_item(item)
+    for name, css in rendered.stylesheets.items():
+        eb.add_item(epub.EpubItem(uid=f"css-{name.removesuffix('.css')}",
+                                  file_name=f"styles/{name}", media_type="text/css",
+                                  content=css.encode("utf-8")))
+    for i, font in enumerate(fonts):
+        eb.add_item(epub.EpubItem(uid=f"font-{i}", file_name=f"fonts/{font.face.file}",
+                                  media_type="font/otf", content=font.data))
+    for i, image in enumerate(images):
+        eb.add_item(epub.EpubItem(uid=f"img-{i}", file_name=image.name,
+                                  media_type=image.media_type, content=image.data))
+    eb.add_item(epub.EpubItem(file_name="META-INF/com.apple.ibooks.display-options.xml",
+                              content=APPLE_DISPLAY_OPTIONS, manifest=False))
+    eb.add_item(epub.EpubNcx())
+
+    eb.toc = _ncx_entries(rendered.toc)
+    eb.spine = items
+    eb.guide = [{"type": lm.type if lm.type != "bodymatter" else "text", "href": lm.href,
+                 "title": lm.type} for lm in rendered.landmarks]
+
+    raw = io.BytesIO()
+    epub.write_epub(raw, eb, {"mtime": modified, "raise_exceptions": True, "epub3_pages": False})
+    return normalise_archive(raw.getvalue(), modified)
+
+
+def add_metadata(eb: epub.EpubBook, book: Book, rendered: Rendered, identifier: str) -> None:
+    meta = book.meta
+    eb.set_identifier(identifier)
+    eb.set_language(rendered.language)
+    eb.set_direction("ltr")
+    eb.title = meta.title
+    eb.add_metadata("DC", "title", meta.title, {"id": "title"})
+    eb.add_metadata(None, "meta", "main", {"refines": "#title", "property": "title-type"})
+    if meta.subtitle:
+        eb.add_metadata("DC", "title", meta.subtitle, {"id": "subtitle"})
+        eb.add_metadata(None, "meta", "subtitle",
+                        {"refines": "#subtitle", "property": "title-type"})
+
+    for i, person in enumerate(meta.contributors, start=1):
+        element = "creator" if person.role not in ("translator", "preface") else "contributor"
+        eb.add_metadata("DC", element, person.name, {"id": f"contributor-{i}"})
+        eb.add_metadata(None, "meta", MARC_RELATORS[person.role],
+                        {"refines": f"#contributor-{i}", "property": "role",
+                         "scheme": "marc:relators"})
+
+    eb.add_metadata("DC", "identifier", meta.isbn.urn, {"id": "isbn-print"})
+    eb.add_metadata(None, "meta", ONIX_ISBN13, {"refines": "#isbn-print",
+                                                "property": "identifier-type",
+                                                "scheme": "onix:codelist5"})
+    if meta.ebook_isbn:
+        eb.add_metadata(None, "meta", ONIX_ISBN13, {"refines": "#id",
+                                                    "property": "identifier-type",
+                                                    "scheme": "onix:codelist5"})
+    eb.add_metadata("DC", "source", meta.isbn.urn)
+    eb.add_metadata("DC", "publisher", meta.publisher.name)
+    eb.add_metadata("DC", "date", meta.date.iso())
+    if meta.cip:
+        for subject in meta.cip.access_points.subjects:
+            eb.add_metadata("DC", "subject", subject)
+
+    for key, value in accessibility(book).items():
+        for v in value if isinstance(value, list) else [value]:
+            eb.add_metadata(None, "meta", v, {"property": f"schema:{key}"})
+
+
+def accessibility(book: Book) -> dict[str, str | list[str]]:
+    """schema.org accessibility metadata (EPUB Accessibility 1.1).
+
+    Every book has at least one image, its cover, and every image must have alt text (the
+    loader refuses one without), hence 'visual' and 'alternativeText'.
+    """
+    features = ["structuralNavigation", "tableOfContents", "readingOrder",
+                "displayTransformability", "alternativeText"]
+    summary = book.meta.accessibility_summary or (
+        "本书为可重排的文本电子书：章节标题、目录与导览地标齐全，阅读顺序与印刷版一致；"
+        "文字可由阅读软件调整字号与朗读，图像均附替代文字，无闪烁、声音或动态风险。"
+    )
+    return {
+        "accessMode": ["textual", "visual"],
+        "accessModeSufficient": "textual",
+        "accessibilityFeature": features,
+        "accessibilityHazard": "none",
+        "accessibilitySummary": summary,
+    }
+
+
+def _document_item(index: int, document: Document) -> epub.EpubItem:
+    stem = document.name.rsplit("/", 1)[-1].removesuffix(".xhtml")
+    item = epub.EpubItem(uid=f"doc-{index:02d}-{stem}",
+                         file_name=document.name, media_type="application/xhtml+xml",
+                         content=document.xhtml.encode("utf-8"))
+    item.properties = list(document.properties)
+    return item
+
+
+def _ncx_entries(entries: tuple[TocEntry, ...], prefix: str = "nav") -> list[object]:
+    result: list[object] = []
+    for i, entry in enumerate(entries, start=1):
+        link = epub.Link(entry.href, entry.title, f"{prefix}-{i}")
+        result.append((link, _ncx_entries(entry.children, f"{prefix}-{i}"))
+                      if entry.children else link)
+    return result
+
+
+def normalise_archive(data: bytes, modified: datetime) -> bytes:
+    """The same archive with fixed timestamps and permissions; mimetype first and stored."""
+    stamp = max(modified.timetuple()[:6], (1980, 1, 1, 0, 0, 0))
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=stamp)
+            fixed.external_attr = 0o644 << 16
+            fixed.create_system = 3
+            if info.filename == "mimetype":
+                fixed.compress_type = zipfile.ZIP_STORED
+            else:
+                fixed.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(fixed, source.read(info.filename), compresslevel=9)
+    return out.getvalue()

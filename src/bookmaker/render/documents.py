@@ -1,0 +1,167 @@
+"""Which documents a book becomes, in reading order, and their navigation."""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+
+from bookmaker.model import ROLE_WORDS, Book, Chapter
+from bookmaker.resources import FontFace, styles_dirs
+
+TEXT_DIR = "text"
+STYLE_DIR = "styles"
+IMAGE_DIR = "images"
+FRONT_MATTER_KINDS = frozenset({"preface", "foreword"})
+# The stylesheets every document links, in cascade order. fonts.css is generated from the fonts
+# chosen for the book's script, so that book.css can name abstract families only.
+STYLESHEETS = ("fonts.css", "book.css")
+
+
+@dataclass(frozen=True)
+class Document:
+    """One XHTML document of the spine, ``name`` relative to the package folder."""
+
+    name: str
+    title: str
+    xhtml: str
+    source: str  # the source file its text comes from, for diagnostics
+    properties: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    title: str
+    href: str  # relative to the package folder
+    children: tuple[TocEntry, ...] = ()
+
+
+@dataclass(frozen=True)
+class Landmark:
+    type: str
+    href: str
+
+
+@dataclass(frozen=True)
+class Rendered:
+    language: str
+    documents: tuple[Document, ...]
+    toc: tuple[TocEntry, ...]
+    landmarks: tuple[Landmark, ...]
+    stylesheets: dict[str, str] = field(default_factory=dict)  # name -> CSS text
+
+
+def template_environment(book_dir: Path) -> jinja2.Environment:
+    """Templates of the book directory first, then the built-in ones."""
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader([
+            jinja2.FileSystemLoader(book_dir / "templates"),
+            jinja2.PackageLoader("bookmaker.render", "templates"),
+        ]),
+        autoescape=jinja2.select_autoescape(["xhtml", "xml"]),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    env.globals["role_words"] = ROLE_WORDS
+    return env
+
+
+def chapter_file(chapter: Chapter) -> str:
+    return f"{TEXT_DIR}/{chapter.id}.xhtml"
+
+
+def relative(href: str, from_document: str) -> str:
+    """``href`` (relative to the package folder) as seen from ``from_document``."""
+    return posixpath.relpath(href, posixpath.dirname(from_document))
+
+
+def build_toc(book: Book) -> tuple[TocEntry, ...]:
+    return tuple(
+        TocEntry(
+            title=chapter.meta.title,
+            href=chapter_file(chapter),
+            children=tuple(TocEntry(s.text, f"{chapter_file(chapter)}#{s.id}")
+                           for s in chapter.sections),
+        )
+        for chapter in book.chapters
+    )
+
+
+def build_landmarks(book: Book, nav_name: str) -> tuple[Landmark, ...]:
+    body = next((c for c in book.chapters if c.meta.kind not in FRONT_MATTER_KINDS),
+                book.chapters[0])
+    return (
+        Landmark("cover", f"{TEXT_DIR}/cover.xhtml"),
+        Landmark("toc", f"{nav_name}#toc"),
+        Landmark("bodymatter", chapter_file(body)),
+    )
+
+
+def cover_image_name(book: Book) -> str:
+    """The cover's name in the package: the book's own image, or a generated JPEG."""
+    suffix = Path(book.cover).suffix.lower() if book.cover else ".jpg"
+    return f"{IMAGE_DIR}/cover{'.jpg' if suffix == '.jpeg' else suffix}"
+
+
+def image_name(source: str) -> str:
+    """An image's name in the package, from its path in the book directory."""
+    return f"{IMAGE_DIR}/{source.removeprefix(IMAGE_DIR + '/')}"
+
+
+def render_book(book: Book, book_dir: Path, fonts: list[FontFace]) -> Rendered:
+    env = template_environment(book_dir)
+    lang = book.meta.language
+    toc = build_toc(book)
+    nav_name = f"{TEXT_DIR}/nav.xhtml"
+    landmarks = build_landmarks(book, nav_name)
+
+    def render(name: str, template: str, title: str, source: str,
+               properties: tuple[str, ...] = (), **context: object) -> Document:
+        def href(target: str) -> str:
+            return relative(target, name)
+
+        xhtml = env.get_template(template).render(
+            book=book, lang=lang, doc_title=title,
+            stylesheets=[href(f"{STYLE_DIR}/{s}") for s in STYLESHEETS],
+            image_href=lambda src: href(image_name(src)), **context,
+        )
+        return Document(name, title, xhtml, source, properties)
+
+    def nav_entries(entries: tuple[TocEntry, ...], doc: str) -> list[TocEntry]:
+        return [TocEntry(e.title, relative(e.href, doc), tuple(nav_entries(e.children, doc)))
+                for e in entries]
+
+    meta = book.meta
+    documents = [
+        render(f"{TEXT_DIR}/cover.xhtml", "cover.xhtml", meta.title, "book.yaml",
+               cover_href=relative(cover_image_name(book), f"{TEXT_DIR}/cover.xhtml")),
+        render(f"{TEXT_DIR}/halftitle.xhtml", "halftitle.xhtml", meta.title, "book.yaml"),
+        render(f"{TEXT_DIR}/titlepage.xhtml", "titlepage.xhtml", meta.title, "book.yaml"),
+        render(f"{TEXT_DIR}/copyright.xhtml", "copyright.xhtml", meta.title, "book.yaml"),
+    ]
+    if meta.editorial_board:
+        documents.append(render(f"{TEXT_DIR}/board.xhtml", "board.xhtml",
+                                meta.editorial_board.title, "book.yaml"))
+    documents.append(render(nav_name, "nav.xhtml", "目录", "book.yaml", ("nav",),
+                            toc=nav_entries(toc, nav_name),
+                            landmarks=[Landmark(lm.type, relative(lm.href, nav_name))
+                                       for lm in landmarks]))
+    documents += [
+        render(chapter_file(c), "chapter.xhtml", c.meta.title, c.source, chapter=c)
+        for c in book.chapters
+    ]
+    stylesheets = {
+        "fonts.css": env.get_template("fonts.css").render(faces=fonts),
+        "book.css": read_stylesheet("book.css", book_dir),
+    }
+    return Rendered(lang, tuple(documents), toc, landmarks, stylesheets)
+
+
+def read_stylesheet(name: str, book_dir: Path) -> str:
+    for directory in styles_dirs(book_dir):
+        if (directory / name).is_file():
+            return (directory / name).read_text(encoding="utf-8")
+    raise FileNotFoundError(name)
+
