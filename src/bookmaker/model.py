@@ -37,10 +37,15 @@ class PartialDate(Frozen):
             return cls(year=value.year, month=value.month, day=value.day)
         text = str(value)
         match = re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", text)
-        if not match:
-            raise ValueError(f"'{text}' is not a date: write YYYY, YYYY-MM or YYYY-MM-DD")
-        year, month, day = (int(g) if g else None for g in match.groups())
-        date(year, month or 1, day or 1)  # raises ValueError for 2006-13 or 2006-02-30
+        problem = "" if match else "not a date"
+        if match:
+            year, month, day = (int(g) if g else None for g in match.groups())
+            try:
+                date(year, month or 1, day or 1)
+            except ValueError as exc:  # 2006-13, 2006-02-30
+                problem = str(exc)
+        if problem:
+            raise ValueError(f"'{text}': {problem}; write YYYY, YYYY-MM or YYYY-MM-DD")
         return cls(year=year, month=month, day=day)
 
     def iso(self) -> str:
@@ -54,9 +59,6 @@ class PartialDate(Frozen):
 
 def _partial_date(value: object) -> PartialDate:
     return PartialDate.parse(value)
-
-
-DateField = Annotated[PartialDate, Field(json_schema_extra={"format": "partial-date"})]
 
 
 class Isbn(Frozen):

@@ -33,6 +33,9 @@ class YamlDoc:
             mark = getattr(exc, "problem_mark", None)
             line = mark.line + 1 + self._offset if mark else None
             problem = getattr(exc, "problem", None) or str(exc)
+            context = getattr(exc, "context_mark", None)
+            if context and mark and context.line != mark.line:
+                problem += f" ({exc.context} on line {context.line + 1 + self._offset})"
             raise error("S001", f"YAML syntax error: {problem}", path, line,
                         "check indentation, colons and quotes on this line") from None
         self.data: Any = self._build(node, ()) if node is not None else {}

@@ -1,0 +1,104 @@
+"""Shared fixtures: the sample book in source/, built once per session, read back for real."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from bookmaker.build import build
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "source"
+FIXTURES = Path(__file__).parent / "fixtures"
+NS = {
+    "opf": "http://www.idpf.org/2007/opf",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "x": "http://www.w3.org/1999/xhtml",
+    "epub": "http://www.idpf.org/2007/ops",
+    "ncx": "http://www.daisy.org/z3986/2005/ncx/",
+}
+REQUIRE_EXTERNAL = "BOOKMAKER_REQUIRE_EXTERNAL"
+_skipped_external: list[str] = []
+
+
+def require_program(name: str, why: str) -> str:
+    """The path of an outside program; without it, skip loudly — or fail where CI demands it."""
+    path = shutil.which(name)
+    if path:
+        return path
+    message = f"'{name}' is not installed: {why} was NOT tested"
+    if os.environ.get(REQUIRE_EXTERNAL):
+        pytest.fail(f"{message} ({REQUIRE_EXTERNAL} is set)")
+    _skipped_external.append(message)
+    pytest.skip(message)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if _skipped_external:
+        terminalreporter.section("OUTSIDE PROGRAMS MISSING — these checks did not run", sep="!")
+        for line in sorted(set(_skipped_external)):
+            terminalreporter.write_line(f"  {line}")
+        terminalreporter.write_line("  install them with `sudo make system-deps`")
+
+
+@dataclass
+class Epub:
+    """An EPUB opened for reading: the archive, the package document and its documents."""
+
+    path: Path
+
+    def __post_init__(self) -> None:
+        self.zip = zipfile.ZipFile(self.path)
+        container = etree.fromstring(self.zip.read("META-INF/container.xml"))
+        self.opf_name = container.find(".//{*}rootfile").get("full-path")
+        self.opf = etree.fromstring(self.zip.read(self.opf_name))
+        self.base = self.opf_name.rsplit("/", 1)[0] + "/"
+
+    def manifest(self) -> dict[str, etree._Element]:
+        return {i.get("id"): i for i in self.opf.iterfind("opf:manifest/opf:item", NS)}
+
+    def spine_names(self) -> list[str]:
+        items = self.manifest()
+        return [self.base + items[ref.get("idref")].get("href")
+                for ref in self.opf.iterfind("opf:spine/opf:itemref", NS)]
+
+    def xml(self, name: str) -> etree._Element:
+        return etree.fromstring(self.zip.read(name))
+
+    def item_named(self, properties: str) -> str:
+        item = next(i for i in self.manifest().values()
+                    if properties in (i.get("properties") or "").split())
+        return self.base + item.get("href")
+
+    def text(self) -> str:
+        """The text of every spine document in reading order."""
+        return "".join("".join(self.xml(n).find("x:body", NS).itertext())
+                       for n in self.spine_names())
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    out = tmp_path_factory.mktemp("build")
+    result = build(SAMPLE, out)
+    assert [d for d in result.diagnostics] == []
+    yield out
+
+
+@pytest.fixture(scope="session")
+def sample_epub(sample_build: Path) -> Epub:
+    return Epub(next(sample_build.glob("*.epub")))
+
+
+@pytest.fixture
+def book_copy(tmp_path: Path) -> Path:
+    """A private copy of the sample book, for tests that break it."""
+    target = tmp_path / "book"
+    shutil.copytree(SAMPLE, target)
+    return target

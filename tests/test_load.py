@@ -1,0 +1,45 @@
+"""load: the sample book becomes the model the source says."""
+
+from __future__ import annotations
+
+from bookmaker.load import load_book
+from bookmaker.model import Container, Heading, Paragraph
+from conftest import SAMPLE
+
+
+def test_book_metadata_is_validated_and_normalised() -> None:
+    meta = load_book(SAMPLE).meta
+    assert meta.isbn.digits == "9787200065282"
+    assert meta.isbn.hyphenated == "978-7-200-06528-2"
+    assert meta.language == "zh-Hans"
+    assert [c.role for c in meta.contributors] == ["editor", "editor"]
+    assert all(c.corporate for c in meta.contributors)
+    assert meta.print is not None and (meta.print.paper.width, meta.print.paper.height) == (787, 1092)
+    assert meta.print.format == 16 and meta.print.sheets == 28.25
+    assert meta.cip is not None and meta.cip.record.number == "062531"
+    assert meta.editorial_board is not None
+    names = [n for g in meta.editorial_board.groups for n in g.names]
+    assert "张清" in names and all(" " not in n for n in names)
+
+
+def test_chapters_in_reading_order_with_their_structure() -> None:
+    book = load_book(SAMPLE)
+    preface, speech = book.chapters
+    assert (preface.meta.title, preface.meta.kind) == ("序", "preface")
+    assert preface.meta.authors[0].name == "刘淇"
+    assert speech.meta.kind == "speech" and speech.meta.excerpt
+    assert speech.meta.date is not None and speech.meta.date.iso() == "2006-05-22"
+    assert [s.text[:2] for s in speech.sections] == ["一、", "二、", "三、", "四、"]
+    assert isinstance(speech.blocks[0], Container) and speech.blocks[0].kind == "salutation"
+    last = speech.blocks[-1]
+    assert isinstance(last, Paragraph)
+    assert last.children[-1].text.endswith("其次，要建立健全相应的保障制度，")  # type: ignore[union-attr]
+
+
+def test_blocks_remember_their_source_line() -> None:
+    speech = load_book(SAMPLE).chapters[1]
+    heading = speech.sections[0]
+    assert isinstance(heading, Heading)
+    lines = (SAMPLE / speech.source).read_text(encoding="utf-8").splitlines()
+    assert heading.line is not None
+    assert lines[heading.line - 1].startswith("## 一、")
