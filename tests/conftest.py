@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -26,6 +27,8 @@ NS = {
 }
 REQUIRE_EXTERNAL = "BOOKMAKER_REQUIRE_EXTERNAL"
 _skipped_external: list[str] = []
+# One font-subset cache for the whole session: the first build subsets, later builds reuse.
+os.environ.setdefault("BOOKMAKER_CACHE_DIR", tempfile.mkdtemp(prefix="bookmaker-test-cache-"))
 
 
 def require_program(name: str, why: str) -> str:

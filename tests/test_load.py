@@ -14,7 +14,8 @@ def test_book_metadata_is_validated_and_normalised() -> None:
     assert meta.language == "zh-Hans"
     assert [c.role for c in meta.contributors] == ["editor", "editor"]
     assert all(c.corporate for c in meta.contributors)
-    assert meta.print is not None and (meta.print.paper.width, meta.print.paper.height) == (787, 1092)
+    assert meta.print is not None
+    assert (meta.print.paper.width, meta.print.paper.height) == (787, 1092)
     assert meta.print.format == 16 and meta.print.sheets == 28.25
     assert meta.cip is not None and meta.cip.record.number == "062531"
     assert meta.editorial_board is not None

