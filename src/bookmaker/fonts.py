@@ -39,11 +39,12 @@ def text_of(xhtml: str) -> str:
 
 
 def characters_by_source(texts: list[tuple[str, str]]) -> dict[str, str]:
-    """Every visible character, mapped to the first source file it occurs in."""
+    """Every character a font must draw (spaces too, which have widths), mapped to the first
+    source file it occurs in; control and format characters are not drawn."""
     found: dict[str, str] = {}
     for source, text in texts:
         for char in text:
-            if char not in found and unicodedata.category(char)[0] not in "CZ":
+            if char not in found and unicodedata.category(char)[0] != "C":
                 found[char] = source
     return found
 
