@@ -163,8 +163,9 @@ def test_book_may_override_a_template_and_a_stylesheet(book_copy: Path, tmp_path
     (book_copy / "styles").mkdir()
     (book_copy / "styles" / "book.css").write_text("p { text-indent: 0; }\n", encoding="utf-8")
     (book_copy / "templates").mkdir()
-    builtin = (SAMPLE.parent / "src/bookmaker/render/templates/halftitle.xhtml").read_text()
-    (book_copy / "templates" / "halftitle.xhtml").write_text(
+    builtin = (SAMPLE.parent / "src/bookmaker/render/templates/parts/halftitle.xhtml").read_text()
+    (book_copy / "templates" / "parts").mkdir()
+    (book_copy / "templates" / "parts" / "halftitle.xhtml").write_text(
         builtin.replace('<p class="title">', '<p class="title house">'), encoding="utf-8")
     epub = Epub(build(book_copy, tmp_path).outputs[0])
     assert epub.zip.read(epub.base + "styles/book.css") == b"p { text-indent: 0; }\n"

@@ -43,7 +43,7 @@ def test_containers_tables_lists_and_headings() -> None:
     assert [c.align for c in table.body[0]] == ["left", "right"]
     assert isinstance(blocks[4], ListBlock) and blocks[4].ordered
     heading = blocks[5]
-    assert isinstance(heading, Heading) and heading.id == "s1"
+    assert isinstance(heading, Heading) and heading.id == "s1"  # no prefix given
     assert heading.line == 5 + 19  # the body's 20th line; the body starts on line 5
 
 

@@ -82,7 +82,7 @@ def _load_chapter(book_dir: Path, relative: str, chapter_id: str, line: int | No
             images.append(normal)
         return normal
 
-    parser = ChapterParser(relative, body_first_line, use_image)
+    parser = ChapterParser(relative, body_first_line, use_image, id_prefix=f"{chapter_id}-")
     blocks, footnotes = parser.parse(text[match.end():])
     return Chapter(id=chapter_id, source=relative, meta=meta, blocks=blocks, footnotes=footnotes)
 

@@ -53,11 +53,14 @@ class ChapterParser:
 
     ``path`` and ``first_line`` place the body in its file, so that errors name the right line.
     ``on_image`` is called with each image path and its line, and returns the path to keep.
+    Heading ids start with ``id_prefix``, so that they are unique across the whole book (the
+    print edition is one document).
     """
 
     def __init__(self, path: str, first_line: int, on_image: Callable[[str, int | None], str],
-                 ) -> None:
+                 id_prefix: str = "") -> None:
         self.path = path
+        self.id_prefix = id_prefix
         self.first_line = first_line
         self.on_image = on_image
         self.section_count = 0
@@ -131,7 +134,7 @@ class ChapterParser:
         if level > 4:
             self._refuse(node, f"heading level {level} is too deep", "use ##, ### or ####")
         self.section_count += 1
-        return Heading(level=level, id=f"s{self.section_count}",
+        return Heading(level=level, id=f"{self.id_prefix}s{self.section_count}",
                        children=self._inlines(node.children[0].children), line=self._line(node))
 
     def _figure(self, node: SyntaxTreeNode) -> Figure:

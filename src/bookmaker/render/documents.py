@@ -64,7 +64,7 @@ def template_environment(book_dir: Path) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
     )
-    env.globals["role_words"] = ROLE_WORDS
+    env.globals.update(role_words=ROLE_WORDS, front_matter_kinds=FRONT_MATTER_KINDS, print=False)
     return env
 
 
@@ -153,7 +153,7 @@ def render_book(book: Book, book_dir: Path, fonts: list[FontFace]) -> Rendered:
         for c in book.chapters
     ]
     stylesheets = {
-        "fonts.css": env.get_template("fonts.css").render(faces=fonts),
+        "fonts.css": env.get_template("fonts.css").render(faces=fonts, font_base="../fonts/"),
         "book.css": read_stylesheet("book.css", book_dir),
     }
     return Rendered(lang, tuple(documents), toc, landmarks, stylesheets)
