@@ -1,6 +1,7 @@
 """The one module that knows the order of the stages.
 
-    load -> render -> fonts (coverage, subsets) -> package -> write
+    load -> render -> fonts (coverage, subsets) -> package (EPUB) -> write
+                   -> print document -> typeset (PDF, per profile) -> write
 
 Everything a stage needs comes in as arguments and goes out as a value; this module wires them
 and writes the outputs atomically, so a failed build leaves earlier outputs intact.
@@ -11,21 +12,24 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from bookmaker.cover import cover_design, draw_cover
-from bookmaker.diagnostics import Diagnostic, error
+from bookmaker.diagnostics import BookError, Diagnostic, Severity, error
 from bookmaker.epub import Image, package_epub
 from bookmaker.fonts import characters_by_source, subset_face, text_of, uncovered
 from bookmaker.load import load_book
 from bookmaker.model import Book
 from bookmaker.render import Rendered, render_book
 from bookmaker.render.documents import cover_image_name, image_name
-from bookmaker.resources import font_faces
+from bookmaker.pdf import PROFILES, typeset_pdf
+from bookmaker.render.print_edition import render_print
+from bookmaker.resources import font_faces, fonts_dir
 
-FORMATS = ("epub",)
+FORMATS = ("epub", "pdf")
+PDF_SUFFIX = {"screen": ".pdf", "press": ".press.pdf"}
 
 
 @dataclass
@@ -75,7 +79,8 @@ def metadata_text(book: Book) -> str:
 
 
 def build(book_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS,
-          stage: Callable[[str], None] = lambda name: None) -> BuildResult:
+          stage: Callable[[str], None] = lambda name: None,
+          profiles: tuple[str, ...] = PROFILES) -> BuildResult:
     result = BuildResult()
     check_output_dir(book_dir, out_dir)
     stage("load")
@@ -95,7 +100,11 @@ def build(book_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS,
 
     stage("fonts")
     chars = characters_by_source([*document_texts(rendered), ("book.yaml", metadata_text(book))])
-    result.diagnostics += uncovered(chars, faces)
+    missing = uncovered(chars, faces)
+    if "pdf" in formats and missing:
+        # print has no fallback font: a missing glyph would be tofu on paper
+        raise BookError([replace(d, severity=Severity.ERROR) for d in missing])
+    result.diagnostics += missing
     cache = cache_dir(out_dir) / "fonts"
     fonts = [subset_face(face, "".join(chars), cache) for face in faces]
 
@@ -105,6 +114,16 @@ def build(book_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS,
         path = out_dir / f"{book.meta.name}.epub"
         write_atomically(path, data)
         result.outputs.append(path)
+    if "pdf" in formats:
+        created = modified.strftime("%Y-%m-%dT%H:%M:%SZ")
+        for profile in profiles:
+            stage(f"pdf ({profile})")
+            document = render_print(book, book_dir, faces, profile, created)
+            data, logged = typeset_pdf(document, book_dir, fonts_dir(), profile)
+            result.diagnostics += logged
+            path = out_dir / f"{book.meta.name}{PDF_SUFFIX[profile]}"
+            write_atomically(path, data)
+            result.outputs.append(path)
     return result
 
 

@@ -16,6 +16,7 @@ from bookmaker import __version__
 from bookmaker.build import FORMATS, build
 from bookmaker.diagnostics import BookError, Diagnostic, Severity
 from bookmaker.epubcheck import EpubCheckUnavailable, run_epubcheck
+from bookmaker.pdf import PROFILES
 
 EXIT_INVALID_OUTPUT = 1
 EXIT_BAD_SOURCE = 2
@@ -42,14 +43,15 @@ def report(diagnostics: list[Diagnostic] | tuple[Diagnostic, ...]) -> None:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="bookmaker")
 def cli() -> None:
-    """Turn a book directory into an EPUB 3 for e-readers (and, to come, a print-ready PDF).
+    """Turn a book directory into an EPUB 3 for e-readers and a print-ready PDF.
 
     A book directory holds book.yaml (the bibliographic and print data, and the reading order)
     and chapters in Markdown with YAML front matter; docs/source-format.md describes both.
 
     \b
     Examples:
-      bookmaker build source              build/<name>.epub from the sample book
+      bookmaker build source              build/<name>.epub, .pdf and .press.pdf
+      bookmaker build source --format pdf --profile press   only the printer's PDF
       bookmaker build mybook --out dist   the same for your book, into dist/
       bookmaker check source              validate the source, then run EPUBCheck on the EPUB
     """
@@ -60,23 +62,29 @@ def cli() -> None:
 @OUT_DIR
 @click.option("--format", "formats", type=click.Choice(FORMATS), multiple=True,
               help="Output to build (repeatable). Default: every format.")
-def build_command(book_dir: Path, out_dir: Path, formats: tuple[str, ...]) -> None:
+@click.option("--profile", "profiles", type=click.Choice(PROFILES), multiple=True,
+              help="PDF profile (repeatable): 'screen' is the trimmed page; 'press' adds 3 mm "
+                   "bleed, crop marks and K-only black for the printer. Default: both.")
+def build_command(book_dir: Path, out_dir: Path, formats: tuple[str, ...],
+                  profiles: tuple[str, ...]) -> None:
     """Build the outputs of BOOK_DIR (default: ./source) into --out.
 
     The source is validated first; a problem stops the build with exit code 2 and one line
     naming the file, the line and the fix. Outputs are replaced only when complete. Set
     SOURCE_DATE_EPOCH to fix the timestamps inside the outputs (builds are byte-reproducible).
     """
-    result = run_build(book_dir, out_dir, formats or FORMATS)
+    result = run_build(book_dir, out_dir, formats or FORMATS, profiles or PROFILES)
     for path in result:
         click.echo(f"wrote {path}")
 
 
-def run_build(book_dir: Path, out_dir: Path, formats: tuple[str, ...]) -> list[Path]:
+def run_build(book_dir: Path, out_dir: Path, formats: tuple[str, ...],
+              profiles: tuple[str, ...] = PROFILES) -> list[Path]:
     with err.status("building…") as status:
         try:
             result = build(book_dir, out_dir, formats,
-                           stage=lambda name: status.update(f"building: {name}…"))
+                           stage=lambda name: status.update(f"building: {name}…"),
+                           profiles=profiles)
         except BookError as exc:
             status.stop()
             report(exc.diagnostics)

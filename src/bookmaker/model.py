@@ -178,6 +178,51 @@ class EditorialBoard(Frozen):
     groups: list[BoardGroup]
 
 
+MM_PER_PT = 25.4 / 72
+
+
+class PageDesign(Frozen):
+    """The printed page: trim size, the type area as a grid of characters, and the head and
+    gutter margins that place it (the outer and foot margins follow). Chinese designers give
+    the type area (版心) as characters per line × lines per page of the body size."""
+
+    trim: Paper = Paper(width=184, height=260)  # 787×1092 mm 1/16, trimmed
+    body_size: float = Field(default=10.5, gt=0, description="pt; 10.5 pt is 五号")
+    leading: float = Field(default=1.6, ge=1, le=2.5, description="line height / body size")
+    chars_per_line: int = Field(default=38, gt=0)
+    lines_per_page: int = Field(default=35, gt=0)
+    top: float = Field(default=26, gt=0, description="mm, head margin (天头)")
+    inner: float = Field(default=20, gt=0, description="mm, gutter margin (订口)")
+    bleed: float = Field(default=3, ge=0, description="mm, beyond the trim, press profile")
+
+    @property
+    def text_width(self) -> float:
+        """mm"""
+        return self.chars_per_line * self.body_size * MM_PER_PT
+
+    @property
+    def text_height(self) -> float:
+        """mm"""
+        return self.lines_per_page * self.body_size * self.leading * MM_PER_PT
+
+    @property
+    def outer(self) -> float:
+        return self.trim.width - self.inner - self.text_width
+
+    @property
+    def bottom(self) -> float:
+        return self.trim.height - self.top - self.text_height
+
+    @model_validator(mode="after")
+    def _type_area_fits(self) -> PageDesign:
+        if self.outer < 5 or self.bottom < 5:
+            raise ValueError(
+                f"the type area ({self.text_width:.1f}×{self.text_height:.1f} mm) leaves outer "
+                f"{self.outer:.1f} mm and foot {self.bottom:.1f} mm: fewer characters or lines"
+            )
+        return self
+
+
 def _check_title_lines(title: str, lines: list[str] | None) -> None:
     if lines is not None and "".join(lines) != title:
         raise ValueError("title_lines joined must equal the title, character for character")
@@ -208,6 +253,7 @@ class BookMeta(Frozen):
     print: PrintSpec | None = None
     contacts: list[Contact] = []
     editorial_board: EditorialBoard | None = None
+    page: PageDesign = PageDesign()
     accessibility_summary: str | None = None
     chapters: list[str] = Field(min_length=1)
 

@@ -1,0 +1,34 @@
+"""The print edition: the whole book as one document for WeasyPrint, and its stylesheets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from bookmaker.model import Book
+from bookmaker.render.documents import read_stylesheet, template_environment
+from bookmaker.resources import FontFace, fonts_dir
+
+PRINT_STYLESHEETS = ("book.css", "print.css")
+
+
+@dataclass(frozen=True)
+class PrintDocument:
+    html: str
+    stylesheets: tuple[str, ...]  # CSS texts, in cascade order
+
+
+def render_print(book: Book, book_dir: Path, faces: list[FontFace], profile: str,
+                 created: str) -> PrintDocument:
+    env = template_environment(book_dir)
+    html = env.get_template("print.xhtml").render(
+        book=book, lang=book.meta.language, created=created, print=True,
+        image_href=lambda src: src,
+    )
+    sheets = [env.get_template("fonts.css").render(faces=faces,
+                                                   font_base=fonts_dir().resolve().as_uri() + "/")]
+    sheets += [read_stylesheet(name, book_dir) for name in PRINT_STYLESHEETS]
+    if profile == "press":
+        sheets.append(read_stylesheet("press.css", book_dir))
+    sheets.append(env.get_template("page.css").render(page=book.meta.page, profile=profile))
+    return PrintDocument(html, tuple(sheets))
