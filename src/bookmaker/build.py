@@ -22,6 +22,7 @@ from bookmaker.epub import Image, package_epub
 from bookmaker.fonts import characters_by_source, subset_face, text_of, uncovered
 from bookmaker.load import load_book
 from bookmaker.model import Book
+from bookmaker import transform
 from bookmaker.render import Rendered, render_book
 from bookmaker.render.documents import cover_image_name, image_name
 from bookmaker.pdf import PROFILES, typeset_pdf
@@ -116,9 +117,10 @@ def build(book_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS,
         result.outputs.append(path)
     if "pdf" in formats:
         created = modified.strftime("%Y-%m-%dT%H:%M:%SZ")
+        print_book = transform.apply(book, transform.PRINT)
         for profile in profiles:
             stage(f"pdf ({profile})")
-            document = render_print(book, book_dir, faces, profile, created)
+            document = render_print(print_book, book_dir, faces, profile, created)
             data, logged = typeset_pdf(document, book_dir, fonts_dir(), profile)
             result.diagnostics += logged
             path = out_dir / f"{book.meta.name}{PDF_SUFFIX[profile]}"

@@ -307,6 +307,17 @@ class Link(Frozen):
     children: list[Inline]
 
 
+class Span(Frozen):
+    """Text set apart for typesetting, added by transforms, never by the source: ``keep``
+    holds together (the last characters of a paragraph), ``halt`` is a punctuation mark set
+    in half width (one of two adjacent marks), ``space-*`` is a run of Latin letters or
+    digits with a quarter em towards the Han text before, after or around it."""
+
+    type: Literal["span"] = "span"
+    role: Literal["keep", "halt", "space-before", "space-after", "space-around"]
+    children: list[Inline]
+
+
 class NoteRef(Frozen):
     """A footnote call; ``number`` counts per chapter from 1."""
 
@@ -315,7 +326,8 @@ class NoteRef(Frozen):
 
 
 Inline = Annotated[
-    Text | SoftBreak | LineBreak | Code | Emphasis | Link | NoteRef, Field(discriminator="type")
+    Text | SoftBreak | LineBreak | Code | Emphasis | Link | Span | NoteRef,
+    Field(discriminator="type"),
 ]
 
 
@@ -393,7 +405,7 @@ def plain_text(inlines: list[Inline]) -> str:
     for node in inlines:
         if isinstance(node, Text | Code):
             parts.append(node.text)
-        elif isinstance(node, Emphasis | Link):
+        elif isinstance(node, Emphasis | Link | Span):
             parts.append(plain_text(node.children))
     return "".join(parts)
 

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import weasyprint
+from weasyprint.text.fonts import FontConfiguration
 
 from bookmaker.diagnostics import Diagnostic, Severity
 from bookmaker.pdf import justify
@@ -50,11 +51,16 @@ def typeset_pdf(document: PrintDocument, book_dir: Path, fonts_dir: Path,
     fetcher = BookURLFetcher(book_dir, fonts_dir)
     base_url = book_dir.resolve().as_uri() + "/"
     html = weasyprint.HTML(string=document.html, base_url=base_url, url_fetcher=fetcher)
-    sheets = [weasyprint.CSS(string=css, base_url=base_url, url_fetcher=fetcher)
+    # @font-face rules take effect only through a FontConfiguration shared by the stylesheets
+    # and the rendering
+    font_config = FontConfiguration()
+    sheets = [weasyprint.CSS(string=css, base_url=base_url, url_fetcher=fetcher,
+                             font_config=font_config)
               for css in document.stylesheets]
     with _weasyprint_log() as log:
         data = html.write_pdf(
             stylesheets=sheets,
+            font_config=font_config,
             pdf_variant=VARIANTS[profile],
             output_intent="device-cmyk" if profile == "press" else None,
             # a fixed identifier: the same source gives the same bytes

@@ -1,17 +1,24 @@
-"""Chinese line composition inside WeasyPrint 70: inter-character justification and the
-quarter-em space between Han characters and Latin letters or digits.
+"""Chinese line composition inside WeasyPrint 70: inter-character justification.
 
 WeasyPrint justifies only at U+0020 and U+00A0 (``layout/inline.py``: ``justify_line`` counts
 them, ``add_word_spacing`` hands each text box its share, and ``text/line_break.py``
 ``Layout.set_text`` applies it as Pango letter spacing). Chinese has no spaces, so its lines come
 out ragged. Here the expansion opportunities are widened to every CJK character of the line
-except its last one (Pango adds letter spacing after a character, so the last one's would fall
-outside the measure), and the same Pango attribute carries the extra space. No character is
-inserted: the text extracted from the PDF is the source text.
+except its last one (the space after the last would fall outside the measure), and the same
+Pango attribute carries the extra space. No character is inserted: the text extracted from the
+PDF is the source text.
 
-The Han–Latin space is a letter-spacing attribute too, set on a Han character followed by a
-Latin letter or digit (and the reverse) within one text, at layout time so that line breaking
-measures it.
+Two details of the drawing decide whether a line really ends on the type area's edge:
+- Pango centres letter spacing on its glyph (half before, half after) but drops the leading half
+  of a layout's first glyph; that glyph gets twice its share, so the box keeps its width.
+- WeasyPrint writes the trailing half as a whole number of thousandths of the font size, cut
+  toward zero (``int`` in ``draw/text.py``). Shares are allocated in whole steps of two such
+  units, spread evenly over the line, and the draw module's ``int`` rounds to nearest instead,
+  so that the float noise of Pango units cannot cut a step short.
+
+The quarter-em space between Han and Latin letters or digits is a margin on a span (see
+``transform/typography.py``); at the start or the end of a justified line it would show as a
+dent, so it is taken off there and given to the line's extra width.
 
 Everything WeasyPrint-specific stays in this module; ``install()`` is idempotent, and the tests
 measure the result on rendered pages. Written against WeasyPrint 70.0 (pinned in
@@ -23,20 +30,17 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from weasyprint.draw import text as draw_text
 from weasyprint.formatting_structure import boxes
 from weasyprint.layout import inline
 from weasyprint.text import line_break
 from weasyprint.text.ffi import TO_UNITS, ffi, pango
 
-# Characters between which Chinese text may be expanded: Han, kana, CJK symbols and
-# punctuation, full-width forms, and the marks GB/T 15834 sets full width (—, …, quotes, ·).
-CJK = re.compile(
-    "[\u2e80-\u2fff\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f"
-    "\uff00-\uffef\U00020000-\U0003ffff\u2014\u2026\u201c\u201d\u2018\u2019\u00b7]"
-)
-HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
-LATIN = re.compile("[A-Za-z0-9]")
-AUTOSPACE_EM = 0.25
+# The characters after which a Chinese line may be expanded: Han and kana. Not punctuation:
+# adjacent marks stay compressed, and —— and …… stay unbroken lines.
+CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
+
+AUTOSPACE_CLASSES = {"space-before", "space-after", "space-around"}
 
 _installed = False
 _original_set_text = line_break.Layout.set_text
@@ -49,16 +53,32 @@ def install() -> None:
         return
     inline.justify_line = justify_line
     line_break.Layout.set_text = set_text
+    draw_text.int = round  # module global shadows the builtin: see the module docstring
     _installed = True
 
 
+def expandable(text: str, line_end: bool) -> list[int]:
+    """The indices of the characters after which the line may be expanded: Han and kana, but
+    not the line's last character."""
+    stop = len(text) - 1 if line_end else len(text)
+    return [i for i in range(stop) if CJK.match(text[i])]
+
+
+def spaces(text: str) -> int:
+    """The spaces WeasyPrint itself expands."""
+    return text.count(" ") + text.count("\u00a0")
+
+
 def opportunities(text: str, line_end: bool) -> int:
-    """How many shares of a line's extra width a text box takes: each CJK character, except
-    the line's last; and each space, as WeasyPrint counts them."""
-    count = len(CJK.findall(text)) + text.count(" ") + text.count("\u00a0")
-    if line_end and text and CJK.match(text[-1]):
-        count -= 1
-    return count
+    """How many shares of a line's extra width a text box takes."""
+    return len(expandable(text, line_end)) + spaces(text)
+
+
+def allocate(count: int, total: float, unit: float) -> list[float]:
+    """``total`` split into ``count`` shares, each a whole number of ``2 * unit``, the
+    remainder spread evenly (Bresenham), so that the shares add up to ``total`` within a step."""
+    steps = round(total / (2 * unit))
+    return [((i + 1) * steps // count - i * steps // count) * 2 * unit for i in range(count)]
 
 
 def _text_boxes(box: Any) -> list[Any]:
@@ -75,9 +95,37 @@ def justify_line(context: Any, line: Any, extra_width: float) -> None:
     if not texts:
         return
     last = texts[-1]
+    extra_width += _drop_edge_spaces(line)
     total = sum(opportunities(t.text, t is last) for t in texts)
     if total:
         _add_spacing(context, line, extra_width / total, 0, last)
+
+
+def _drop_edge_spaces(line: Any) -> float:
+    """Take the Han–Latin margins off the line's first and last inline boxes; return their
+    width, for the line's extra width."""
+    freed = 0.0
+    children = [c for c in line.children if c.is_in_normal_flow()]
+    if not children:
+        return freed
+    first, last = children[0], children[-1]
+    if isinstance(first, boxes.InlineBox) and _is_autospace(first) and first.margin_left:
+        shift = first.margin_left
+        first.margin_left = 0
+        for child in first.children:
+            child.translate(-shift, 0)
+        for sibling in children[1:]:
+            sibling.translate(-shift, 0)
+        freed += shift
+    if isinstance(last, boxes.InlineBox) and _is_autospace(last) and last.margin_right:
+        freed += last.margin_right
+        last.margin_right = 0
+    return freed
+
+
+def _is_autospace(box: Any) -> bool:
+    classes = (box.element.get("class") or "").split() if box.element is not None else []
+    return any(c in AUTOSPACE_CLASSES for c in classes)
 
 
 def _add_spacing(context: Any, box: Any, spacing: float, x_advance: float, last: Any) -> float:
@@ -85,13 +133,17 @@ def _add_spacing(context: Any, box: Any, spacing: float, x_advance: float, last:
     if isinstance(box, boxes.TextBox):
         box.justification_spacing = spacing
         box.position_x += x_advance
-        count = opportunities(box.text, box is last)
-        if count > 0:
+        indices = expandable(box.text, box is last)
+        if indices or spaces(box.text):
             layout = line_break.create_layout(box.text, box.style, context, max_width=None,
                                               justification_spacing=spacing)
-            layout.cjk_line_end = box is last
+            shares = allocate(len(indices), spacing * len(indices),
+                              box.style["font_size"] / 1000) if indices else []
+            layout.cjk_spacings = dict(zip(indices, shares, strict=True))
+            if indices and indices[0] == 0:
+                layout.cjk_spacings[0] *= 2  # Pango drops the leading half at a layout's start
             layout.deactivate()
-            extra = spacing * count
+            extra = sum(shares) + spacing * spaces(box.text)
             x_advance += extra
             box.width += extra
             box.pango_layout = layout
@@ -109,18 +161,10 @@ def _add_spacing(context: Any, box: Any, spacing: float, x_advance: float, last:
 
 
 def set_text(self: Any, text: str, justify: bool = False) -> None:
-    """``Layout.set_text``, then the Chinese spacing as Pango letter-spacing attributes."""
+    """``Layout.set_text``, then the justification shares as Pango letter-spacing attributes."""
     _original_set_text(self, text, justify)
-    if not self.text:
-        return
-    spacings = _autospace(self.text, self.style["font_size"])
-    if justify and self.justification_spacing:
-        line_end = getattr(self, "cjk_line_end", False)
-        stop = len(self.text) - 1 if line_end else len(self.text)
-        for i, char in enumerate(self.text[:stop]):
-            if CJK.match(char):
-                spacings[i] = spacings.get(i, 0) + self.justification_spacing
-    if not spacings:
+    spacings = getattr(self, "cjk_spacings", None) if justify else None
+    if not self.text or not spacings:
         return
     attributes = pango.pango_layout_get_attributes(self.layout)
     if attributes == ffi.NULL:
@@ -134,17 +178,6 @@ def set_text(self: Any, text: str, justify: bool = False) -> None:
         pango.pango_attr_list_change(attributes, attribute)
     pango.pango_layout_set_attributes(self.layout, attributes)
 
-
-def _autospace(text: str, font_size: float) -> dict[int, float]:
-    """A quarter em after each Han character followed by a Latin letter or digit, and after
-    each Latin letter or digit followed by a Han character."""
-    space = AUTOSPACE_EM * font_size
-    return {
-        i: space
-        for i in range(len(text) - 1)
-        if (HAN.match(text[i]) and LATIN.match(text[i + 1]))
-        or (LATIN.match(text[i]) and HAN.match(text[i + 1]))
-    }
 
 
 def _byte_offsets(text: str) -> list[int]:

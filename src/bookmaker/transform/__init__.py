@@ -1,0 +1,32 @@
+"""The transform stage: pure functions ``Book -> Book``, in named, ordered lists per output.
+
+They touch text nodes only, never ids, hrefs or code, and never add or remove a character:
+what they add is structure (a ``Span``) that the templates and stylesheets turn into
+typesetting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bookmaker.model import Book
+from bookmaker.transform.typography import (
+    halt_adjacent_punctuation,
+    keep_last_characters,
+    space_han_and_latin,
+)
+
+Transform = Callable[[Book], Book]
+
+# For the print edition. (Reading systems reflow the EPUB themselves.)
+PRINT: list[tuple[str, Transform]] = [
+    ("halt-adjacent-punctuation", halt_adjacent_punctuation),
+    ("keep-last-characters", keep_last_characters),
+    ("space-han-and-latin", space_han_and_latin),
+]
+
+
+def apply(book: Book, transforms: list[tuple[str, Transform]]) -> Book:
+    for _name, transform in transforms:
+        book = transform(book)
+    return book

@@ -1,0 +1,131 @@
+"""Chinese typography for print (W3C clreq, GB/T 15834), as spans around existing text."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from bookmaker.model import (
+    Block,
+    Book,
+    Container,
+    Emphasis,
+    Inline,
+    Link,
+    ListBlock,
+    Paragraph,
+    Span,
+    Text,
+)
+
+CLOSING = set("、，。．；：？！）》」』〉】〕”’")
+OPENING = set("（《「『〈【〔“‘")
+HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
+# The last two Han characters of a paragraph and whatever follows them (closing marks).
+LAST_TWO = re.compile(f"{HAN.pattern}[^\u3400-\u9fff]*{HAN.pattern}[^\u3400-\u9fff]*$")
+
+LATIN_RUN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.%]*(?<![.])")
+InlineMap = Callable[[list[Inline]], list[Inline]]
+
+
+def map_paragraphs(book: Book, function: InlineMap) -> Book:
+    """The book with ``function`` applied to the inline content of every paragraph."""
+
+    def blocks(items: list[Block]) -> list[Block]:
+        return [block(b) for b in items]
+
+    def block(item: Block) -> Block:
+        if isinstance(item, Paragraph):
+            return item.model_copy(update={"children": function(item.children)})
+        if isinstance(item, Container):
+            return item.model_copy(update={"children": blocks(item.children)})
+        if isinstance(item, ListBlock):
+            return item.model_copy(update={"items": [blocks(i) for i in item.items]})
+        return item
+
+    chapters = [c.model_copy(update={"blocks": blocks(c.blocks)}) for c in book.chapters]
+    return book.model_copy(update={"chapters": chapters})
+
+
+def halt_marks(text: str) -> list[Inline]:
+    """Two adjacent full-width marks take one and a half ems: the first is set in half width
+    when it is a closing mark (its blank half is on the right), else the second when it is an
+    opening mark (its blank half is on the left)."""
+    halted: set[int] = set()
+    for i in range(len(text) - 1):
+        a, b = text[i], text[i + 1]
+        if (a in CLOSING or a in OPENING) and (b in CLOSING or b in OPENING):
+            if a in CLOSING and i not in halted and i - 1 not in halted:
+                halted.add(i)
+            elif b in OPENING:
+                halted.add(i + 1)
+    if not halted:
+        return [Text(text=text)]
+    pieces: list[Inline] = []
+    start = 0
+    for i in sorted(halted):
+        if i > start:
+            pieces.append(Text(text=text[start:i]))
+        pieces.append(Span(role="halt", children=[Text(text=text[i])]))
+        start = i + 1
+    if start < len(text):
+        pieces.append(Text(text=text[start:]))
+    return pieces
+
+
+def halt_adjacent_punctuation(book: Book) -> Book:
+    return map_paragraphs(book, lambda inlines: _map_text(inlines, halt_marks))
+
+
+def space_latin(text: str) -> list[Inline]:
+    """A quarter em between Han characters and Latin letters or digits (clreq 3.2.3)."""
+    pieces: list[Inline] = []
+    start = 0
+    for match in LATIN_RUN.finditer(text):
+        before = match.start() > 0 and HAN.match(text[match.start() - 1])
+        after = match.end() < len(text) and HAN.match(text[match.end()])
+        if not (before or after):
+            continue
+        role = "space-around" if before and after else "space-before" if before else "space-after"
+        if match.start() > start:
+            pieces.append(Text(text=text[start:match.start()]))
+        pieces.append(Span(role=role, children=[Text(text=match.group())]))
+        start = match.end()
+    if start < len(text):
+        pieces.append(Text(text=text[start:]))
+    return pieces
+
+
+def _map_text(inlines: list[Inline], function: Callable[[str], list[Inline]]) -> list[Inline]:
+    """``function`` applied to every text node, inside emphasis, links and spans too."""
+    result: list[Inline] = []
+    for node in inlines:
+        if isinstance(node, Text):
+            result.extend(function(node.text))
+        elif isinstance(node, Emphasis | Link | Span):
+            result.append(node.model_copy(update={"children": _map_text(node.children,
+                                                                        function)}))
+        else:
+            result.append(node)
+    return result
+
+
+def space_han_and_latin(book: Book) -> Book:
+    return map_paragraphs(book, lambda inlines: _map_text(inlines, space_latin))
+
+
+def _keep_last(inlines: list[Inline]) -> list[Inline]:
+    """Hold a paragraph's last two Han characters together, so that its last line never holds
+    a single character."""
+    if not inlines or not isinstance(inlines[-1], Text):
+        return inlines
+    text = inlines[-1].text
+    match = LAST_TWO.search(text)
+    if not match or match.start() == 0:
+        return inlines
+    tail = Span(role="keep", children=[Text(text=text[match.start():])])
+    return [*inlines[:-1], Text(text=text[:match.start()]), tail]
+
+
+def keep_last_characters(book: Book) -> Book:
+    return map_paragraphs(book, _keep_last)

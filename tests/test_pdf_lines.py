@@ -1,0 +1,98 @@
+"""Chinese line composition, measured on the typeset sample PDF (W3C clreq, GB/T 15834)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bookmaker.load import load_book
+from bookmaker.model import Book
+from conftest import SAMPLE
+from pdflines import (
+    MM,
+    Line,
+    body_paragraphs,
+    match_body_lines,
+    pdf_lines,
+    type_area,
+    violations,
+)
+
+TOLERANCE = 0.5  # pt
+
+
+@pytest.fixture(scope="module")
+def book() -> Book:
+    return load_book(SAMPLE)
+
+
+@pytest.fixture(scope="module")
+def body_lines(sample_build, book: Book) -> list[Line]:
+    paragraphs = body_paragraphs(book)
+    lines, found = match_body_lines(
+        pdf_lines(next(sample_build.glob("*[!s].pdf")), book.meta.page.body_size), paragraphs)
+    assert found == len(paragraphs), f"paragraph {found + 1} not found as typeset text"
+    return lines
+
+
+def test_every_paragraph_is_extracted_as_its_source_text(body_lines: list[Line]) -> None:
+    assert len(body_lines) > 200
+
+
+def test_no_line_starts_or_ends_with_a_forbidden_mark(body_lines: list[Line]) -> None:
+    assert violations(body_lines) == []
+
+
+def test_lines_are_flush_with_both_edges_of_the_type_area(body_lines: list[Line],
+                                                          book: Book) -> None:
+    page = book.meta.page
+    width = page.text_width * MM
+    indent = 2 * page.body_size
+    ragged = []
+    for line in body_lines:
+        left, right = type_area(line.page, page.inner * MM, page.outer * MM, width)
+        expected_left = left + (indent if line.first else 0)
+        if abs(line.x0 - expected_left) > TOLERANCE:
+            ragged.append(f"p.{line.page + 1} starts {line.x0 - expected_left:+.2f} pt: "
+                          f"{line.text[:10]}")
+        if not line.last and abs(line.x1 - right) > TOLERANCE:
+            ragged.append(f"p.{line.page + 1} ends {line.x1 - right:+.2f} pt: …{line.text[-10:]}")
+    assert ragged == []
+
+
+def test_no_paragraph_ends_with_a_single_character_line(body_lines: list[Line]) -> None:
+    lonely = [line.text for line in body_lines
+              if line.last and not line.first and sum(c.isalnum() for c in line.text) < 2]
+    assert lonely == []
+
+
+PUNCTUATION = set("、，。；：？！）》」』”’（《「『“‘")
+HAN = re.compile("[\u4e00-\u9fff]")
+LATIN = re.compile("[A-Za-z0-9]")
+
+
+def test_adjacent_punctuation_takes_at_most_one_and_a_half_ems(body_lines: list[Line],
+                                                              book: Book) -> None:
+    em = book.meta.page.body_size
+    pairs = [(a + b, span) for line in body_lines for a, b, _gap, span in line.pairs()
+             if a in PUNCTUATION and b in PUNCTUATION]
+    assert pairs, "the sample has adjacent marks (。” and ”，); none found"
+    assert [(p, round(span / em, 2)) for p, span in pairs if span > 1.5 * em + TOLERANCE] == []
+
+
+def test_a_quarter_em_between_han_and_latin(body_lines: list[Line], book: Book) -> None:
+    em = book.meta.page.body_size
+    gaps = [(a + b, gap) for line in body_lines for a, b, gap, _span in line.pairs()
+            if (HAN.match(a) and LATIN.match(b)) or (LATIN.match(a) and HAN.match(b))]
+    assert gaps, "the sample has digits in Han text (54篇, 2008年); none found"
+    assert [(p, round(g / em, 2)) for p, g in gaps if not 0.2 * em <= g <= 0.4 * em] == []
+
+
+def test_the_checks_fail_on_bad_lines() -> None:
+    """The walker is not blind: it reports what it is meant to find."""
+    bad = [Line(0, "，开头", 0, 10, first=True), Line(0, "结尾“", 0, 10),
+           Line(0, "破折—", 0, 10), Line(0, "—号", 0, 10, last=True)]
+    assert len(violations(bad)) == 3
+    lines, found = match_body_lines([Line(0, "甲乙", 0, 1), Line(0, "丙", 0, 1)], ["甲乙丙"])
+    assert found == 1 and [(x.first, x.last) for x in lines] == [(True, False), (False, True)]
