@@ -16,16 +16,16 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bookmaker import transform
 from bookmaker.cover import cover_design, draw_cover
 from bookmaker.diagnostics import BookError, Diagnostic, Severity, error
 from bookmaker.epub import Image, package_epub
 from bookmaker.fonts import characters_by_source, subset_face, text_of, uncovered
 from bookmaker.load import load_book
 from bookmaker.model import Book
-from bookmaker import transform
+from bookmaker.pdf import PROFILES, typeset_pdf
 from bookmaker.render import Rendered, render_book
 from bookmaker.render.documents import cover_image_name, image_name
-from bookmaker.pdf import PROFILES, typeset_pdf
 from bookmaker.render.print_edition import render_print
 from bookmaker.resources import font_faces, fonts_dir
 

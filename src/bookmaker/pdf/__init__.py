@@ -1,8 +1,10 @@
 """The PDF package stage: the print document -> PDF bytes, through WeasyPrint.
 
-Two profiles: ``screen`` (trim size, no marks) and ``press`` (bleed, crop and registration marks,
-TrimBox and BleedBox, text and rules in K-only black, PDF/X-4). WeasyPrint reads only what
-``BookURLFetcher`` allows, and everything it logs comes back as diagnostics.
+Two profiles: ``screen`` (trim size, no marks, PDF/A-2b) and ``press`` (bleed, crop and
+registration marks, TrimBox and BleedBox, text and rules in K-only black). The press PDF is
+not declared PDF/X: that needs a CMYK output-intent ICC profile, which bookmaker does not ship.
+WeasyPrint reads only what ``BookURLFetcher`` allows, and everything it logs comes back as
+diagnostics.
 """
 
 from __future__ import annotations
@@ -13,16 +15,35 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pydyf
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
-from bookmaker.diagnostics import Diagnostic, Severity
+from bookmaker.diagnostics import Diagnostic, Severity, error
 from bookmaker.pdf import justify
-from bookmaker.pdf.fetcher import BookURLFetcher
+from bookmaker.pdf.fetcher import BookURLFetcher, RefusedResource
 from bookmaker.render.print_edition import PrintDocument
 
 PROFILES = ("screen", "press")
-VARIANTS = {"screen": None, "press": "pdf/x-4"}
+VARIANTS = {"screen": "pdf/a-2b", "press": None}
+RGB_BLACK = {b"0 0 0 rg": b"0 0 0 1 k", b"0 0 0 RG": b"0 0 0 1 K"}
+
+
+def black_to_k(_document: object, pdf: pydyf.PDF) -> None:
+    """Finisher of the press profile: pure RGB black, which WeasyPrint uses for the crop and
+    registration marks it draws, becomes K-only black like the text."""
+    for obj in pdf.objects:
+        if isinstance(obj, pydyf.Stream):
+            obj.stream = [_recolour(chunk) for chunk in obj.stream]
+
+
+def _recolour(chunk: object) -> object:
+    data = chunk.encode() if isinstance(chunk, str) else chunk
+    if not isinstance(data, bytes):
+        return chunk
+    for rgb, cmyk in RGB_BLACK.items():
+        data = data.replace(rgb, cmyk)
+    return data
 
 
 class _Collect(logging.Handler):
@@ -45,6 +66,15 @@ def _weasyprint_log() -> Iterator[_Collect]:
         logger.removeHandler(handler)
 
 
+@contextmanager
+def _refusals() -> Iterator[None]:
+    try:
+        yield
+    except RefusedResource as refused:
+        raise error("P002", f"the print edition may not read {refused.url}", "styles/",
+                    hint="use only files inside the book directory (images/, styles/)") from None
+
+
 def typeset_pdf(document: PrintDocument, book_dir: Path, fonts_dir: Path,
                 profile: str) -> tuple[bytes, list[Diagnostic]]:
     justify.install()
@@ -57,12 +87,12 @@ def typeset_pdf(document: PrintDocument, book_dir: Path, fonts_dir: Path,
     sheets = [weasyprint.CSS(string=css, base_url=base_url, url_fetcher=fetcher,
                              font_config=font_config)
               for css in document.stylesheets]
-    with _weasyprint_log() as log:
+    with _weasyprint_log() as log, _refusals():
         data = html.write_pdf(
             stylesheets=sheets,
             font_config=font_config,
             pdf_variant=VARIANTS[profile],
-            output_intent="device-cmyk" if profile == "press" else None,
+            finisher=black_to_k if profile == "press" else None,
             # a fixed identifier: the same source gives the same bytes
             pdf_identifier=hashlib.md5(document.html.encode(), usedforsecurity=False).digest(),
             custom_metadata=True,

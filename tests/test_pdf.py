@@ -1,0 +1,240 @@
+"""pdf: the typeset sample book read back — boxes, outline, contents, folios, running heads,
+fonts, metadata, colour — and what the print stage refuses."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pdfplumber
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from bookmaker.build import build
+from bookmaker.cli import cli
+from bookmaker.load import load_book
+from conftest import SAMPLE, require_program
+
+MM = 72 / 25.4
+ROMAN = re.compile(r"^[IVXLC]+$")
+SMALL = 9.0  # pt: running heads and folios
+
+
+def roman(n: int) -> str:
+    numerals = [(10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
+    out = ""
+    for value, letters in numerals:
+        while n >= value:
+            out, n = out + letters, n - value
+    return out
+
+
+@pytest.fixture(scope="module")
+def screen(sample_build: Path) -> Path:
+    return sample_build / "beijing-xianjinxing-2006.pdf"
+
+
+@pytest.fixture(scope="module")
+def press(sample_build: Path) -> Path:
+    return sample_build / "beijing-xianjinxing-2006.press.pdf"
+
+
+@pytest.fixture(scope="module")
+def margins(screen: Path) -> list[tuple[str, str]]:
+    """Each page's running head and folio (the small text above and below the type area)."""
+    page = load_book(SAMPLE).meta.page
+    found = []
+    with pdfplumber.open(screen) as pdf:
+        for p in pdf.pages:
+            small = [c for c in p.chars if abs(c["size"] - SMALL) < 0.05]
+            head = "".join(c["text"] for c in small if c["bottom"] < page.top * MM)
+            foot = "".join(c["text"] for c in small
+                           if c["top"] > p.height - page.bottom * MM)
+            found.append((head, foot))
+    return found
+
+
+def test_trim_and_bleed_boxes(screen: Path, press: Path) -> None:
+    trim = [0, 0, 184 * MM, 260 * MM]
+    page = PdfReader(screen).pages[0]
+    assert [round(float(v), 1) for v in page.trimbox] == [round(v, 1) for v in trim]
+    assert [round(float(v), 1) for v in page.mediabox] == [round(v, 1) for v in trim]
+    page = PdfReader(press).pages[0]
+    bleed = 3 * MM
+    assert [round(float(v), 1) for v in page.trimbox] == [round(v, 1) for v in trim]
+    expected = [-bleed, -bleed, trim[2] + bleed, trim[3] + bleed]
+    assert [round(float(v), 1) for v in page.bleedbox] == [round(v, 1) for v in expected]
+
+
+def outline(path: Path) -> list[tuple[int, str, int]]:
+    reader = PdfReader(path)
+    entries: list[tuple[int, str, int]] = []
+
+    def walk(items: list, depth: int) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+            else:
+                entries.append((depth, item.title, reader.get_destination_page_number(item)))
+
+    walk(reader.outline, 0)
+    return entries
+
+
+def test_outline_mirrors_the_contents(screen: Path) -> None:
+    book = load_book(SAMPLE)
+    titles = [(depth, title) for depth, title, _ in outline(screen)]
+    assert titles == [(0, "序"), (0, book.chapters[1].meta.title),
+                      *[(1, s.text) for s in book.chapters[1].sections]]
+
+
+def folio(page_index: int, body_start: int) -> str:
+    """The folio printed on a page: front matter in Roman numerals, the body from 1."""
+    if page_index >= body_start:
+        return str(page_index - body_start + 1)
+    return roman(page_index + 1)
+
+
+def test_contents_page_numbers_are_where_the_headings_land(screen: Path) -> None:
+    entries = outline(screen)
+    body_start = entries[1][2]
+    with pdfplumber.open(screen) as pdf:
+        contents = next(p for p in pdf.pages if "目录" in (p.extract_text() or "")[:20])
+        text = re.sub(r"\s+", "", contents.extract_text())
+    for _depth, title, page_index in entries:
+        match = re.search(re.escape(title) + r"\.+(\d+|[IVXLC]+)", text)
+        assert match, title
+        assert match.group(1) == folio(page_index, body_start), title
+
+
+def openings(screen: Path) -> dict[int, str]:
+    """The pages where a chapter or the contents opens, with the title it runs under."""
+    found = {page: title for depth, title, page in outline(screen) if depth == 0}
+    with pdfplumber.open(screen) as pdf:
+        for index, page in enumerate(pdf.pages):
+            if (page.extract_text() or "").replace(" ", "").startswith("目录"):
+                found[index] = "目录"
+    return dict(sorted(found.items()))
+
+
+def test_folios_and_running_heads(screen: Path, margins: list[tuple[str, str]]) -> None:
+    title = load_book(SAMPLE).meta.title
+    opening = openings(screen)
+    first_front, body_start = min(opening), outline(screen)[1][2]
+    with pdfplumber.open(screen) as pdf:
+        blank = [not p.chars for p in pdf.pages]
+    for index, (head, foot) in enumerate(margins):
+        if index < first_front or blank[index]:
+            assert (head, foot) == ("", ""), f"page {index + 1}: title leaf or blank"
+            continue
+        assert foot == folio(index, body_start), f"page {index + 1}"
+        if index in opening:
+            expected_head = ""
+        elif index % 2 == 1:  # versos carry the book title
+            expected_head = title
+        else:  # rectos the title of the part they belong to
+            expected_head = opening[max(p for p in opening if p <= index)]
+        assert head == expected_head, f"page {index + 1}"
+    assert margins[body_start][1] == "1"
+    assert any(blank), "the sample has blank versos before openings"
+
+
+def test_chapters_open_on_rectos(screen: Path) -> None:
+    assert all(page % 2 == 0 for page in openings(screen))  # page 0 is a recto
+
+
+def test_fonts_are_the_book_faces_embedded_as_subsets(screen: Path, press: Path) -> None:
+    for path in (screen, press):
+        reader = PdfReader(path)
+        names = set()
+        for page in reader.pages:
+            for font in (page["/Resources"].get("/Font") or {}).values():
+                names.add(str(font.get_object()["/BaseFont"]))
+        assert names and all(re.fullmatch(r"/[A-Z]{6}\+Book-(Serif|Sans)(-Bold)?", n)
+                             for n in names), names
+
+
+def test_pdffonts_says_embedded_subset_unicode(screen: Path) -> None:
+    pdffonts = require_program("pdffonts", "poppler's font report on the PDF")
+    report = subprocess.run([pdffonts, str(screen)], capture_output=True, text=True,
+                            check=True).stdout.splitlines()[2:]
+    assert report
+    for line in report:
+        emb, sub, uni = line.split()[-5:-2]
+        assert (emb, sub, uni) == ("yes", "yes", "yes"), line
+
+
+def test_metadata(screen: Path) -> None:
+    reader = PdfReader(screen)
+    info = reader.metadata
+    assert info.title == load_book(SAMPLE).meta.title
+    assert "北京市党的建设研究会" in info.author
+    assert "学术会议" in info["/Keywords"] and info.subject
+    assert reader.trailer["/Root"]["/Lang"] == "zh-Hans"
+
+
+def test_press_profile_is_k_only(press: Path) -> None:
+    colour = re.compile(rb"((?:[-\d.]+ ){1,4})(rg|RG|k|K|g|G|scn|SCN|sc|SC)\b")
+    seen = set()
+    reader = PdfReader(press)
+    for page in reader.pages:
+        streams = [page.get_contents().get_data()]
+        streams += [x.get_object().get_data()
+                    for x in (page["/Resources"].get("/XObject") or {}).values()]
+        for data in streams:
+            seen |= {(m.group(1).strip(), m.group(2)) for m in colour.finditer(data)}
+    assert seen and all(op in (b"k", b"K", b"scn", b"SCN") and values == b"0 0 0 1"
+                        for values, op in seen), seen
+
+
+def test_same_source_same_pdf(sample_build: Path, tmp_path: Path) -> None:
+    again = build(SAMPLE, tmp_path, formats=("pdf",), profiles=("screen",)).outputs[0]
+    assert again.read_bytes() == (sample_build / again.name).read_bytes()
+
+
+def test_source_date_epoch_is_the_creation_date(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1149120000")
+    path = build(SAMPLE, tmp_path, formats=("pdf",), profiles=("screen",)).outputs[0]
+    assert PdfReader(path).metadata["/CreationDate"] == "D:20060601000000Z"
+
+
+def test_footnotes_sit_at_the_foot_of_the_page_with_their_call(book_copy: Path,
+                                                               tmp_path: Path) -> None:
+    chapter = book_copy / "chapters" / "02-speech.md"
+    text = chapter.read_text(encoding="utf-8")
+    text = text.replace("历时一年半的", "历时一年半[^1]的", 1) + "\n[^1]: 2004年11月至2006年6月。\n"
+    chapter.write_text(text, encoding="utf-8")
+    path = build(book_copy, tmp_path, formats=("pdf",), profiles=("screen",)).outputs[0]
+    with pdfplumber.open(path) as pdf:
+        page = next(p for p in pdf.pages if "历时一年半" in (p.extract_text() or ""))
+        note = [c for c in page.chars if c["size"] < 9 and c["text"] in "至"]
+        body = [c for c in page.chars if c["text"] == "历"]
+        assert note and body and note[0]["top"] > body[0]["top"] + 300
+
+
+def test_a_character_no_font_has_stops_the_pdf(book_copy: Path, tmp_path: Path) -> None:
+    chapter = book_copy / "chapters" / "01-preface.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8").replace("第一，", "第一𠀀，", 1),
+                       encoding="utf-8")
+    result = CliRunner().invoke(cli, ["build", str(book_copy), "--out", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "chapters/01-preface.md: error F001" in result.stderr and "U+20000" in result.stderr
+    assert not list(tmp_path.glob("*.pdf"))
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "https://example.com/paper.png"])
+def test_the_print_stage_reads_nothing_outside_the_book(book_copy: Path, tmp_path: Path,
+                                                        url: str) -> None:
+    styles = book_copy / "styles"
+    styles.mkdir()
+    shutil.copy(SAMPLE.parent / "styles" / "print.css", styles / "print.css")
+    with (styles / "print.css").open("a", encoding="utf-8") as f:
+        f.write(f'\nbody {{ background: url("{url}"); }}\n')
+    result = CliRunner().invoke(cli, ["build", str(book_copy), "--out", str(tmp_path),
+                                      "--format", "pdf"])
+    assert result.exit_code == 2, result.output
+    assert f"may not read {url}" in result.stderr
