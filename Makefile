@@ -8,9 +8,11 @@ OUT    ?= build
 BIN    := $(VENV)/bin
 
 .DEFAULT_GOAL := all
-.PHONY: all setup epub check test lint clean distclean system-deps help
+.PHONY: all setup epub pdf screen press check test lint bench docs-images clean distclean \
+	system-deps help
 
-all: epub ## Set up .venv if needed and build every output of the sample book into build/
+all: setup ## Set up .venv if needed and build every output of the sample book into build/
+	$(BIN)/bookmaker build $(BOOK) --out $(OUT)
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -m venv $(VENV) || { echo "python3 -m venv failed: on Debian/Ubuntu run 'sudo apt-get install python3-venv'"; exit 1; }
@@ -22,6 +24,15 @@ setup: $(VENV)/.installed ## Create .venv and install bookmaker with its test to
 epub: setup ## Build build/<name>.epub from $(BOOK)
 	$(BIN)/bookmaker build $(BOOK) --out $(OUT) --format epub
 
+pdf: setup ## Build both PDF profiles: build/<name>.pdf (screen) and .press.pdf (press)
+	$(BIN)/bookmaker build $(BOOK) --out $(OUT) --format pdf
+
+screen: setup ## Build only the screen PDF (trim size, no marks, PDF/A-2b)
+	$(BIN)/bookmaker build $(BOOK) --out $(OUT) --format pdf --profile screen
+
+press: setup ## Build only the press PDF (3 mm bleed, crop marks, K-only black)
+	$(BIN)/bookmaker build $(BOOK) --out $(OUT) --format pdf --profile press
+
 check: setup ## Build, then validate the EPUB with EPUBCheck (needs Java)
 	$(BIN)/bookmaker check $(BOOK) --out $(OUT)
 
@@ -29,13 +40,21 @@ test: setup ## Lint, then run the tests (EPUBCheck/Calibre tests skip loudly wit
 	$(BIN)/ruff check src tests bench fonts/make-fonts.py
 	$(BIN)/python -m pytest
 
+docs-images: screen ## Redraw docs/title-leaf.png and docs/body-spread.png from the screen PDF
+	$(BIN)/python docs/render-pages.py $(OUT)/beijing-xianjinxing-2006.pdf docs
+
+bench: setup ## Print build time and peak memory: sample and full-size book, EPUB and PDF
+	$(BIN)/python bench/bench_build.py --format epub
+	$(BIN)/python bench/bench_build.py --format pdf --runs 1
+
 lint: setup ## Check the code with ruff
 	$(BIN)/ruff check src tests bench fonts/make-fonts.py
 
-system-deps: ## Install the outside programs the tests use (Debian/Ubuntu, as root)
+system-deps: ## Install Pango for WeasyPrint and the programs the tests use (Debian/Ubuntu, root)
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-		default-jre-headless calibre poppler-utils
+		default-jre-headless calibre poppler-utils \
+		libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 
 clean: ## Remove build outputs and caches
 	rm -rf $(OUT) .pytest_cache .ruff_cache

@@ -27,7 +27,7 @@ from bookmaker.pdf import PROFILES, typeset_pdf
 from bookmaker.render import Rendered, render_book
 from bookmaker.render.documents import cover_image_name, image_name
 from bookmaker.render.print_edition import render_print
-from bookmaker.resources import font_faces, fonts_dir
+from bookmaker.resources import FontFace, font_faces, fonts_dir
 
 FORMATS = ("epub", "pdf")
 PDF_SUFFIX = {"screen": ".pdf", "press": ".press.pdf"}
@@ -82,51 +82,62 @@ def metadata_text(book: Book) -> str:
 def build(book_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS,
           stage: Callable[[str], None] = lambda name: None,
           profiles: tuple[str, ...] = PROFILES) -> BuildResult:
-    result = BuildResult()
     check_output_dir(book_dir, out_dir)
     stage("load")
     book = load_book(book_dir)
-    modified = source_date(book_dir)
     faces = font_faces(book.meta.script)
-
+    modified = source_date(book_dir)
     stage("render")
     rendered = render_book(book, book_dir, faces)
+    stage("fonts")
+    chars = characters_by_source([*document_texts(rendered), ("book.yaml", metadata_text(book))])
+    result = BuildResult(diagnostics=check_coverage(chars, faces, strict="pdf" in formats))
+    if "epub" in formats:
+        stage("epub")
+        result.outputs.append(write_epub(book, book_dir, out_dir, rendered, faces,
+                                         "".join(chars), modified))
+    if "pdf" in formats:
+        print_book = transform.apply(book, transform.PRINT)
+        for profile in profiles:
+            stage(f"pdf ({profile})")
+            path, logged = write_pdf(print_book, book_dir, out_dir, faces, profile, modified)
+            result.outputs.append(path)
+            result.diagnostics += logged
+    return result
 
-    stage("cover")
+
+def check_coverage(chars: dict[str, str], faces: list[FontFace],
+                   strict: bool) -> list[Diagnostic]:
+    """Characters no embedded font has: warnings for the EPUB (reading systems fall back to
+    their own fonts), errors when a PDF is built (print has no fallback: it would be tofu)."""
+    missing = uncovered(chars, faces)
+    if strict and missing:
+        raise BookError([replace(d, severity=Severity.ERROR) for d in missing])
+    return missing
+
+
+def write_epub(book: Book, book_dir: Path, out_dir: Path, rendered: Rendered,
+               faces: list[FontFace], chars: str, modified: datetime) -> Path:
     if book.cover:
         cover = Image(cover_image_name(book), (book_dir / book.cover).read_bytes())
     else:
         cover = Image(cover_image_name(book), draw_cover(book, cover_design(book_dir), faces))
     images = [Image(image_name(src), (book_dir / src).read_bytes()) for src in book.images]
-
-    stage("fonts")
-    chars = characters_by_source([*document_texts(rendered), ("book.yaml", metadata_text(book))])
-    missing = uncovered(chars, faces)
-    if "pdf" in formats and missing:
-        # print has no fallback font: a missing glyph would be tofu on paper
-        raise BookError([replace(d, severity=Severity.ERROR) for d in missing])
-    result.diagnostics += missing
     cache = cache_dir(out_dir) / "fonts"
-    fonts = [subset_face(face, "".join(chars), cache) for face in faces]
+    fonts = [subset_face(face, chars, cache) for face in faces]
+    path = out_dir / f"{book.meta.name}.epub"
+    write_atomically(path, package_epub(book, rendered, fonts, cover, images, modified))
+    return path
 
-    if "epub" in formats:
-        stage("epub")
-        data = package_epub(book, rendered, fonts, cover, images, modified)
-        path = out_dir / f"{book.meta.name}.epub"
-        write_atomically(path, data)
-        result.outputs.append(path)
-    if "pdf" in formats:
-        created = modified.strftime("%Y-%m-%dT%H:%M:%SZ")
-        print_book = transform.apply(book, transform.PRINT)
-        for profile in profiles:
-            stage(f"pdf ({profile})")
-            document = render_print(print_book, book_dir, faces, profile, created)
-            data, logged = typeset_pdf(document, book_dir, fonts_dir(), profile)
-            result.diagnostics += logged
-            path = out_dir / f"{book.meta.name}{PDF_SUFFIX[profile]}"
-            write_atomically(path, data)
-            result.outputs.append(path)
-    return result
+
+def write_pdf(book: Book, book_dir: Path, out_dir: Path, faces: list[FontFace], profile: str,
+              modified: datetime) -> tuple[Path, list[Diagnostic]]:
+    created = modified.strftime("%Y-%m-%dT%H:%M:%SZ")
+    document = render_print(book, book_dir, faces, profile, created)
+    data, logged = typeset_pdf(document, book_dir, fonts_dir(), profile)
+    path = out_dir / f"{book.meta.name}{PDF_SUFFIX[profile]}"
+    write_atomically(path, data)
+    return path, logged
 
 
 def document_texts(rendered: Rendered) -> list[tuple[str, str]]:
