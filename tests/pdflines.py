@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pdfplumber
 
-from bookmaker.model import Book, Paragraph, plain_text
+from bookmaker.model import Book, PageDesign, Paragraph, plain_text
 
 MM = 72 / 25.4
 LINE_START_FORBIDDEN = set("、，。；：？！）》」』”’")
@@ -83,11 +83,22 @@ def match_body_lines(lines: list[Line], paragraphs: list[str]) -> tuple[list[Lin
     return found, index
 
 
-def type_area(page: int, left_margin_recto: float, left_margin_verso: float,
-              width: float) -> tuple[float, float]:
-    """Left and right edge, in pt, of the type area of a page (page 0 is a recto)."""
-    left = left_margin_recto if page % 2 == 0 else left_margin_verso
-    return left, left + width
+def ragged(lines: list[Line], page: PageDesign, tolerance: float) -> list[str]:
+    """Lines that are not flush with the type area: every line's start (after the two-em
+    indent of a first line) and every line's end but a paragraph's last."""
+    width, indent = page.text_width * MM, 2 * page.body_size
+    problems = []
+    for line in lines:
+        # page 0 is a recto: the gutter is on the left of rectos, on the right of versos
+        left = (page.inner if line.page % 2 == 0 else page.outer) * MM
+        start = left + (indent if line.first else 0)
+        if abs(line.x0 - start) > tolerance:
+            problems.append(f"p.{line.page + 1} starts {line.x0 - start:+.2f} pt: "
+                            f"{line.text[:10]}")
+        if not line.last and abs(line.x1 - (left + width)) > tolerance:
+            problems.append(f"p.{line.page + 1} ends {line.x1 - left - width:+.2f} pt: "
+                            f"…{line.text[-10:]}")
+    return problems
 
 
 def violations(lines: list[Line]) -> list[str]:

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from bookmaker.load import load_book
-from bookmaker.model import Book
+from bookmaker.model import Book, PageDesign
 from conftest import SAMPLE
 from pdflines import (
     MM,
@@ -15,7 +15,7 @@ from pdflines import (
     body_paragraphs,
     match_body_lines,
     pdf_lines,
-    type_area,
+    ragged,
     violations,
 )
 
@@ -46,19 +46,7 @@ def test_no_line_starts_or_ends_with_a_forbidden_mark(body_lines: list[Line]) ->
 
 def test_lines_are_flush_with_both_edges_of_the_type_area(body_lines: list[Line],
                                                           book: Book) -> None:
-    page = book.meta.page
-    width = page.text_width * MM
-    indent = 2 * page.body_size
-    ragged = []
-    for line in body_lines:
-        left, right = type_area(line.page, page.inner * MM, page.outer * MM, width)
-        expected_left = left + (indent if line.first else 0)
-        if abs(line.x0 - expected_left) > TOLERANCE:
-            ragged.append(f"p.{line.page + 1} starts {line.x0 - expected_left:+.2f} pt: "
-                          f"{line.text[:10]}")
-        if not line.last and abs(line.x1 - right) > TOLERANCE:
-            ragged.append(f"p.{line.page + 1} ends {line.x1 - right:+.2f} pt: …{line.text[-10:]}")
-    assert ragged == []
+    assert ragged(body_lines, book.meta.page, TOLERANCE) == []
 
 
 def test_no_paragraph_ends_with_a_single_character_line(body_lines: list[Line]) -> None:
@@ -96,3 +84,9 @@ def test_the_checks_fail_on_bad_lines() -> None:
     assert len(violations(bad)) == 3
     lines, found = match_body_lines([Line(0, "甲乙", 0, 1), Line(0, "丙", 0, 1)], ["甲乙丙"])
     assert found == 1 and [(x.first, x.last) for x in lines] == [(True, False), (False, True)]
+    page = PageDesign()
+    left, right = page.inner * MM, (page.inner + page.text_width) * MM
+    short = Line(0, "甲" * 37, left, right - 10.5)  # a middle line one character short
+    flush = Line(0, "乙" * 38, left, right)
+    assert ragged([flush], page, TOLERANCE) == []
+    assert len(ragged([short], page, TOLERANCE)) == 1
