@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import struct
 import sys
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -47,6 +46,8 @@ import opencc
 from fontTools import subset
 from fontTools.misc.timeTools import epoch_diff
 from fontTools.ttLib import TTCollection, TTFont
+
+from bookmaker.variants.ocd2 import dictionary_dir, opencc_values
 
 DEFAULT_SOURCE_DIR = Path("/usr/share/fonts/opentype/noto")
 HERE = Path(__file__).resolve().parent
@@ -133,48 +134,6 @@ def common_chars() -> set[str]:
     return {chr(cp) for start, end in COMMON_RANGES for cp in range(start, end + 1)}
 
 
-def opencc_values(path: Path) -> list[list[str]]:
-    """Read the value lists of an OpenCC .ocd2 dictionary.
-
-    The file is a header, a marisa trie of the keys and then the serialized
-    values: uint32 item count, uint32 pool size, the pool of NUL-terminated
-    strings, and per item a uint16 value count and uint16 byte lengths.  The
-    values block is located as the only offset whose parse ends exactly at EOF.
-    """
-    data = path.read_bytes()
-    for start in range(len(data) - 8):
-        items = _parse_values_at(data, start)
-        if items is not None:
-            return items
-    raise ValueError(f"no value table found in {path}")
-
-
-def _parse_values_at(data: bytes, start: int) -> list[list[str]] | None:
-    count, pool_size = struct.unpack_from("<II", data, start)
-    pool = start + 8
-    pos = pool + pool_size
-    if not 0 < count < 1_000_000 or pos > len(data):
-        return None
-    items: list[list[str]] = []
-    try:
-        for _ in range(count):
-            (n_values,) = struct.unpack_from("<H", data, pos)
-            lengths = struct.unpack_from(f"<{n_values}H", data, pos + 2)
-            pos += 2 + 2 * n_values
-            values = []
-            for length in lengths:
-                values.append(data[pool : pool + length - 1].decode("utf-8"))
-                pool += length
-            items.append(values)
-    except (struct.error, UnicodeDecodeError):
-        return None
-    return items if pos == len(data) and pool == start + 8 + pool_size else None
-
-
-def opencc_dict_dir() -> Path:
-    return Path(opencc.__file__).resolve().parent / "clib" / "share" / "opencc"
-
-
 def opencc_traditional(simplified: Iterable[str]) -> set[str]:
     """Traditional forms of each character, converted alone, plus listed alternatives.
 
@@ -187,7 +146,7 @@ def opencc_traditional(simplified: Iterable[str]) -> set[str]:
         converter = opencc.OpenCC(config)
         result.update(*(converter.convert(c) for c in chars))
     for name in OPENCC_ALTERNATIVE_DICTS:
-        for values in opencc_values(opencc_dict_dir() / name):
+        for values in opencc_values(dictionary_dir() / name):
             if len(values) > 1 and values[0] in result:
                 result.update(*values)
     return {c for c in result if is_han(c)}

@@ -1,7 +1,8 @@
 """The one module that knows the order of the stages.
 
-    load -> render -> fonts (coverage, subsets) -> package (EPUB) -> write
-                   -> print document -> typeset (PDF, per profile) -> write
+    load -> [convert: the Traditional edition] -> render -> fonts (coverage, subsets)
+         -> package (EPUB) -> write
+         -> print transforms -> print document -> typeset (PDF, per profile) -> write
 
 Everything a stage needs comes in as arguments and goes out as a value; this module wires them
 and writes the outputs atomically, so a failed build leaves earlier outputs intact.
@@ -25,9 +26,10 @@ from bookmaker.load import load_book
 from bookmaker.model import Book
 from bookmaker.pdf import PROFILES, typeset_pdf
 from bookmaker.render import Rendered, render_book
-from bookmaker.render.documents import cover_image_name, image_name
+from bookmaker.render.documents import Labels, cover_image_name, image_name, role_words, same
 from bookmaker.render.print_edition import render_print
 from bookmaker.resources import FontFace, font_faces, fonts_dir
+from bookmaker.variants import convert_book, make_converter, variant_config
 
 FORMATS = ("epub", "pdf")
 PDF_SUFFIX = {"screen": ".pdf", "press": ".press.pdf"}
@@ -79,31 +81,68 @@ def metadata_text(book: Book) -> str:
                     *(c.name for c in meta.contributors)])
 
 
+@dataclass(frozen=True)
+class Edition:
+    """The book in one script: the source's own, or a conversion of it."""
+
+    book: Book
+    variant: str  # the source's language, or a variant name ("zh-Hant")
+    suffix: str  # in the output names: "" or ".zh-Hant"
+    labels: Labels = same  # how the templates' own labels are written
+
+
+def make_edition(book: Book, book_dir: Path, variant: str | None) -> Edition:
+    if variant is None or variant == book.meta.language:
+        return Edition(book, book.meta.language, "")
+    if book.meta.script == "Hant":
+        raise error("B002", f"the book is already {book.meta.language}", "book.yaml",
+                    hint="variants convert a Simplified source to Traditional")
+    converter = make_converter(book, book_dir, variant)
+    language = variant_config(book.meta, variant).language
+    return Edition(convert_book(book, converter, language), variant, f".{variant}",
+                   converter.opencc)
+
+
 def build(book_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS,
           stage: Callable[[str], None] = lambda name: None,
-          profiles: tuple[str, ...] = PROFILES) -> BuildResult:
+          profiles: tuple[str, ...] = PROFILES,
+          variants: tuple[str | None, ...] = (None,)) -> BuildResult:
+    """Build ``formats`` of the book in ``book_dir`` into ``out_dir``, for each of
+    ``variants`` (None: the source's own script; "zh-Hant": the Traditional edition)."""
     check_output_dir(book_dir, out_dir)
     stage("load")
     book = load_book(book_dir)
-    faces = font_faces(book.meta.script)
     modified = source_date(book_dir)
+    result = BuildResult()
+    for variant in variants:
+        if variant is not None:
+            stage(f"convert ({variant})")
+        edition = make_edition(book, book_dir, variant)
+        build_edition(edition, book_dir, out_dir, formats, profiles, modified, stage, result)
+    return result
+
+
+def build_edition(edition: Edition, book_dir: Path, out_dir: Path, formats: tuple[str, ...],
+                  profiles: tuple[str, ...], modified: datetime, stage: Callable[[str], None],
+                  result: BuildResult) -> None:
+    book = edition.book
+    faces = font_faces(book.meta.script)
     stage("render")
-    rendered = render_book(book, book_dir, faces)
+    rendered = render_book(book, book_dir, faces, edition.labels)
     stage("fonts")
     chars = characters_by_source([*document_texts(rendered), ("book.yaml", metadata_text(book))])
-    result = BuildResult(diagnostics=check_coverage(chars, faces, strict="pdf" in formats))
+    result.diagnostics += check_coverage(chars, faces, strict="pdf" in formats)
     if "epub" in formats:
         stage("epub")
-        result.outputs.append(write_epub(book, book_dir, out_dir, rendered, faces,
+        result.outputs.append(write_epub(edition, book_dir, out_dir, rendered, faces,
                                          "".join(chars), modified))
     if "pdf" in formats:
-        print_book = transform.apply(book, transform.PRINT)
+        print_edition = replace(edition, book=transform.apply(book, transform.PRINT))
         for profile in profiles:
             stage(f"pdf ({profile})")
-            path, logged = write_pdf(print_book, book_dir, out_dir, faces, profile, modified)
+            path, logged = write_pdf(print_edition, book_dir, out_dir, faces, profile, modified)
             result.outputs.append(path)
             result.diagnostics += logged
-    return result
 
 
 def check_coverage(chars: dict[str, str], faces: list[FontFace],
@@ -116,26 +155,29 @@ def check_coverage(chars: dict[str, str], faces: list[FontFace],
     return missing
 
 
-def write_epub(book: Book, book_dir: Path, out_dir: Path, rendered: Rendered,
+def write_epub(edition: Edition, book_dir: Path, out_dir: Path, rendered: Rendered,
                faces: list[FontFace], chars: str, modified: datetime) -> Path:
+    book = edition.book
     if book.cover:
         cover = Image(cover_image_name(book), (book_dir / book.cover).read_bytes())
     else:
-        cover = Image(cover_image_name(book), draw_cover(book, cover_design(book_dir), faces))
+        drawn = draw_cover(book, cover_design(book_dir), faces, role_words(edition.labels))
+        cover = Image(cover_image_name(book), drawn)
     images = [Image(image_name(src), (book_dir / src).read_bytes()) for src in book.images]
     cache = cache_dir(out_dir) / "fonts"
     fonts = [subset_face(face, chars, cache) for face in faces]
-    path = out_dir / f"{book.meta.name}.epub"
-    write_atomically(path, package_epub(book, rendered, fonts, cover, images, modified))
+    path = out_dir / f"{book.meta.name}{edition.suffix}.epub"
+    data = package_epub(book, rendered, fonts, cover, images, modified, edition.variant)
+    write_atomically(path, data)
     return path
 
 
-def write_pdf(book: Book, book_dir: Path, out_dir: Path, faces: list[FontFace], profile: str,
-              modified: datetime) -> tuple[Path, list[Diagnostic]]:
+def write_pdf(edition: Edition, book_dir: Path, out_dir: Path, faces: list[FontFace],
+              profile: str, modified: datetime) -> tuple[Path, list[Diagnostic]]:
     created = modified.strftime("%Y-%m-%dT%H:%M:%SZ")
-    document = render_print(book, book_dir, faces, profile, created)
+    document = render_print(edition.book, book_dir, faces, profile, created, edition.labels)
     data, logged = typeset_pdf(document, book_dir, fonts_dir(), profile)
-    path = out_dir / f"{book.meta.name}{PDF_SUFFIX[profile]}"
+    path = out_dir / f"{edition.book.meta.name}{edition.suffix}{PDF_SUFFIX[profile]}"
     write_atomically(path, data)
     return path, logged
 

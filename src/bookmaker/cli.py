@@ -17,6 +17,7 @@ from bookmaker.build import FORMATS, build
 from bookmaker.diagnostics import BookError, Diagnostic, Severity
 from bookmaker.epubcheck import EpubCheckUnavailable, run_epubcheck
 from bookmaker.pdf import PROFILES
+from bookmaker.variants import VARIANTS
 
 EXIT_INVALID_OUTPUT = 1
 EXIT_BAD_SOURCE = 2
@@ -52,6 +53,7 @@ def cli() -> None:
     Examples:
       bookmaker build source              build/<name>.epub, .pdf and .press.pdf
       bookmaker build source --format pdf --profile press   only the printer's PDF
+      bookmaker build source --variant zh-Hant               the Traditional edition
       bookmaker build mybook --out dist   the same for your book, into dist/
       bookmaker check source              validate the source, then run EPUBCheck on the EPUB
     """
@@ -65,26 +67,32 @@ def cli() -> None:
 @click.option("--profile", "profiles", type=click.Choice(PROFILES), multiple=True,
               help="PDF profile (repeatable): 'screen' is the trimmed page; 'press' adds 3 mm "
                    "bleed, crop marks and K-only black for the printer. Default: both.")
+@click.option("--variant", "variants", type=click.Choice(("source", *VARIANTS)), multiple=True,
+              help="Edition (repeatable): 'source' is the book as written; 'zh-Hant' the "
+                   "Traditional-Chinese edition through OpenCC (configured under variants: "
+                   "in book.yaml), written as <name>.zh-Hant.*. Default: source.")
 def build_command(book_dir: Path, out_dir: Path, formats: tuple[str, ...],
-                  profiles: tuple[str, ...]) -> None:
+                  profiles: tuple[str, ...], variants: tuple[str, ...]) -> None:
     """Build the outputs of BOOK_DIR (default: ./source) into --out.
 
     The source is validated first; a problem stops the build with exit code 2 and one line
     naming the file, the line and the fix. Outputs are replaced only when complete. Set
     SOURCE_DATE_EPOCH to fix the timestamps inside the outputs (builds are byte-reproducible).
     """
-    result = run_build(book_dir, out_dir, formats or FORMATS, profiles or PROFILES)
+    editions = tuple(None if v == "source" else v for v in variants or ("source",))
+    result = run_build(book_dir, out_dir, formats or FORMATS, profiles or PROFILES, editions)
     for path in result:
         click.echo(f"wrote {path}")
 
 
 def run_build(book_dir: Path, out_dir: Path, formats: tuple[str, ...],
-              profiles: tuple[str, ...] = PROFILES) -> list[Path]:
+              profiles: tuple[str, ...] = PROFILES,
+              variants: tuple[str | None, ...] = (None,)) -> list[Path]:
     with err.status("building…") as status:
         try:
             result = build(book_dir, out_dir, formats,
                            stage=lambda name: status.update(f"building: {name}…"),
-                           profiles=profiles)
+                           profiles=profiles, variants=variants)
         except BookError as exc:
             status.stop()
             report(exc.diagnostics)

@@ -13,7 +13,7 @@ from typing import Any
 
 from PIL import Image, ImageDraw, ImageFont
 
-from bookmaker.model import ROLE_WORDS, Book
+from bookmaker.model import Book
 from bookmaker.resources import FontFace, styles_dirs
 
 
@@ -25,7 +25,8 @@ def cover_design(book_dir: Path) -> dict[str, Any]:
     raise FileNotFoundError("cover.toml")
 
 
-def draw_cover(book: Book, design: dict[str, Any], faces: list[FontFace]) -> bytes:
+def draw_cover(book: Book, design: dict[str, Any], faces: list[FontFace],
+               role_words: dict[str, str]) -> bytes:
     """The cover as JPEG bytes; the same book and design give the same bytes."""
     width, height = design["width"], design["height"]
     image = Image.new("RGB", (width, height), design["background"])
@@ -50,7 +51,7 @@ def draw_cover(book: Book, design: dict[str, Any], faces: list[FontFace]) -> byt
               for i in range(len(title))]
     lines(title_part, title, title_part["top"], scales)
 
-    credits = [f"{c.name}　{ROLE_WORDS[c.role]}" for c in meta.contributors]
+    credits = [f"{c.name}　{role_words[c.role]}" for c in meta.contributors]
     lines(design["contributors"], credits, design["contributors"]["top"], [1.0] * len(credits))
 
     publisher = design["publisher"]

@@ -55,12 +55,12 @@ def edition_identifier(book: Book, variant: str) -> str:
 
 
 def package_epub(book: Book, rendered: Rendered, fonts: list[EmbeddedFont], cover: Image,
-                 images: list[Image], modified: datetime, variant: str = "") -> bytes:
+                 images: list[Image], modified: datetime, variant: str) -> bytes:
     eb = epub.EpubBook()
     eb.metadata[epub.NAMESPACES["OPF"]]["generator"] = [
         ("", {"name": "generator", "content": f"bookmaker {__version__}"})
     ]
-    add_metadata(eb, book, rendered, edition_identifier(book, variant or book.meta.language))
+    add_metadata(eb, book, rendered, edition_identifier(book, variant))
 
     eb.set_cover(cover.name, cover.data, create_page=False)
     items = [_document_item(i, d) for i, d in enumerate(rendered.documents)]
@@ -138,16 +138,12 @@ def accessibility(book: Book) -> dict[str, str | list[str]]:
     """
     features = ["structuralNavigation", "tableOfContents", "readingOrder",
                 "displayTransformability", "alternativeText"]
-    summary = book.meta.accessibility_summary or (
-        "本书为可重排的文本电子书：章节标题、目录与导览地标齐全，阅读顺序与印刷版一致；"
-        "文字可由阅读软件调整字号与朗读，图像均附替代文字，无闪烁、声音或动态风险。"
-    )
     return {
         "accessMode": ["textual", "visual"],
         "accessModeSufficient": "textual",
         "accessibilityFeature": features,
         "accessibilityHazard": "none",
-        "accessibilitySummary": summary,
+        "accessibilitySummary": book.meta.accessibility_summary,
     }
 
 

@@ -228,6 +228,28 @@ def _check_title_lines(title: str, lines: list[str] | None) -> None:
         raise ValueError("title_lines joined must equal the title, character for character")
 
 
+OpenccConfig = Literal["s2tw", "s2twp", "s2hk", "s2t"]
+# The language tag each OpenCC configuration produces.
+VARIANT_LANGUAGES: dict[str, str] = {"s2tw": "zh-Hant-TW", "s2twp": "zh-Hant-TW",
+                                     "s2hk": "zh-Hant-HK", "s2t": "zh-Hant"}
+
+
+class VariantConfig(Frozen):
+    """How the Traditional-Chinese edition is made (``variants: {zh-Hant: …}``)."""
+
+    opencc: OpenccConfig = "s2tw"
+    quotes: bool | None = None  # “”‘’ → 「」『』; default: on for Taiwan and Hong Kong
+    dictionary: str | None = None  # a file of the book: terms and overrides, one a line
+
+    @property
+    def language(self) -> str:
+        return VARIANT_LANGUAGES[self.opencc]
+
+    @property
+    def corner_quotes(self) -> bool:
+        return self.quotes if self.quotes is not None else self.opencc != "s2t"
+
+
 class BookMeta(Frozen):
     """Everything ``book.yaml`` says."""
 
@@ -254,7 +276,11 @@ class BookMeta(Frozen):
     contacts: list[Contact] = []
     editorial_board: EditorialBoard | None = None
     page: PageDesign = PageDesign()
-    accessibility_summary: str | None = None
+    variants: dict[Literal["zh-Hant"], VariantConfig] = {}
+    accessibility_summary: str = (
+        "本书为可重排的文本电子书：章节标题、目录与导览地标齐全，阅读顺序与印刷版一致；"
+        "文字可由阅读软件调整字号与朗读，图像均附替代文字，无闪烁、声音或动态风险。"
+    )
     chapters: list[str] = Field(min_length=1)
 
     _date = field_validator("date", mode="before")(_partial_date)

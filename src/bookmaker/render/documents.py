@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import posixpath
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
+from jinja2.ext import Extension
 
 from bookmaker.model import ROLE_WORDS, Book, Chapter
 from bookmaker.resources import FontFace, styles_dirs
@@ -53,9 +56,28 @@ class Rendered:
     stylesheets: dict[str, str] = field(default_factory=dict)  # name -> CSS text
 
 
-def template_environment(book_dir: Path) -> jinja2.Environment:
-    """Templates of the book directory first, then the built-in ones."""
+Labels = Callable[[str], str]
+HAN_RUN = re.compile("[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+")
+
+
+def same(text: str) -> str:
+    return text
+
+
+class ConvertLabels(Extension):
+    """Converts the Chinese text of a template's source (its labels: 出版, 目录, …) when the
+    template is compiled, for an edition in another script."""
+
+    def preprocess(self, source: str, name: str | None, filename: str | None = None) -> str:
+        labels: Labels = self.environment.globals["labels"]  # type: ignore[assignment]
+        return HAN_RUN.sub(lambda match: labels(match.group()), source)
+
+
+def template_environment(book_dir: Path, labels: Labels = same) -> jinja2.Environment:
+    """Templates of the book directory first, then the built-in ones; their labels through
+    ``labels`` (OpenCC for a Traditional edition)."""
     env = jinja2.Environment(
+        extensions=[ConvertLabels],
         loader=jinja2.ChoiceLoader([
             jinja2.FileSystemLoader(book_dir / "templates"),
             jinja2.PackageLoader("bookmaker.render", "templates"),
@@ -64,8 +86,13 @@ def template_environment(book_dir: Path) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
     )
-    env.globals.update(role_words=ROLE_WORDS, front_matter_kinds=FRONT_MATTER_KINDS, print=False)
+    env.globals.update(labels=labels, role_words=role_words(labels),
+                       front_matter_kinds=FRONT_MATTER_KINDS, print=False)
     return env
+
+
+def role_words(labels: Labels = same) -> dict[str, str]:
+    return {role: labels(word) for role, word in ROLE_WORDS.items()}
 
 
 def chapter_file(chapter: Chapter) -> str:
@@ -110,8 +137,9 @@ def image_name(source: str) -> str:
     return f"{IMAGE_DIR}/{source.removeprefix(IMAGE_DIR + '/')}"
 
 
-def render_book(book: Book, book_dir: Path, fonts: list[FontFace]) -> Rendered:
-    env = template_environment(book_dir)
+def render_book(book: Book, book_dir: Path, fonts: list[FontFace],
+                labels: Labels = same) -> Rendered:
+    env = template_environment(book_dir, labels)
     lang = book.meta.language
     toc = build_toc(book)
     nav_name = f"{TEXT_DIR}/nav.xhtml"
@@ -144,7 +172,7 @@ def render_book(book: Book, book_dir: Path, fonts: list[FontFace]) -> Rendered:
     if meta.editorial_board:
         documents.append(render(f"{TEXT_DIR}/board.xhtml", "board.xhtml",
                                 meta.editorial_board.title, "book.yaml"))
-    documents.append(render(nav_name, "nav.xhtml", "目录", "book.yaml", ("nav",),
+    documents.append(render(nav_name, "nav.xhtml", labels("目录"), "book.yaml", ("nav",),
                             toc=nav_entries(toc, nav_name),
                             landmarks=[Landmark(lm.type, relative(lm.href, nav_name))
                                        for lm in landmarks]))

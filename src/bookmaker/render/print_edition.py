@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bookmaker.model import Book
-from bookmaker.render.documents import read_stylesheet, template_environment
+from bookmaker.render.documents import Labels, read_stylesheet, same, template_environment
 from bookmaker.resources import FontFace, fonts_dir
 
 PRINT_STYLESHEETS = ("book.css", "print.css")
@@ -19,8 +19,8 @@ class PrintDocument:
 
 
 def render_print(book: Book, book_dir: Path, faces: list[FontFace], profile: str,
-                 created: str) -> PrintDocument:
-    env = template_environment(book_dir)
+                 created: str, labels: Labels = same) -> PrintDocument:
+    env = template_environment(book_dir, labels)
     html = env.get_template("print.xhtml").render(
         book=book, lang=book.meta.language, created=created, print=True,
         image_href=lambda src: src,

@@ -1,0 +1,36 @@
+"""A book's own conversion dictionary: terms and overrides for the Traditional edition.
+
+One entry a line, UTF-8; `#` starts a comment:
+
+    于均波<TAB>于均波      a source and the Traditional form to use
+    公里                  a term to keep exactly as written
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bookmaker.diagnostics import error
+from bookmaker.load.files import read_text, resolve_inside
+
+
+def load_dictionary(book_dir: Path, relative: str, referrer: str) -> dict[str, str]:
+    path = resolve_inside(book_dir, relative, referrer)
+    if not path.is_file():
+        raise error("S004", f"conversion dictionary '{relative}' does not exist", referrer,
+                    hint="create it or correct variants.zh-Hant.dictionary")
+    entries: dict[str, str] = {}
+    for number, raw in enumerate(read_text(book_dir, relative).splitlines(), start=1):
+        line = raw.split("#", 1)[0].rstrip()
+        if not line.strip():
+            continue
+        fields = line.split("\t")
+        if len(fields) > 2 or any(not f.strip() or f != f.strip() for f in fields):
+            raise error("V001", "a dictionary line is a term, or a term, a tab and its form",
+                        relative, number, "separate the two with one tab, no spaces")
+        source = fields[0]
+        if source in entries:
+            raise error("V002", f"'{source}' is in the dictionary twice", relative, number,
+                        "keep one entry")
+        entries[source] = fields[-1]
+    return entries
