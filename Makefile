@@ -8,11 +8,12 @@ OUT    ?= build
 BIN    := $(VENV)/bin
 
 .DEFAULT_GOAL := all
-.PHONY: all setup epub pdf screen press check test lint bench docs-images clean distclean \
+.PHONY: all setup epub pdf screen press hant hant-report check test lint bench docs-images \
+	clean distclean \
 	system-deps help
 
 all: setup ## Set up .venv if needed and build every output of the sample book into build/
-	$(BIN)/bookmaker build $(BOOK) --out $(OUT)
+	$(BIN)/bookmaker build $(BOOK) --out $(OUT) --variant source --variant zh-Hant
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -m venv $(VENV) || { echo "python3 -m venv failed: on Debian/Ubuntu run 'sudo apt-get install python3-venv'"; exit 1; }
@@ -32,6 +33,12 @@ screen: setup ## Build only the screen PDF (trim size, no marks, PDF/A-2b)
 
 press: setup ## Build only the press PDF (3 mm bleed, crop marks, K-only black)
 	$(BIN)/bookmaker build $(BOOK) --out $(OUT) --format pdf --profile press
+
+hant: setup ## Build the Traditional-Chinese edition: build/<name>.zh-Hant.epub, .pdf, .press.pdf
+	$(BIN)/bookmaker build $(BOOK) --out $(OUT) --variant zh-Hant
+
+hant-report: setup ## List the one-to-many conversions of the zh-Hant edition, for review
+	$(BIN)/bookmaker variants report $(BOOK)
 
 check: setup ## Build, then validate the EPUB with EPUBCheck (needs Java)
 	$(BIN)/bookmaker check $(BOOK) --out $(OUT)

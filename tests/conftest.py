@@ -96,7 +96,21 @@ def sample_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 @pytest.fixture(scope="session")
 def sample_epub(sample_build: Path) -> Epub:
-    return Epub(next(sample_build.glob("*.epub")))
+    return Epub(sample_build / "beijing-xianjinxing-2006.epub")
+
+
+@pytest.fixture(scope="session")
+def hant_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The Traditional-Chinese edition of the sample: EPUB and the screen PDF."""
+    out = tmp_path_factory.mktemp("hant")
+    result = build(SAMPLE, out, profiles=("screen",), variants=("zh-Hant",))
+    assert result.diagnostics == []
+    return out
+
+
+@pytest.fixture(scope="session")
+def hant_epub(hant_build: Path) -> Epub:
+    return Epub(hant_build / "beijing-xianjinxing-2006.zh-Hant.epub")
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ per problem: file, line, what is wrong, what to do).
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -16,8 +17,10 @@ from bookmaker import __version__
 from bookmaker.build import FORMATS, build
 from bookmaker.diagnostics import BookError, Diagnostic, Severity
 from bookmaker.epubcheck import EpubCheckUnavailable, run_epubcheck
+from bookmaker.load import load_book
 from bookmaker.pdf import PROFILES
-from bookmaker.variants import VARIANTS
+from bookmaker.variants import VARIANTS, make_converter
+from bookmaker.variants.report import choices
 
 EXIT_INVALID_OUTPUT = 1
 EXIT_BAD_SOURCE = 2
@@ -123,6 +126,37 @@ def check_command(book_dir: Path, out_dir: Path) -> None:
     if found:
         sys.exit(EXIT_INVALID_OUTPUT)
     click.echo(f"EPUBCheck: {len(outputs)} EPUB(s), 0 errors, 0 warnings")
+
+
+@cli.group("variants")
+def variants_group() -> None:
+    """The Traditional-Chinese edition: review what the conversion chose."""
+
+
+@variants_group.command("report")
+@BOOK_DIR
+@click.option("--variant", type=click.Choice(VARIANTS), default="zh-Hant", show_default=True)
+@click.option("--all", "every", is_flag=True,
+              help="List every character with more than one Traditional form, not only the "
+                   "often ambiguous ones (发 干 后 里 系 只 台 面 余 于 历 复 钟 制 云 …).")
+def variants_report(book_dir: Path, variant: str, every: bool) -> None:
+    """List each place where a character with several Traditional forms was converted.
+
+    One line each: file and line, the character, the form chosen, the candidates, and the
+    converted text around it. Where OpenCC chose wrong, add the word to the book's dictionary
+    (variants.zh-Hant.dictionary in book.yaml) and run the report again.
+    """
+    try:
+        book = load_book(book_dir)
+        found = choices(book, make_converter(book, book_dir, variant), every)
+    except BookError as exc:
+        report(exc.diagnostics)
+        sys.exit(EXIT_BAD_SOURCE)
+    for choice in found:
+        click.echo(str(choice))
+    counts = Counter(f"{c.source}→{c.chosen}" for c in found)
+    summary = "  ".join(f"{pair} ×{n}" for pair, n in counts.most_common())
+    click.echo(f"{len(found)} conversions to review: {summary}", err=True)
 
 
 def main() -> None:

@@ -21,11 +21,11 @@ def load_dictionary(book_dir: Path, relative: str, referrer: str) -> dict[str, s
                     hint="create it or correct variants.zh-Hant.dictionary")
     entries: dict[str, str] = {}
     for number, raw in enumerate(read_text(book_dir, relative).splitlines(), start=1):
-        line = raw.split("#", 1)[0].rstrip()
+        line = raw.split("#", 1)[0].rstrip(" \r")  # a trailing tab is an empty form, kept
         if not line.strip():
             continue
         fields = line.split("\t")
-        if len(fields) > 2 or any(not f.strip() or f != f.strip() for f in fields):
+        if len(fields) > 2 or any(not f or " " in f or "\u3000" in f for f in fields):
             raise error("V001", "a dictionary line is a term, or a term, a tab and its form",
                         relative, number, "separate the two with one tab, no spaces")
         source = fields[0]

@@ -1,0 +1,177 @@
+"""variants: the Traditional-Chinese edition — OpenCC's phrase-level choices, protected names,
+the book's dictionary, corner quotes, and the zh-Hant outputs read back."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pdfplumber
+import pytest
+from click.testing import CliRunner
+
+from bookmaker.cli import cli
+from bookmaker.load import load_book
+from bookmaker.variants import convert_book, make_converter
+from bookmaker.variants.convert import Converter, QuoteState, corner_quotes
+from bookmaker.variants.report import choices
+from conftest import FIXTURES, NS, SAMPLE, Epub, require_program
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def cases() -> list[tuple[str, str]]:
+    lines = (FIXTURES / "variants-s2tw.tsv").read_text(encoding="utf-8").splitlines()
+    return [tuple(line.split("\t")) for line in lines if line and not line.startswith("#")]
+
+
+@pytest.fixture(scope="module")
+def s2tw() -> Converter:
+    return Converter("s2tw", corner_quotes=False)
+
+
+def test_the_fixture_covers_forty_one_to_many_words() -> None:
+    assert len(cases()) >= 40
+
+
+@pytest.mark.parametrize(("simplified", "traditional"), cases())
+def test_one_to_many_characters_resolved_by_the_word(s2tw: Converter, simplified: str,
+                                                     traditional: str) -> None:
+    assert s2tw.convert(simplified) == traditional
+
+
+def test_declared_names_are_protected() -> None:
+    book = load_book(SAMPLE)
+    converter = make_converter(book, SAMPLE, "zh-Hant")
+    # OpenCC alone reads the surname 于 as the preposition 於
+    assert converter.opencc("顾问于均波同志") == "顧問於均波同志"
+    assert converter.convert("顾问于均波同志") == "顧問于均波同志"
+    assert converter.convert("刘淇同志和赵家骐同志") == "劉淇同志和趙家騏同志"
+    assert converter.convert("中共北京市委保持共产党员先进性教育活动领导小组") == \
+        "中共北京市委保持共產黨員先進性教育活動領導小組"
+
+
+def write_variant_config(book: Path, dictionary: str) -> None:
+    (book / "zh-Hant.txt").write_text(dictionary, encoding="utf-8")
+    with (book / "book.yaml").open("a", encoding="utf-8") as f:
+        f.write("\nvariants:\n  zh-Hant:\n    opencc: s2tw\n    dictionary: zh-Hant.txt\n")
+
+
+def test_the_books_dictionary_overrides_and_keeps(book_copy: Path) -> None:
+    write_variant_config(book_copy, "# house style\n周末\t周末\n干部\t幹部\n公里\n")
+    book = load_book(book_copy)
+    converter = make_converter(book, book_copy, "zh-Hant")
+    assert converter.opencc("周末") == "週末"
+    assert converter.convert("周末的干部走了一公里") == "周末的幹部走了一公里"
+
+
+@pytest.mark.parametrize(("content", "line", "code"), [
+    ("周末\t周末\n干部 幹部\t多余\n", 2, "V001"),
+    ("周末\t周末\n\n周末\t週末\n", 3, "V002"),
+    ("周末\t\n", 1, "V001"),
+])
+def test_a_bad_dictionary_line_is_named(book_copy: Path, tmp_path: Path, content: str,
+                                        line: int, code: str) -> None:
+    write_variant_config(book_copy, content)
+    result = CliRunner().invoke(cli, ["build", str(book_copy), "--out", str(tmp_path),
+                                      "--variant", "zh-Hant", "--format", "epub"])
+    assert result.exit_code == 2
+    (message,) = result.stderr.strip().splitlines()
+    assert message.startswith(f"zh-Hant.txt:{line}: error {code}")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("“保持”", "「保持」"),
+    ("他说：“要‘三个代表’。”", "他说：「要『三个代表』。」"),
+    ("“外“中“内”中”外”", "「外『中「内」中』外」"),
+    ("“Xi’an”", "「Xi’an」"),
+    ("don’t", "don’t"),
+])
+def test_corner_quotes_follow_nesting(text: str, expected: str) -> None:
+    assert corner_quotes(text, QuoteState()) == expected
+
+
+def test_quotes_pair_across_the_nodes_of_a_paragraph() -> None:
+    state = QuoteState()
+    assert corner_quotes("他说“要", state) + corner_quotes("坚持”。", state) == "他说「要坚持」。"
+
+
+def test_conversion_leaves_ids_hrefs_files_and_latin_alone(sample_epub: Epub,
+                                                          hant_epub: Epub) -> None:
+    assert sample_epub.spine_names() == hant_epub.spine_names()
+    for name in sample_epub.spine_names():
+        before, after = sample_epub.xml(name), hant_epub.xml(name)
+        for attribute in ("id", "href", "src", "class", f"{{{NS['epub']}}}type"):
+            assert [e.get(attribute) for e in before.iter()] == \
+                   [e.get(attribute) for e in after.iter()], (name, attribute)
+        latin = re.compile(r"[A-Za-z0-9][A-Za-z0-9.\-]*")
+        assert latin.findall("".join(before.itertext())) == \
+            latin.findall("".join(after.itertext())), name
+
+
+def test_the_hant_epub_declares_its_language_and_identity(sample_epub: Epub,
+                                                          hant_epub: Epub) -> None:
+    metadata = hant_epub.opf.find("opf:metadata", NS)
+    assert metadata.findtext("dc:language", namespaces=NS) == "zh-Hant-TW"
+    for name in hant_epub.spine_names():
+        root = hant_epub.xml(name)
+        assert root.get("lang") == root.get(XML_LANG) == "zh-Hant-TW", name
+    ids = [e.opf.find(f"opf:metadata/dc:identifier[@id='{e.opf.get('unique-identifier')}']",
+                      NS).text for e in (sample_epub, hant_epub)]
+    assert ids[0] != ids[1]
+    assert metadata.findtext("dc:title", namespaces=NS).startswith("北京市保持共產黨員")
+    fonts = [n for n in hant_epub.zip.namelist() if n.endswith(".otf")]
+    assert fonts and all("CJKtc" in n for n in fonts)
+
+
+def han_outside_big5(text: str) -> set[str]:
+    """Han characters that no Traditional character table (Big5) has: Simplified-only."""
+    found = set()
+    for char in text:
+        if "\u3400" <= char <= "\u9fff":
+            try:
+                char.encode("big5")
+            except UnicodeEncodeError:
+                found.add(char)
+    return found
+
+
+def test_no_simplified_only_character_in_the_hant_outputs(hant_epub: Epub,
+                                                          hant_build: Path) -> None:
+    texts = [hant_epub.zip.read(n).decode() for n in hant_epub.zip.namelist()
+             if n.endswith((".xhtml", ".opf", ".ncx"))]
+    epub_text = re.sub(r"<[^>]+>", "", "".join(texts))
+    assert len(epub_text) > 10_000
+    assert han_outside_big5(epub_text) == set()
+    with pdfplumber.open(hant_build / "beijing-xianjinxing-2006.zh-Hant.pdf") as pdf:
+        pdf_text = "".join(page.extract_text() or "" for page in pdf.pages)
+    assert len(pdf_text) > 10_000 and han_outside_big5(pdf_text) == set()
+    # and the check is not blind: the Simplified edition is full of them
+    assert {"们", "发", "刘"} <= han_outside_big5("我们发展刘")
+
+
+def test_the_whole_book_converts_as_text_only() -> None:
+    book = load_book(SAMPLE)
+    hant = convert_book(book, make_converter(book, SAMPLE, "zh-Hant"), "zh-Hant-TW")
+    assert hant.meta.chapters == book.meta.chapters and hant.meta.name == book.meta.name
+    assert hant.meta.isbn == book.meta.isbn and hant.meta.title_pinyin == book.meta.title_pinyin
+    assert [c.id for c in hant.chapters] == [c.id for c in book.chapters]
+    assert hant.chapters[1].sections[0].id == book.chapters[1].sections[0].id
+    assert hant.meta.editorial_board.groups[0].names == ["于均波", "杜德印"]
+
+
+def test_the_report_lists_one_to_many_conversions_with_context() -> None:
+    book = load_book(SAMPLE)
+    found = choices(book, make_converter(book, SAMPLE, "zh-Hant"))
+    assert any(c.source == "发" and c.chosen == "發" for c in found)
+    line = str(next(c for c in found if c.source == "干"))
+    assert re.match(r"chapters/0\d-\w+\.md:\d+: 干→幹 \(幹\|", line) and "【幹】" in line
+    result = CliRunner().invoke(cli, ["variants", "report", str(SAMPLE)])
+    assert result.exit_code == 0 and "conversions to review" in result.stderr
+
+
+def test_the_hant_epub_passes_epubcheck(hant_epub: Epub) -> None:
+    require_program("java", "EPUBCheck validation of the zh-Hant EPUB")
+    from bookmaker.epubcheck import run_epubcheck
+
+    assert [str(d) for d in run_epubcheck(hant_epub.path)] == []
