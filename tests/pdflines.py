@@ -7,8 +7,10 @@ also proves that the extracted text is the source text, with no inserted charact
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
+from statistics import median
 
 import pdfplumber
 
@@ -18,6 +20,7 @@ MM = 72 / 25.4
 LINE_START_FORBIDDEN = set("、，。；：？！）》」』”’")
 LINE_END_FORBIDDEN = set("（《「『“‘")
 PAIRED = ("——", "……")
+HAN = re.compile("[\u3400-\u9fff]")
 
 
 @dataclass
@@ -30,11 +33,21 @@ class Line:
     last: bool = False
     glyphs: tuple[tuple[str, float, float], ...] = ()  # character, x0, x1
 
-    def pairs(self) -> list[tuple[str, str, float, float]]:
-        """Each two neighbouring characters: their texts, the gap between them, and the width
-        from the first's start to the second's end."""
-        return [(a[0], b[0], b[1] - a[2], b[2] - a[1])
+    def gaps(self) -> list[tuple[str, str, float]]:
+        """Each two neighbouring characters and the gap between them."""
+        return [(a[0], b[0], b[1] - a[2])
                 for a, b in zip(self.glyphs, self.glyphs[1:], strict=False)]
+
+    def pair_advances(self, marks: set[str]) -> list[tuple[str, float]]:
+        """Each two adjacent ``marks`` inside the line and the room they take: from the end of
+        the glyph before them to the start of the glyph after them, less the line's usual
+        justification gap. (A glyph's own box cannot tell: a half-width mark keeps its full
+        width in the PDF's font metrics, and may be drawn shifted.)"""
+        usual = median([g for a, b, g in self.gaps() if HAN.match(a) and HAN.match(b)] or [0])
+        glyphs = self.glyphs
+        return [(glyphs[i][0] + glyphs[i + 1][0], glyphs[i + 2][1] - glyphs[i - 1][2] - usual)
+                for i in range(1, len(glyphs) - 2)
+                if glyphs[i][0] in marks and glyphs[i + 1][0] in marks]
 
 
 def body_paragraphs(book: Book) -> list[str]:

@@ -18,8 +18,9 @@ from bookmaker.model import (
     Text,
 )
 
-CLOSING = set("、，。．；：？！）》」』〉】〕”’")
-OPENING = set("（《「『〈【〔“‘")
+CLOSING_BRACKETS = set("）》」』〉】〕”’")  # the glyph on the left half, the right half blank
+CLOSING = set("、，。．；：？！") | CLOSING_BRACKETS  # points: left in zh-Hans, centred in zh-Hant
+OPENING = set("（《「『〈【〔“‘")  # the glyph on the right half, the left half blank
 HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
 # The last two Han characters of a paragraph and whatever follows them (closing marks).
 LAST_TWO = re.compile(f"{HAN.pattern}[^\u3400-\u9fff]*{HAN.pattern}[^\u3400-\u9fff]*$")
@@ -48,17 +49,18 @@ def map_paragraphs(book: Book, function: InlineMap) -> Book:
 
 
 def halt_marks(text: str) -> list[Inline]:
-    """Two adjacent full-width marks take one and a half ems: the first is set in half width
-    when it is a closing mark (its blank half is on the right), else the second when it is an
-    opening mark (its blank half is on the left)."""
+    """Two adjacent full-width marks take one and a half ems. A bracket or quotation mark has
+    a blank half in every region's glyphs, a point (。，：…) only in Simplified ones (zh-Hant
+    centres it), so the half-width one of a pair is: the second when it is an opening or a
+    closing bracket, else the first."""
     halted: set[int] = set()
     for i in range(len(text) - 1):
         a, b = text[i], text[i + 1]
         if (a in CLOSING or a in OPENING) and (b in CLOSING or b in OPENING):
-            if a in CLOSING and i not in halted and i - 1 not in halted:
-                halted.add(i)
-            elif b in OPENING:
+            if b in OPENING or b in CLOSING_BRACKETS:
                 halted.add(i + 1)
+            elif a in CLOSING and i not in halted:
+                halted.add(i)
     if not halted:
         return [Text(text=text)]
     pieces: list[Inline] = []
