@@ -40,8 +40,8 @@ hant: setup ## Build the Traditional-Chinese edition: build/<name>.zh-Hant.epub,
 hant-report: setup ## List the one-to-many conversions of the zh-Hant edition, for review
 	$(BIN)/bookmaker variants report $(BOOK)
 
-check: setup ## Build, then validate the EPUB with EPUBCheck (needs Java)
-	$(BIN)/bookmaker check $(BOOK) --out $(OUT)
+check: setup ## Build both editions, then validate their EPUBs with EPUBCheck (needs Java)
+	$(BIN)/bookmaker check $(BOOK) --out $(OUT) --variant source --variant zh-Hant
 
 test: setup ## Lint, then run the tests (EPUBCheck/Calibre tests skip loudly without Java/Calibre)
 	$(BIN)/ruff check src tests bench docs/render-pages.py fonts/make-fonts.py

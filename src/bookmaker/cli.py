@@ -37,6 +37,18 @@ OUT_DIR = click.option(
     help="Folder for the outputs; must not be inside the book directory.",
 )
 
+VARIANT = click.option(
+    "--variant", "variants", type=click.Choice(("source", *VARIANTS)), multiple=True,
+    help="Edition (repeatable): 'source' is the book as written; 'zh-Hant' the "
+         "Traditional-Chinese edition through OpenCC (configured under variants: in "
+         "book.yaml), written as <name>.zh-Hant.*. Default: source.",
+)
+
+
+def editions(variants: tuple[str, ...]) -> tuple[str | None, ...]:
+    """The --variant choices as build() takes them: None is the source's own script."""
+    return tuple(None if v == "source" else v for v in variants or ("source",))
+
 
 def report(diagnostics: list[Diagnostic] | tuple[Diagnostic, ...]) -> None:
     for d in diagnostics:
@@ -70,10 +82,7 @@ def cli() -> None:
 @click.option("--profile", "profiles", type=click.Choice(PROFILES), multiple=True,
               help="PDF profile (repeatable): 'screen' is the trimmed page; 'press' adds 3 mm "
                    "bleed, crop marks and K-only black for the printer. Default: both.")
-@click.option("--variant", "variants", type=click.Choice(("source", *VARIANTS)), multiple=True,
-              help="Edition (repeatable): 'source' is the book as written; 'zh-Hant' the "
-                   "Traditional-Chinese edition through OpenCC (configured under variants: "
-                   "in book.yaml), written as <name>.zh-Hant.*. Default: source.")
+@VARIANT
 def build_command(book_dir: Path, out_dir: Path, formats: tuple[str, ...],
                   profiles: tuple[str, ...], variants: tuple[str, ...]) -> None:
     """Build the outputs of BOOK_DIR (default: ./source) into --out.
@@ -82,8 +91,8 @@ def build_command(book_dir: Path, out_dir: Path, formats: tuple[str, ...],
     naming the file, the line and the fix. Outputs are replaced only when complete. Set
     SOURCE_DATE_EPOCH to fix the timestamps inside the outputs (builds are byte-reproducible).
     """
-    editions = tuple(None if v == "source" else v for v in variants or ("source",))
-    result = run_build(book_dir, out_dir, formats or FORMATS, profiles or PROFILES, editions)
+    result = run_build(book_dir, out_dir, formats or FORMATS, profiles or PROFILES,
+                       editions(variants))
     for path in result:
         click.echo(f"wrote {path}")
 
@@ -107,13 +116,14 @@ def run_build(book_dir: Path, out_dir: Path, formats: tuple[str, ...],
 @cli.command("check")
 @BOOK_DIR
 @OUT_DIR
-def check_command(book_dir: Path, out_dir: Path) -> None:
-    """Validate BOOK_DIR, build it, and run EPUBCheck on the EPUB.
+@VARIANT
+def check_command(book_dir: Path, out_dir: Path, variants: tuple[str, ...]) -> None:
+    """Validate BOOK_DIR, build its EPUBs, and run EPUBCheck on each.
 
     Exit code 0 when EPUBCheck reports no error and no warning, 1 when it reports any,
     2 when the source itself has a problem. Needs Java for EPUBCheck.
     """
-    outputs = run_build(book_dir, out_dir, ("epub",))
+    outputs = run_build(book_dir, out_dir, ("epub",), variants=editions(variants))
     found: list[Diagnostic] = []
     for path in outputs:
         try:
