@@ -175,3 +175,27 @@ def test_the_hant_epub_passes_epubcheck(hant_epub: Epub) -> None:
     from bookmaker.epubcheck import run_epubcheck
 
     assert [str(d) for d in run_epubcheck(hant_epub.path)] == []
+
+
+def test_the_vertical_epub(tmp_path: Path) -> None:
+    from bookmaker.build import build
+
+    outputs = build(SAMPLE, tmp_path, formats=("epub",), variants=("zh-Hant",),
+                    vertical=True).outputs
+    vertical = Epub(next(p for p in outputs if p.name.endswith(".vertical.epub")))
+    spine = vertical.opf.find("opf:spine", NS)
+    assert spine.get("page-progression-direction") == "rtl"
+    css = vertical.zip.read(vertical.base + "styles/vertical.css").decode()
+    assert "writing-mode: vertical-rl" in css and "text-combine-upright" in css
+    speech = vertical.zip.read(vertical.base + "text/c02.xhtml").decode()
+    assert "vertical.css" in speech
+    assert '<span class="upright">54</span>' in vertical.zip.read(
+        vertical.base + "text/c01.xhtml").decode()
+    unique = vertical.opf.get("unique-identifier")
+    ids = {e.opf.find(f"opf:metadata/dc:identifier[@id='{unique}']", NS).text
+           for e in (vertical, Epub(next(p for p in outputs if p.name.endswith("Hant.epub"))))}
+    assert len(ids) == 2
+    require_program("java", "EPUBCheck validation of the vertical EPUB")
+    from bookmaker.epubcheck import run_epubcheck
+
+    assert [str(d) for d in run_epubcheck(vertical.path)] == []

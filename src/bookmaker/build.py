@@ -106,9 +106,10 @@ def make_edition(book: Book, book_dir: Path, variant: str | None) -> Edition:
 def build(book_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS,
           stage: Callable[[str], None] = lambda name: None,
           profiles: tuple[str, ...] = PROFILES,
-          variants: tuple[str | None, ...] = (None,)) -> BuildResult:
+          variants: tuple[str | None, ...] = (None,), vertical: bool = False) -> BuildResult:
     """Build ``formats`` of the book in ``book_dir`` into ``out_dir``, for each of
-    ``variants`` (None: the source's own script; "zh-Hant": the Traditional edition)."""
+    ``variants`` (None: the source's own script; "zh-Hant": the Traditional edition), and
+    with ``vertical`` a vertical EPUB of each Traditional edition too."""
     check_output_dir(book_dir, out_dir)
     stage("load")
     book = load_book(book_dir)
@@ -119,6 +120,9 @@ def build(book_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS,
             stage(f"convert ({variant})")
         edition = make_edition(book, book_dir, variant)
         build_edition(edition, book_dir, out_dir, formats, profiles, modified, stage, result)
+        if vertical and "epub" in formats and edition.book.meta.script == "Hant":
+            stage("epub (vertical)")
+            result.outputs.append(write_vertical_epub(edition, book_dir, out_dir, modified))
     return result
 
 
@@ -170,6 +174,18 @@ def write_epub(edition: Edition, book_dir: Path, out_dir: Path, rendered: Render
     data = package_epub(book, rendered, fonts, cover, images, modified, edition.variant)
     write_atomically(path, data)
     return path
+
+
+def write_vertical_epub(edition: Edition, book_dir: Path, out_dir: Path,
+                        modified: datetime) -> Path:
+    """The edition set vertically: its own EPUB, with its own identifier."""
+    book = transform.apply(edition.book, transform.VERTICAL)
+    vertical = replace(edition, book=book, variant=f"{edition.variant}-vertical",
+                       suffix=f"{edition.suffix}.vertical")
+    faces = font_faces(book.meta.script)
+    rendered = render_book(book, book_dir, faces, edition.labels, vertical=True)
+    chars = characters_by_source([*document_texts(rendered), ("book.yaml", metadata_text(book))])
+    return write_epub(vertical, book_dir, out_dir, rendered, faces, "".join(chars), modified)
 
 
 def write_pdf(edition: Edition, book_dir: Path, out_dir: Path, faces: list[FontFace],

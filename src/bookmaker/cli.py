@@ -83,8 +83,12 @@ def cli() -> None:
               help="PDF profile (repeatable): 'screen' is the trimmed page; 'press' adds 3 mm "
                    "bleed, crop marks and K-only black for the printer. Default: both.")
 @VARIANT
+@click.option("--vertical", is_flag=True,
+              help="With --variant zh-Hant: also a vertical EPUB (<name>.zh-Hant.vertical.epub): "
+                   "columns top to bottom, pages turned right to left. The PDF stays "
+                   "horizontal.")
 def build_command(book_dir: Path, out_dir: Path, formats: tuple[str, ...],
-                  profiles: tuple[str, ...], variants: tuple[str, ...]) -> None:
+                  profiles: tuple[str, ...], variants: tuple[str, ...], vertical: bool) -> None:
     """Build the outputs of BOOK_DIR (default: ./source) into --out.
 
     The source is validated first; a problem stops the build with exit code 2 and one line
@@ -92,19 +96,19 @@ def build_command(book_dir: Path, out_dir: Path, formats: tuple[str, ...],
     SOURCE_DATE_EPOCH to fix the timestamps inside the outputs (builds are byte-reproducible).
     """
     result = run_build(book_dir, out_dir, formats or FORMATS, profiles or PROFILES,
-                       editions(variants))
+                       editions(variants), vertical)
     for path in result:
         click.echo(f"wrote {path}")
 
 
 def run_build(book_dir: Path, out_dir: Path, formats: tuple[str, ...],
               profiles: tuple[str, ...] = PROFILES,
-              variants: tuple[str | None, ...] = (None,)) -> list[Path]:
+              variants: tuple[str | None, ...] = (None,), vertical: bool = False) -> list[Path]:
     with err.status("building…") as status:
         try:
             result = build(book_dir, out_dir, formats,
                            stage=lambda name: status.update(f"building: {name}…"),
-                           profiles=profiles, variants=variants)
+                           profiles=profiles, variants=variants, vertical=vertical)
         except BookError as exc:
             status.stop()
             report(exc.diagnostics)

@@ -94,7 +94,10 @@ def add_metadata(eb: epub.EpubBook, book: Book, rendered: Rendered, identifier: 
     meta = book.meta
     eb.set_identifier(identifier)
     eb.set_language(rendered.language)
-    eb.set_direction("ltr")
+    eb.set_direction("rtl" if rendered.vertical else "ltr")
+    if rendered.vertical:  # Kindle's and Kobo's hint for the writing mode of the whole book
+        eb.add_metadata(None, "meta", "", {"name": "primary-writing-mode",
+                                           "content": "vertical-rl"})
     eb.title = meta.title
     eb.add_metadata("DC", "title", meta.title, {"id": "title"})
     eb.add_metadata(None, "meta", "main", {"refines": "#title", "property": "title-type"})

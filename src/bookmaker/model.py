@@ -337,10 +337,11 @@ class Span(Frozen):
     """Text set apart for typesetting, added by transforms, never by the source: ``keep``
     holds together (the last characters of a paragraph), ``halt`` is a punctuation mark set
     in half width (one of two adjacent marks), ``space-*`` is a run of Latin letters or
-    digits with a quarter em towards the Han text before, after or around it."""
+    digits with a quarter em towards the Han text before, after or around it, ``upright``
+    a short number set across the column in vertical text."""
 
     type: Literal["span"] = "span"
-    role: Literal["keep", "halt", "space-before", "space-after", "space-around"]
+    role: Literal["keep", "halt", "space-before", "space-after", "space-around", "upright"]
     children: list[Inline]
 
 

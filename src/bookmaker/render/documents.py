@@ -21,6 +21,7 @@ FRONT_MATTER_KINDS = frozenset({"preface", "foreword"})
 # The stylesheets every document links, in cascade order. fonts.css is generated from the fonts
 # chosen for the book's script, so that book.css can name abstract families only.
 STYLESHEETS = ("fonts.css", "book.css")
+VERTICAL_STYLESHEET = "vertical.css"  # added for a vertical (top-to-bottom, right-to-left) EPUB
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class Rendered:
     toc: tuple[TocEntry, ...]
     landmarks: tuple[Landmark, ...]
     stylesheets: dict[str, str] = field(default_factory=dict)  # name -> CSS text
+    vertical: bool = False  # written top to bottom, pages turned right to left
 
 
 Labels = Callable[[str], str]
@@ -138,12 +140,14 @@ def image_name(source: str) -> str:
 
 
 def render_book(book: Book, book_dir: Path, fonts: list[FontFace],
-                labels: Labels = same) -> Rendered:
+                labels: Labels = same, vertical: bool = False) -> Rendered:
     env = template_environment(book_dir, labels)
     lang = book.meta.language
     toc = build_toc(book)
     nav_name = f"{TEXT_DIR}/nav.xhtml"
     landmarks = build_landmarks(book, nav_name)
+
+    sheets = (*STYLESHEETS, VERTICAL_STYLESHEET) if vertical else STYLESHEETS
 
     def render(name: str, template: str, title: str, source: str,
                properties: tuple[str, ...] = (), **context: object) -> Document:
@@ -152,7 +156,7 @@ def render_book(book: Book, book_dir: Path, fonts: list[FontFace],
 
         xhtml = env.get_template(template).render(
             book=book, lang=lang, doc_title=title,
-            stylesheets=[href(f"{STYLE_DIR}/{s}") for s in STYLESHEETS],
+            stylesheets=[href(f"{STYLE_DIR}/{s}") for s in sheets],
             image_href=lambda src: href(image_name(src)), **context,
         )
         return Document(name, title, xhtml, source, properties)
@@ -184,7 +188,9 @@ def render_book(book: Book, book_dir: Path, fonts: list[FontFace],
         "fonts.css": env.get_template("fonts.css").render(faces=fonts, font_base="../fonts/"),
         "book.css": read_stylesheet("book.css", book_dir),
     }
-    return Rendered(lang, tuple(documents), toc, landmarks, stylesheets)
+    if vertical:
+        stylesheets[VERTICAL_STYLESHEET] = read_stylesheet(VERTICAL_STYLESHEET, book_dir)
+    return Rendered(lang, tuple(documents), toc, landmarks, stylesheets, vertical)
 
 
 def read_stylesheet(name: str, book_dir: Path) -> str:

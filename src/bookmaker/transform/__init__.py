@@ -14,6 +14,7 @@ from bookmaker.transform.typography import (
     halt_adjacent_punctuation,
     keep_last_characters,
     space_han_and_latin,
+    upright_short_numbers,
 )
 
 Transform = Callable[[Book], Book]
@@ -23,6 +24,12 @@ PRINT: list[tuple[str, Transform]] = [
     ("halt-adjacent-punctuation", halt_adjacent_punctuation),
     ("keep-last-characters", keep_last_characters),
     ("space-han-and-latin", space_han_and_latin),
+]
+
+
+# For a vertical EPUB.
+VERTICAL: list[tuple[str, Transform]] = [
+    ("upright-short-numbers", upright_short_numbers),
 ]
 
 

@@ -116,6 +116,28 @@ def space_han_and_latin(book: Book) -> Book:
     return map_paragraphs(book, lambda inlines: _map_text(inlines, space_latin))
 
 
+SHORT_NUMBER = re.compile(r"(?<![0-9A-Za-z.])[0-9]{1,2}(?![0-9A-Za-z.])")
+
+
+def upright(text: str) -> list[Inline]:
+    """Numbers of one or two digits set upright across the column (縱中橫), as vertical books
+    set them; longer numbers and Latin words run sideways."""
+    pieces: list[Inline] = []
+    start = 0
+    for match in SHORT_NUMBER.finditer(text):
+        if match.start() > start:
+            pieces.append(Text(text=text[start:match.start()]))
+        pieces.append(Span(role="upright", children=[Text(text=match.group())]))
+        start = match.end()
+    if start < len(text):
+        pieces.append(Text(text=text[start:]))
+    return pieces
+
+
+def upright_short_numbers(book: Book) -> Book:
+    return map_paragraphs(book, lambda inlines: _map_text(inlines, upright))
+
+
 def _keep_last(inlines: list[Inline]) -> list[Inline]:
     """Hold a paragraph's last two Han characters together, so that its last line never holds
     a single character."""
