@@ -100,7 +100,7 @@ def make_edition(book: Book, book_dir: Path, variant: str | None) -> Edition:
     converter = make_converter(book, book_dir, variant)
     language = variant_config(book.meta, variant).language
     return Edition(convert_book(book, converter, language), variant, f".{variant}",
-                   converter.opencc)
+                   converter.convert)
 
 
 def build(book_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS,

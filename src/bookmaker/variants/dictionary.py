@@ -8,6 +8,7 @@ One entry a line, UTF-8; `#` starts a comment:
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 
 from bookmaker.diagnostics import error
@@ -19,18 +20,29 @@ def load_dictionary(book_dir: Path, relative: str, referrer: str) -> dict[str, s
     if not path.is_file():
         raise error("S004", f"conversion dictionary '{relative}' does not exist", referrer,
                     hint="create it or correct variants.zh-Hant.dictionary")
+    return parse_dictionary(read_text(book_dir, relative), relative)
+
+
+def builtin_dictionary() -> dict[str, str]:
+    """bookmaker's own entries: publishing words OpenCC gets wrong (总发行 → 總髮行)."""
+    text = resources.files("bookmaker.variants").joinpath("publishing.txt").read_text("utf-8")
+    return parse_dictionary(text, "bookmaker/variants/publishing.txt")
+
+
+def parse_dictionary(text: str, path: str) -> dict[str, str]:
+    """Entries of a dictionary's text; ``path`` names the file in errors."""
     entries: dict[str, str] = {}
-    for number, raw in enumerate(read_text(book_dir, relative).splitlines(), start=1):
+    for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.split("#", 1)[0].rstrip(" \r")  # a trailing tab is an empty form, kept
         if not line.strip():
             continue
         fields = line.split("\t")
         if len(fields) > 2 or any(not f or " " in f or "\u3000" in f for f in fields):
             raise error("V001", "a dictionary line is a term, or a term, a tab and its form",
-                        relative, number, "separate the two with one tab, no spaces")
+                        path, number, "separate the two with one tab, no spaces")
         source = fields[0]
         if source in entries:
-            raise error("V002", f"'{source}' is in the dictionary twice", relative, number,
+            raise error("V002", f"'{source}' is in the dictionary twice", path, number,
                         "keep one entry")
         entries[source] = fields[-1]
     return entries
