@@ -205,7 +205,8 @@ def test_the_hant_pdf_metadata_outline_and_heads(hant_build: Path) -> None:
     from pypdf import PdfReader
 
     reader = PdfReader(hant_build / "beijing-xianjinxing-2006.zh-Hant.pdf")
-    assert reader.metadata.title == "北京市保持共產黨員先進性教育活動與黨的先進性建設理論研討會入選論文"
+    title = "北京市保持共產黨員先進性教育活動與黨的先進性建設理論研討會入選論文"
+    assert reader.metadata.title == title
     assert reader.trailer["/Root"]["/Lang"] == "zh-Hant-TW"
     titles = [item.title for item in reader.outline if not isinstance(item, list)]
     assert titles == ["序", "在全市保持共產黨員先進性教育活動與黨的先進性建設理論研討會上的講話"]
