@@ -134,7 +134,7 @@ def build_edition(edition: Edition, book_dir: Path, out_dir: Path, formats: tupl
     stage("render")
     rendered = render_book(book, book_dir, faces, edition.labels)
     stage("fonts")
-    chars = characters_by_source([*document_texts(rendered), ("book.yaml", metadata_text(book))])
+    chars = used_characters(book, rendered)
     result.diagnostics += check_coverage(chars, faces, strict="pdf" in formats)
     if "epub" in formats:
         stage("epub")
@@ -184,7 +184,7 @@ def write_vertical_epub(edition: Edition, book_dir: Path, out_dir: Path,
                        suffix=f"{edition.suffix}.vertical")
     faces = font_faces(book.meta.script)
     rendered = render_book(book, book_dir, faces, edition.labels, vertical=True)
-    chars = characters_by_source([*document_texts(rendered), ("book.yaml", metadata_text(book))])
+    chars = used_characters(book, rendered)
     return write_epub(vertical, book_dir, out_dir, rendered, faces, "".join(chars), modified)
 
 
@@ -198,5 +198,7 @@ def write_pdf(edition: Edition, book_dir: Path, out_dir: Path, faces: list[FontF
     return path, logged
 
 
-def document_texts(rendered: Rendered) -> list[tuple[str, str]]:
-    return [(d.source, text_of(d.xhtml)) for d in rendered.documents]
+def used_characters(book: Book, rendered: Rendered) -> dict[str, str]:
+    """Every character the edition shows, with the first source file it comes from."""
+    texts = [(d.source, text_of(d.xhtml)) for d in rendered.documents]
+    return characters_by_source([*texts, ("book.yaml", metadata_text(book))])
