@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from bookmaker.cli import cli
@@ -40,15 +41,23 @@ def test_one_to_many_characters_resolved_by_the_word(s2tw: Converter, simplified
     assert s2tw.convert(simplified) == traditional
 
 
-def test_declared_names_are_protected() -> None:
+CASES = yaml.safe_load((FIXTURES / "variants-cases.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def sample_converter() -> Converter:
     book = load_book(SAMPLE)
-    converter = make_converter(book, SAMPLE, "zh-Hant")
-    # OpenCC alone reads the surname 于 as the preposition 於
-    assert converter.opencc("顾问于均波同志") == "顧問於均波同志"
-    assert converter.convert("顾问于均波同志") == "顧問于均波同志"
-    assert converter.convert("刘淇同志和赵家骐同志") == "劉淇同志和趙家騏同志"
-    assert converter.convert("中共北京市委保持共产党员先进性教育活动领导小组") == \
-        "中共北京市委保持共產黨員先進性教育活動領導小組"
+    return make_converter(book, SAMPLE, "zh-Hant")
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES["names"])
+def test_declared_names_are_protected(sample_converter: Converter, text: str,
+                                      expected: str) -> None:
+    assert sample_converter.convert(text) == expected
+
+
+def test_without_protection_opencc_would_misread_a_surname(sample_converter: Converter) -> None:
+    assert sample_converter.opencc("顾问于均波同志") == "顧問於均波同志"
 
 
 def write_variant_config(book: Path, dictionary: str) -> None:
@@ -58,11 +67,11 @@ def write_variant_config(book: Path, dictionary: str) -> None:
 
 
 def test_the_books_dictionary_overrides_and_keeps(book_copy: Path) -> None:
-    write_variant_config(book_copy, "# house style\n周末\t周末\n干部\t幹部\n公里\n")
+    write_variant_config(book_copy, CASES["dictionary"]["text"])
     book = load_book(book_copy)
     converter = make_converter(book, book_copy, "zh-Hant")
-    assert converter.opencc("周末") == "週末"
-    assert converter.convert("周末的干部走了一公里") == "周末的幹部走了一公里"
+    for text, expected in CASES["dictionary"]["cases"]:
+        assert converter.convert(text) == expected
 
 
 @pytest.mark.parametrize(("content", "line", "code"), [
@@ -80,13 +89,7 @@ def test_a_bad_dictionary_line_is_named(book_copy: Path, tmp_path: Path, content
     assert message.startswith(f"zh-Hant.txt:{line}: error {code}")
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("“保持”", "「保持」"),
-    ("他说：“要‘三个代表’。”", "他说：「要『三个代表』。」"),
-    ("“外“中“内”中”外”", "「外『中「内」中』外」"),
-    ("“Xi’an”", "「Xi’an」"),
-    ("don’t", "don’t"),
-])
+@pytest.mark.parametrize(("text", "expected"), CASES["quotes"])
 def test_corner_quotes_follow_nesting(text: str, expected: str) -> None:
     assert corner_quotes(text, QuoteState()) == expected
 
@@ -212,3 +215,20 @@ def test_the_hant_pdf_metadata_outline_and_heads(hant_build: Path) -> None:
     assert titles == ["序", "在全市保持共產黨員先進性教育活動與黨的先進性建設理論研討會上的講話"]
     heads = "".join(page.extract_text() or "" for page in reader.pages)
     assert "目錄" in heads and "出版" in heads and "總發行" in heads and "目录" not in heads
+
+
+@pytest.mark.parametrize(("config", "language", "quote"), [
+    ("s2hk", "zh-Hant-HK", "「"),
+    ("s2t", "zh-Hant", "“"),  # OpenCC's standard forms: no region, quotes left as they are
+])
+def test_the_configuration_sets_region_and_quotes(book_copy: Path, tmp_path: Path,
+                                                  config: str, language: str,
+                                                  quote: str) -> None:
+    from bookmaker.build import build
+
+    with (book_copy / "book.yaml").open("a", encoding="utf-8") as f:
+        f.write(f"\nvariants:\n  zh-Hant:\n    opencc: {config}\n")
+    (path,) = build(book_copy, tmp_path, formats=("epub",), variants=("zh-Hant",)).outputs
+    epub = Epub(path)
+    assert epub.opf.find("opf:metadata", NS).findtext("dc:language", namespaces=NS) == language
+    assert f"{quote}提高黨員素質" in epub.text()
