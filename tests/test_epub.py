@@ -14,7 +14,7 @@ from fontTools.ttLib import TTFont
 from PIL import Image
 
 from bookmaker.build import build
-from conftest import FIXTURES, NS, SAMPLE, Epub
+from conftest import FIXTURES, NS, SAMPLE, Epub, require_program
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
@@ -183,3 +183,32 @@ def test_a_character_no_font_has_is_reported_with_file_and_code_point(book_copy:
         "character, or name a font that has it in fonts/fonts.toml"
     ]
     assert result.outputs  # a warning, not a stop: the EPUB is still written
+
+
+def test_a_figure_with_its_image_in_the_epub_and_the_pdf(book_copy: Path, tmp_path: Path) -> None:
+    (book_copy / "images").mkdir()
+    Image.new("RGB", (400, 300), "#336699").save(book_copy / "images" / "hall.png")
+    chapter = book_copy / "chapters" / "01-preface.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8").replace(
+        "第一，要认真", '![会场全景](images/hall.png "图1　研讨会会场")\n\n第一，要认真', 1),
+        encoding="utf-8")
+    outputs = build(book_copy, tmp_path, profiles=("screen",)).outputs
+    epub = Epub(next(p for p in outputs if p.suffix == ".epub"))
+    manifest = {i.get("href"): i.get("media-type") for i in epub.manifest().values()}
+    assert manifest["images/hall.png"] == "image/png"
+    page = epub.xml(epub.base + "text/c01.xhtml")
+    figure = page.find(".//x:figure", NS)
+    assert figure.find("x:img", NS).get("src") == "../images/hall.png"
+    assert figure.find("x:img", NS).get("alt") == "会场全景"
+    assert figure.findtext("x:figcaption", namespaces=NS) == "图1　研讨会会场"
+    from pypdf import PdfReader
+
+    pdf = PdfReader(next(p for p in outputs if p.name.endswith("2006.pdf")))
+    images = [name for page in pdf.pages
+              for name, x in (page["/Resources"].get("/XObject") or {}).items()
+              if x.get_object()["/Subtype"] == "/Image"]
+    assert images
+    require_program("java", "EPUBCheck validation of an EPUB with a figure")
+    from bookmaker.epubcheck import run_epubcheck
+
+    assert [str(d) for d in run_epubcheck(epub.path)] == []
