@@ -212,3 +212,55 @@ def test_a_figure_with_its_image_in_the_epub_and_the_pdf(book_copy: Path, tmp_pa
     from bookmaker.epubcheck import run_epubcheck
 
     assert [str(d) for d in run_epubcheck(epub.path)] == []
+
+
+ALL_CONSTRUCTS = """
+
+正文有注[^1]，也有*强调*与**加粗**，还有[链接](https://example.com/)和`代码`。
+
+> 引文一段。
+
+::: verse
+床前明月光
+疑是地上霜
+:::
+
+| 项目 | 数量 |
+|:--|--:|
+| 论文 | 54 |
+
+1. 其一
+2. 其二
+
+- 甲
+- 乙
+
+---
+
+::: signature
+编者
+2006年6月
+:::
+
+[^1]: 注文，含**加粗**。
+"""
+
+
+def test_every_construct_of_the_format_makes_a_valid_epub(book_copy: Path,
+                                                          tmp_path: Path) -> None:
+    chapter = book_copy / "chapters" / "01-preface.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8") + ALL_CONSTRUCTS, encoding="utf-8")
+    outputs = build(book_copy, tmp_path, profiles=("screen",)).outputs
+    epub = Epub(next(p for p in outputs if p.suffix == ".epub"))
+    page = epub.xml(epub.base + "text/c01.xhtml")
+    note = page.find(".//x:aside[@id='c01-note-1']", NS)
+    assert note is not None and note.get(f"{{{NS['epub']}}}type") == "footnote"
+    ref = page.find(".//x:a[@href='#c01-note-1']", NS)
+    assert ref is not None and ref.get("role") == "doc-noteref"
+    for tag in ("blockquote", "table", "ol", "ul", "hr", "em", "strong", "code"):
+        assert page.find(f".//x:{tag}", NS) is not None, tag
+    assert page.find(".//x:div[@class='verse']/x:p/x:br", NS) is not None
+    require_program("java", "EPUBCheck validation of every construct")
+    from bookmaker.epubcheck import run_epubcheck
+
+    assert [str(d) for d in run_epubcheck(epub.path)] == []
