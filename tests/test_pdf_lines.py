@@ -4,6 +4,7 @@ Simplified edition and in the Traditional one (other fonts, centred punctuation,
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ import pytest
 from bookmaker.load import load_book
 from bookmaker.model import Book, PageDesign
 from bookmaker.variants import convert_book, make_converter
-from conftest import SAMPLE
+from conftest import SAMPLE, require_program
 from pdflines import (
     MM,
     Line,
@@ -102,3 +103,25 @@ def test_the_checks_fail_on_bad_lines() -> None:
     flush = Line(0, "乙" * 38, left, right)
     assert ragged([flush], page, TOLERANCE) == []
     assert len(ragged([short], page, TOLERANCE)) == 1
+
+
+def test_pdftotext_reads_every_paragraph(edition: tuple[Book, Path]) -> None:
+    """poppler's reading of the page: every paragraph comes back. (It reads the quarter-em
+    Han–Latin space as a word space, as it reads any gap over 0.1 em: whitespace aside, the
+    text is the source text.)"""
+    pdftotext = require_program("pdftotext", "text extraction with poppler")
+    book, pdf = edition
+    page = book.meta.page
+    # the type area only (in pt, pdftotext's default 72 dpi): not the running heads and folios
+    left, top = min(page.inner, page.outer) * MM, page.top * MM
+    width = (page.trim.width * MM) - 2 * left
+    area = [str(round(v)) for v in (left - 1, top - 1, width + 2, page.text_height * MM + 2)]
+    text = subprocess.run([pdftotext, "-x", area[0], "-y", area[1], "-W", area[2], "-H",
+                           area[3], str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    flat = re.sub(r"\s+", "", text)
+    position = 0
+    for paragraph in body_paragraphs(book):
+        found = flat.find(re.sub(r"\s+", "", paragraph), position)
+        assert found >= 0, paragraph[:20]
+        position = found
