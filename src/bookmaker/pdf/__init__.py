@@ -93,8 +93,10 @@ def typeset_pdf(document: PrintDocument, book_dir: Path, fonts_dir: Path,
             font_config=font_config,
             pdf_variant=VARIANTS[profile],
             finisher=black_to_k if profile == "press" else None,
-            # a fixed identifier: the same source gives the same bytes
-            pdf_identifier=hashlib.md5(document.html.encode(), usedforsecurity=False).digest(),
+            # fixed by the content: the same source gives the same bytes, another profile
+            # (other stylesheets) another identifier
+            pdf_identifier=hashlib.md5("".join((document.html, *document.stylesheets)).encode(),
+                                       usedforsecurity=False).digest(),
             custom_metadata=True,
         )
     diagnostics = [
