@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from bookmaker.model import Inline, Span, Text, plain_text
@@ -14,39 +16,31 @@ def shape(nodes: list[Inline]) -> list[str]:
             for n in nodes if isinstance(n, Span | Text)]
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("要求。”然后", ["要求。", "halt(”)", "然后"]),  # the quote: its right half is blank
-    ("要求。」然后", ["要求。", "halt(」)", "然后"]),  # the same in zh-Hant, where 。 is centred
-    ("《文集》。", ["《文集", "halt(》)", "。"]),  # a bracket before a point
-    ("提出：“提高", ["提出：", "halt(“)", "提高"]),  # opening mark after a point
-    ("一是”、“二是", ["一是", "halt(”)", "、", "halt(“)", "二是"]),  # three in a row: 2 em
-    ("没有成对的标点。", ["没有成对的标点。"]),
-    ("——破折号……省略号", ["——破折号……省略号"]),  # not punctuation pairs to compress
-])
-def test_halt_marks(text: str, expected: list[str]) -> None:
-    nodes = halt_marks(text)
+CASES = [
+    # the half-width mark of a pair
+    (halt_marks, "要求。”然后", ["要求。", "halt(”)", "然后"]),  # the quote: right half blank
+    (halt_marks, "要求。」然后", ["要求。", "halt(」)", "然后"]),  # the same where 。 is centred
+    (halt_marks, "《文集》。", ["《文集", "halt(》)", "。"]),  # a bracket before a point
+    (halt_marks, "提出：“提高", ["提出：", "halt(“)", "提高"]),  # opening mark after a point
+    (halt_marks, "一是”、“二是", ["一是", "halt(”)", "、", "halt(“)", "二是"]),  # three: 2 em
+    (halt_marks, "没有成对的标点。", ["没有成对的标点。"]),
+    (halt_marks, "——破折号……省略号", ["——破折号……省略号"]),  # not pairs to compress
+    # a quarter em between Han and Latin
+    (space_latin, "收录的54篇文章", ["收录的", "space-around(54)", "篇文章"]),
+    (space_latin, "2008年奥运会", ["space-after(2008)", "年奥运会"]),
+    (space_latin, "第（2006）号", ["第（2006）号"]),  # brackets, not Han, beside the digits
+    (space_latin, "定价42.00元", ["定价", "space-around(42.00)", "元"]),
+    # short numbers upright in vertical text
+    (upright, "第54篇", ["第", "upright(54)", "篇"]),
+    (upright, "2006年5月22日", ["2006年", "upright(5)", "月", "upright(22)", "日"]),
+    (upright, "ISBN 978", ["ISBN 978"]),
+]
+
+
+@pytest.mark.parametrize(("function", "text", "expected"), CASES,
+                         ids=[f"{f.__name__}-{t}" for f, t, _ in CASES])
+def test_spans_around_existing_text(function: Callable[[str], list[Inline]], text: str,
+                                    expected: list[str]) -> None:
+    nodes = function(text)
     assert shape(nodes) == expected
-    assert plain_text(nodes) == text
-
-
-@pytest.mark.parametrize(("text", "expected"), [
-    ("收录的54篇文章", ["收录的", "space-around(54)", "篇文章"]),
-    ("2008年奥运会", ["space-after(2008)", "年奥运会"]),
-    ("第（2006）号", ["第（2006）号"]),  # brackets, not Han, beside the digits
-    ("定价42.00元", ["定价", "space-around(42.00)", "元"]),
-])
-def test_space_between_han_and_latin(text: str, expected: list[str]) -> None:
-    nodes = space_latin(text)
-    assert shape(nodes) == expected
-    assert plain_text(nodes) == text
-
-
-@pytest.mark.parametrize(("text", "expected"), [
-    ("第54篇", ["第", "upright(54)", "篇"]),
-    ("2006年5月22日", ["2006年", "upright(5)", "月", "upright(22)", "日"]),
-    ("ISBN 978", ["ISBN 978"]),
-])
-def test_short_numbers_upright(text: str, expected: list[str]) -> None:
-    nodes = upright(text)
-    assert shape(nodes) == expected
-    assert plain_text(nodes) == text
+    assert plain_text(nodes) == text  # no character added or lost
