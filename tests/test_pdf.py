@@ -124,8 +124,13 @@ def test_folios_and_running_heads(screen: Path, margins: list[tuple[str, str]]) 
     title = load_book(SAMPLE).meta.title
     opening = openings(screen)
     first_front, body_start = min(opening), outline(screen)[1][2]
+    page_design = load_book(SAMPLE).meta.page
     with pdfplumber.open(screen) as pdf:
         blank = [not p.chars for p in pdf.pages]
+        # nothing drawn above the type area of an opening page: no head, no rule
+        drawn = [[g for g in p.lines + p.rects if g["bottom"] < page_design.top * MM]
+                 for p in pdf.pages]
+    assert [i for i in opening if drawn[i]] == []
     for index, (head, foot) in enumerate(margins):
         if index < first_front or blank[index]:
             assert (head, foot) == ("", ""), f"page {index + 1}: title leaf or blank"
