@@ -44,7 +44,7 @@ check: setup ## Build both editions, then validate their EPUBs with EPUBCheck (n
 	$(BIN)/bookmaker check $(BOOK) --out $(OUT) --variant source --variant zh-Hant
 
 test: setup ## Lint, then run the tests (EPUBCheck/Calibre tests skip loudly without Java/Calibre)
-	$(BIN)/ruff check src tests bench docs/render-pages.py fonts/make-fonts.py
+	$(BIN)/ruff check src tests bench docs/render-pages.py tools/make-fonts.py
 	$(BIN)/python -m pytest
 
 docs-images: screen ## Redraw docs/title-leaf.png and docs/body-spread.png from the screen PDF
@@ -55,7 +55,7 @@ bench: setup ## Print build time and peak memory: sample and full-size book, EPU
 	$(BIN)/python bench/bench_build.py --format pdf --runs 1
 
 lint: setup ## Check the code with ruff
-	$(BIN)/ruff check src tests bench docs/render-pages.py fonts/make-fonts.py
+	$(BIN)/ruff check src tests bench docs/render-pages.py tools/make-fonts.py
 
 system-deps: ## Install Pango for WeasyPrint and the programs the tests use (Debian/Ubuntu, root)
 	apt-get update -qq

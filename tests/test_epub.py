@@ -131,7 +131,7 @@ def test_fonts_are_embedded_subsets_covering_every_character(sample_epub: Epub) 
         font = TTFont(BytesIO(data))
         cmap = font.getBestCmap()
         assert not {c for c in drawn if ord(c) not in cmap}, name
-        original = SAMPLE.parent / "fonts" / name.rsplit("/", 1)[-1]
+        original = SAMPLE.parent / "src/bookmaker/data/fonts" / name.rsplit("/", 1)[-1]
         assert len(data) < original.stat().st_size / 5
         assert len(font.getGlyphOrder()) < 2000
     css = sample_epub.zip.read(sample_epub.base + "styles/fonts.css").decode()

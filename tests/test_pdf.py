@@ -236,7 +236,7 @@ def test_the_print_stage_reads_nothing_outside_the_book(book_copy: Path, tmp_pat
                                                         url: str) -> None:
     styles = book_copy / "styles"
     styles.mkdir()
-    shutil.copy(SAMPLE.parent / "styles" / "print.css", styles / "print.css")
+    shutil.copy(SAMPLE.parent / "src/bookmaker/data/styles" / "print.css", styles / "print.css")
     with (styles / "print.css").open("a", encoding="utf-8") as f:
         f.write(f'\nbody {{ background: url("{url}"); }}\n')
     result = CliRunner().invoke(cli, ["build", str(book_copy), "--out", str(tmp_path),

@@ -1,29 +1,31 @@
-"""Where the project's design lives: ``styles/`` and ``fonts/`` at the top of the checkout.
+"""Where bookmaker's own design lives: package data under ``bookmaker/data/``.
 
-A book directory may bring its own ``styles/`` (searched first). Fonts are chosen per script in
-``fonts/fonts.toml``; the build never falls back to fonts installed on the system.
+``data/styles/`` holds the stylesheets and ``data/fonts/`` the pre-subset CJK fonts with
+``fonts.toml``, which says which file serves which family per script. Both ship inside the
+wheel and are read through ``importlib.resources``, so an installed bookmaker needs no
+checkout. A book directory may bring its own ``styles/`` (searched first).
 """
 
 from __future__ import annotations
 
-import os
 import tomllib
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 
 
-def project_root() -> Path:
-    """The checkout bookmaker runs from (``BOOKMAKER_HOME`` overrides)."""
-    override = os.environ.get("BOOKMAKER_HOME")
-    return Path(override) if override else Path(__file__).resolve().parents[2]
+def data_dir() -> Path:
+    """The package's data folder. bookmaker is installed as files (a wheel or a checkout),
+    never zipped, so the resource is a real folder that WeasyPrint can read by file URL."""
+    return Path(str(files("bookmaker") / "data"))
 
 
 def styles_dirs(book_dir: Path) -> list[Path]:
-    return [book_dir / "styles", project_root() / "styles"]
+    return [book_dir / "styles", data_dir() / "styles"]
 
 
 def fonts_dir() -> Path:
-    return project_root() / "fonts"
+    return data_dir() / "fonts"
 
 
 @dataclass(frozen=True)
@@ -40,7 +42,7 @@ class FontFace:
 
 
 def font_faces(script: str) -> list[FontFace]:
-    """The faces for a script ('Hans' or 'Hant'), as ``fonts/fonts.toml`` lists them."""
+    """The faces for a script ('Hans' or 'Hant'), as ``data/fonts/fonts.toml`` lists them."""
     with (fonts_dir() / "fonts.toml").open("rb") as f:
         table = tomllib.load(f)
     return [FontFace(**face) for face in table["faces"][script]]

@@ -2,7 +2,7 @@
 
 Usage::
 
-    python fonts/make-fonts.py [--source-dir DIR] [--output-dir DIR] [--jobs N]
+    python tools/make-fonts.py [--source-dir DIR] [--output-dir DIR] [--jobs N]
 
 ``--source-dir`` holds the four OpenType collections shipped by Debian's
 ``fonts-noto-cjk`` package (default ``/usr/share/fonts/opentype/noto``):
@@ -50,7 +50,7 @@ from fontTools.ttLib import TTCollection, TTFont
 from bookmaker.variants.ocd2 import dictionary_dir, opencc_values
 
 DEFAULT_SOURCE_DIR = Path("/usr/share/fonts/opentype/noto")
-HERE = Path(__file__).resolve().parent
+FONTS_DIR = Path(__file__).resolve().parents[1] / "src" / "bookmaker" / "data" / "fonts"
 OPENCC_CONFIGS = ("s2t.json", "s2tw.json", "s2hk.json")
 OPENCC_ALTERNATIVE_DICTS = ("STCharacters.ocd2", "TWVariants.ocd2", "HKVariants.ocd2")
 
@@ -244,7 +244,7 @@ def report(target: Target, source_dir: Path, output_dir: Path) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--source-dir", type=Path, default=DEFAULT_SOURCE_DIR)
-    parser.add_argument("--output-dir", type=Path, default=HERE)
+    parser.add_argument("--output-dir", type=Path, default=FONTS_DIR)
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args(argv)
     args.output_dir.mkdir(parents=True, exist_ok=True)
