@@ -55,6 +55,14 @@ class _Collect(logging.Handler):
         self.records.append(record)
 
 
+# What WeasyPrint says about the machine, not about the book: not a book diagnostic.
+ENVIRONMENT_NOTICES = ("Using fontTools instead of HarfBuzz-Subset",)
+
+
+def is_environment_notice(message: str) -> bool:
+    return message.startswith(ENVIRONMENT_NOTICES)
+
+
 @contextmanager
 def _weasyprint_log() -> Iterator[_Collect]:
     logger = logging.getLogger("weasyprint")
@@ -101,6 +109,6 @@ def typeset_pdf(document: PrintDocument, book_dir: Path, fonts_dir: Path,
         )
     diagnostics = [
         Diagnostic("P001", record.getMessage(), severity=Severity.WARNING)
-        for record in log.records
+        for record in log.records if not is_environment_notice(record.getMessage())
     ]
     return data, diagnostics
