@@ -8,7 +8,7 @@ OUT    ?= build
 BIN    := $(VENV)/bin
 
 .DEFAULT_GOAL := all
-.PHONY: all setup epub pdf screen press hant hant-report check test lint bench docs-images \
+.PHONY: all setup ace epub pdf screen press hant hant-report check test lint bench docs-images \
 	clean distclean \
 	system-deps help
 
@@ -21,6 +21,14 @@ $(VENV)/.installed: pyproject.toml
 	@touch $@
 
 setup: $(VENV)/.installed ## Create .venv and install bookmaker with its test tools
+
+ACE_DIR := tools/ace
+$(ACE_DIR)/node_modules/.installed: $(ACE_DIR)/package.json $(ACE_DIR)/package-lock.json
+	@command -v npm >/dev/null || { echo "npm is missing: run 'sudo make system-deps'"; exit 1; }
+	cd $(ACE_DIR) && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+ace: $(ACE_DIR)/node_modules/.installed ## Install Ace by DAISY (npm) into tools/ace; it runs the system's chromium
 
 epub: setup ## Build build/<name>.epub from $(BOOK)
 	$(BIN)/bookmaker build $(BOOK) --out $(OUT) --format epub
@@ -40,8 +48,8 @@ hant: setup ## Build the Traditional-Chinese edition: build/<name>.zh-Hant.epub,
 hant-report: setup ## List the one-to-many conversions of the zh-Hant edition, for review
 	$(BIN)/bookmaker variants report $(BOOK)
 
-check: setup ## Build both editions, then validate their EPUBs with EPUBCheck (needs Java)
-	$(BIN)/bookmaker check $(BOOK) --out $(OUT) --variant source --variant zh-Hant
+check: setup ace ## Build every EPUB (both editions, vertical too), then EPUBCheck and Ace on each
+	$(BIN)/bookmaker check $(BOOK) --out $(OUT) --variant source --variant zh-Hant --vertical
 
 test: setup ## Lint, then run the tests (EPUBCheck/Calibre tests skip loudly without Java/Calibre)
 	$(BIN)/ruff check src tests bench docs/render-pages.py tools/make-fonts.py
@@ -60,8 +68,9 @@ lint: setup ## Check the code with ruff
 system-deps: ## Install Pango for WeasyPrint and the programs the tests use (Debian/Ubuntu, root)
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-		default-jre-headless calibre poppler-utils \
+		default-jre-headless calibre poppler-utils chromium nodejs \
 		libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+	command -v npm >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm
 
 clean: ## Remove build outputs and caches
 	rm -rf $(OUT) .pytest_cache .ruff_cache

@@ -277,10 +277,7 @@ class BookMeta(Frozen):
     editorial_board: EditorialBoard | None = None
     page: PageDesign = PageDesign()
     variants: dict[Literal["zh-Hant"], VariantConfig] = {}
-    accessibility_summary: str = (
-        "本书为可重排的文本电子书：章节标题、目录与导览地标齐全，阅读顺序与印刷版一致；"
-        "文字可由阅读软件调整字号与朗读，图像均附替代文字，无闪烁、声音或动态风险。"
-    )
+    accessibility_summary: str | None = None  # default: said from what the edition holds
     chapters: list[str] = Field(min_length=1)
 
     _date = field_validator("date", mode="before")(_partial_date)

@@ -11,7 +11,7 @@ from pathlib import Path
 import jinja2
 from jinja2.ext import Extension
 
-from bookmaker.model import ROLE_WORDS, Book, Chapter
+from bookmaker.model import ROLE_WORDS, Block, Book, Chapter, Container, ListBlock
 from bookmaker.resources import FontFace, styles_dirs
 
 TEXT_DIR = "text"
@@ -56,6 +56,7 @@ class Rendered:
     landmarks: tuple[Landmark, ...]
     stylesheets: dict[str, str] = field(default_factory=dict)  # name -> CSS text
     vertical: bool = False  # written top to bottom, pages turned right to left
+    accessibility_summary: str = ""  # said from what the edition holds
 
 
 Labels = Callable[[str], str]
@@ -176,21 +177,51 @@ def render_book(book: Book, book_dir: Path, fonts: list[FontFace],
     if meta.editorial_board:
         documents.append(render(f"{TEXT_DIR}/board.xhtml", "board.xhtml",
                                 meta.editorial_board.title, "book.yaml"))
+    # The same order as the print edition: the front matter (preface, foreword), then the
+    # contents, then the body.
+    documents += [render(chapter_file(c), "chapter.xhtml", c.meta.title, c.source, chapter=c)
+                  for c in book.chapters if c.meta.kind in FRONT_MATTER_KINDS]
     documents.append(render(nav_name, "nav.xhtml", labels("目录"), "book.yaml", ("nav",),
                             toc=nav_entries(toc, nav_name),
                             landmarks=[Landmark(lm.type, relative(lm.href, nav_name))
                                        for lm in landmarks]))
-    documents += [
-        render(chapter_file(c), "chapter.xhtml", c.meta.title, c.source, chapter=c)
-        for c in book.chapters
-    ]
+    documents += [render(chapter_file(c), "chapter.xhtml", c.meta.title, c.source, chapter=c)
+                  for c in book.chapters if c.meta.kind not in FRONT_MATTER_KINDS]
     stylesheets = {
         "fonts.css": env.get_template("fonts.css").render(faces=fonts, font_base="../fonts/"),
         "book.css": read_stylesheet("book.css", book_dir),
     }
     if vertical:
         stylesheets[VERTICAL_STYLESHEET] = read_stylesheet(VERTICAL_STYLESHEET, book_dir)
-    return Rendered(lang, tuple(documents), toc, landmarks, stylesheets, vertical)
+    summary = meta.accessibility_summary or accessibility_summary(env, book, vertical)
+    return Rendered(lang, tuple(documents), toc, landmarks, stylesheets, vertical, summary)
+
+
+def accessibility_summary(env: jinja2.Environment, book: Book, vertical: bool,
+                          page_source: str = "") -> str:
+    """The summary of what a reader of this edition finds, from what the book holds."""
+    text = env.get_template("accessibility-summary.txt").render(
+        chapters=len(book.chapters), sections=sum(len(c.sections) for c in book.chapters),
+        images=len(book.images), tables=count_blocks(book, "table"),
+        notes=sum(len(c.footnotes) for c in book.chapters), page_source=page_source,
+        vertical=vertical)
+    return "".join(line.strip() for line in text.splitlines())
+
+
+def count_blocks(book: Book, kind: str) -> int:
+    """How many blocks of type ``kind`` the chapters hold, inside containers and lists too."""
+
+    def count(blocks: list[Block]) -> int:
+        total = 0
+        for block in blocks:
+            total += block.type == kind
+            if isinstance(block, Container):
+                total += count(block.children)
+            elif isinstance(block, ListBlock):
+                total += sum(count(item) for item in block.items)
+        return total
+
+    return sum(count(c.blocks) for c in book.chapters)
 
 
 def read_stylesheet(name: str, book_dir: Path) -> str:
