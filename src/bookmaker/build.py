@@ -77,7 +77,8 @@ def write_atomically(path: Path, data: bytes) -> None:
 def metadata_text(book: Book) -> str:
     """Strings the package carries outside the documents (titles and names in the OPF/NCX)."""
     meta = book.meta
-    return "".join([meta.title, meta.subtitle or "", meta.publisher.name,
+    publisher = book.product("ebook").publisher
+    return "".join([meta.title, meta.subtitle or "", publisher.name if publisher else "",
                     *(c.name for c in meta.contributors)])
 
 
@@ -98,9 +99,9 @@ def make_edition(book: Book, book_dir: Path, variant: str | None) -> Edition:
         raise error("B002", f"the book is already {book.meta.language}", "book.yaml",
                     hint="variants convert a Simplified source to Traditional")
     converter = make_converter(book, book_dir, variant)
-    language = variant_config(book.meta, variant).language
-    return Edition(convert_book(book, converter, language), variant, f".{variant}",
-                   converter.convert)
+    config = variant_config(book.meta, variant)
+    return Edition(convert_book(book, converter, config.language, config), variant,
+                   f".{variant}", converter.convert)
 
 
 def build(book_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS,

@@ -54,10 +54,12 @@ def draw_cover(book: Book, design: dict[str, Any], faces: list[FontFace],
     credits = [f"{c.name}　{role_words[c.role]}" for c in meta.contributors]
     lines(design["contributors"], credits, design["contributors"]["top"], [1.0] * len(credits))
 
-    publisher = design["publisher"]
-    houses = [meta.publisher.group or meta.publisher.name]
-    top = publisher["bottom"] - publisher["size"] * publisher["line_spacing"] * len(houses)
-    lines(publisher, houses, top, [1.0])
+    house = book.product("ebook").publisher
+    if house:  # an edition without a publisher of its own names none
+        publisher = design["publisher"]
+        houses = [house.group or house.name]
+        top = publisher["bottom"] - publisher["size"] * publisher["line_spacing"] * len(houses)
+        lines(publisher, houses, top, [1.0])
 
     out = io.BytesIO()
     image.save(out, "JPEG", quality=design["quality"])

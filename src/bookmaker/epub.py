@@ -48,11 +48,15 @@ class Image:
 
 
 def edition_identifier(book: Book, variant: str) -> str:
-    """The e-book's own identifier: its ISBN, or a UUID fixed by the print ISBN and edition."""
-    meta = book.meta
-    if meta.ebook_isbn:
-        return meta.ebook_isbn.urn
-    name = f"{meta.isbn.digits}/edition-{meta.edition.number}/{variant}/epub"
+    """The e-book's own identifier: its ISBN, or a UUID fixed by the print edition it is made
+    from (its ISBN and edition number) and the variant: never another product's ISBN."""
+    ebook = book.product("ebook")
+    if ebook.isbn:
+        return ebook.isbn.urn
+    source = book.converted_from or book.product("print")
+    key = source.isbn.digits if source.isbn else book.meta.name
+    edition = source.edition.number if source.edition else 1
+    name = f"{key}/edition-{edition}/{variant}/epub"
     return f"urn:uuid:{uuid.uuid5(EDITION_NAMESPACE, name)}"
 
 
@@ -127,19 +131,24 @@ def add_metadata(eb: epub.EpubBook, book: Book, rendered: Rendered, identifier: 
                         {"refines": f"#contributor-{i}", "property": "role",
                          "scheme": "marc:relators"})
 
-    eb.add_metadata("DC", "identifier", meta.isbn.urn, {"id": "isbn-print"})
-    eb.add_metadata(None, "meta", ONIX_ISBN13, {"refines": "#isbn-print",
-                                                "property": "identifier-type",
-                                                "scheme": "onix:codelist5"})
-    if meta.ebook_isbn:
+    ebook, printed = book.product("ebook"), book.product("print")
+    if printed.isbn:  # the print book of the same script: a related product
+        eb.add_metadata("DC", "identifier", printed.isbn.urn, {"id": "isbn-print"})
+        eb.add_metadata(None, "meta", ONIX_ISBN13, {"refines": "#isbn-print",
+                                                    "property": "identifier-type",
+                                                    "scheme": "onix:codelist5"})
+    if ebook.isbn:
         eb.add_metadata(None, "meta", ONIX_ISBN13, {"refines": "#id",
                                                     "property": "identifier-type",
                                                     "scheme": "onix:codelist5"})
-    eb.add_metadata("DC", "source", meta.isbn.urn)
-    eb.add_metadata("DC", "publisher", meta.publisher.name)
+    source = book.converted_from or printed  # the printed book whose text this is
+    if source.isbn:
+        eb.add_metadata("DC", "source", source.isbn.urn)
+    if ebook.publisher:
+        eb.add_metadata("DC", "publisher", ebook.publisher.name)
     eb.add_metadata("DC", "date", meta.date.iso())
-    if meta.cip:
-        for subject in meta.cip.access_points.subjects:
+    if ebook.cip:
+        for subject in ebook.cip.access_points.subjects:
             eb.add_metadata("DC", "subject", subject)
 
     for key, value in accessibility(book, rendered).items():
@@ -159,6 +168,7 @@ def accessibility(book: Book, rendered: Rendered) -> dict[str, str | list[str]]:
     """
     features = ["structuralNavigation", "tableOfContents", "readingOrder",
                 "displayTransformability", "alternativeText"]
+    publisher = book.product("ebook").publisher
     claims: dict[str, str | list[str]] = {
         "schema:accessMode": ["textual", "visual"],
         "schema:accessModeSufficient": "textual",
@@ -166,9 +176,9 @@ def accessibility(book: Book, rendered: Rendered) -> dict[str, str | list[str]]:
         "schema:accessibilityHazard": "none",
         "schema:accessibilitySummary": rendered.accessibility_summary,
         "dcterms:conformsTo": CONFORMANCE,
-        # who makes the claim: the publisher, who answers for the edition
-        "a11y:certifiedBy": book.meta.publisher.name,
     }
+    if publisher:  # who makes the claim: the publisher, who answers for the edition
+        claims["a11y:certifiedBy"] = publisher.name
     return claims
 
 

@@ -41,12 +41,26 @@ def load_book(book_dir: Path) -> Book:
                     hint="give the path of a book directory (see docs/source-format.md)")
     doc = YamlDoc(read_text(book_dir, BOOK_FILE), BOOK_FILE)
     meta = doc.validate(BookMeta, known_keys(BookMeta))
+    check_isbns_distinct(meta, doc)
     images: list[str] = []
     chapters = [
         _load_chapter(book_dir, path, f"c{i:02d}", doc.lines.get(("chapters", i - 1)), images)
         for i, path in enumerate(meta.chapters, start=1)
     ]
     return Book(meta=meta, chapters=chapters, cover=_find_cover(book_dir), images=images)
+
+
+def check_isbns_distinct(meta: BookMeta, doc: YamlDoc) -> None:
+    """Each product has its own ISBN: one given twice would make two products one."""
+    first: dict[str, tuple[str, ...]] = {}
+    for keypath, isbn in meta.isbns():
+        if isbn.digits in first:
+            raise error("E001", f"{'.'.join(keypath)} repeats the ISBN of "
+                        f"{'.'.join(first[isbn.digits])} ({isbn.printed})", BOOK_FILE,
+                        doc.line_of(keypath),
+                        "give this product the ISBN issued for it, or none (an e-book without "
+                        "an ISBN is identified by a UUID)")
+        first[isbn.digits] = keypath
 
 
 def _find_cover(book_dir: Path) -> str | None:

@@ -156,7 +156,8 @@ def render_book(book: Book, book_dir: Path, fonts: list[FontFace],
             return relative(target, name)
 
         xhtml = env.get_template(template).render(
-            book=book, lang=lang, doc_title=title,
+            book=book, lang=lang, doc_title=title, product=book.product("ebook"),
+            product_kind="ebook",
             stylesheets=[href(f"{STYLE_DIR}/{s}") for s in sheets],
             image_href=lambda src: href(image_name(src)), **context,
         )

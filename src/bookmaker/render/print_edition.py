@@ -23,6 +23,7 @@ def render_print(book: Book, book_dir: Path, faces: list[FontFace], profile: str
     env = template_environment(book_dir, labels)
     html = env.get_template("print.xhtml").render(
         book=book, lang=book.meta.language, created=created, print=True,
+        product=book.product("print"), product_kind="print",
         image_href=lambda src: src,
     )
     sheets = [env.get_template("fonts.css").render(faces=faces,

@@ -55,10 +55,16 @@ def make_converter(book: Book, book_dir: Path, variant: str) -> Converter:
     return Converter(config.opencc, protected, config.corner_quotes)
 
 
-def convert_book(book: Book, converter: Converter, language: str) -> Book:
+def convert_book(book: Book, converter: Converter, language: str,
+                 config: VariantConfig | None = None) -> Book:
+    """The book in the edition's script. Its publication data are the edition's own (``config``),
+    never the source's: the source's print product is kept only as what it was made from."""
+    config = config or VariantConfig()
     converted = _convert(book, converter, QuoteState())
-    meta = converted.meta.model_copy(update={"language": language})
-    return converted.model_copy(update={"meta": meta})
+    meta = converted.meta.model_copy(update={"language": language, "publisher": config.publisher,
+                                             "products": config.products})
+    return converted.model_copy(update={"meta": meta,
+                                        "converted_from": converted.product("print")})
 
 
 def _convert(value: object, converter: Converter, quotes: QuoteState | None = None) -> object:
