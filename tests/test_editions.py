@@ -133,3 +133,60 @@ def test_a_traditional_edition_with_its_own_data(book_copy: Path, tmp_path: Path
     assert identifiers[unique] == "urn:isbn:9789860000016"
     assert identifiers["isbn-print"] == "urn:isbn:9789860000009"
     assert metadata.findtext("dc:publisher", namespaces=NS) == "臺北範例出版社"
+
+
+# --- partial books -------------------------------------------------------------------------
+
+
+def test_the_sample_says_it_is_an_excerpt_everywhere(sample_epub: Epub, sample_build: Path) -> None:
+    titlepage = "".join(sample_epub.xml(sample_epub.base + "text/titlepage.xhtml").itertext())
+    assert "（节选）" in titlepage
+    nav = "".join(sample_epub.xml(sample_epub.item_named("nav")).itertext())
+    assert "理论研讨会上的讲话（节选）" in nav and "序（节选）" not in nav
+    metadata = sample_epub.opf.find("opf:metadata", NS)
+    assert "的节选本，收录序、《在全市" in metadata.findtext("dc:description", namespaces=NS)
+    assert metadata.findtext("opf:meta[@property='schema:abridged']", namespaces=NS) == "true"
+    names = [n.rsplit("/", 1)[-1] for n in sample_epub.spine_names()]
+    assert names.index("board.xhtml") < names.index("editors-note.xhtml") < names.index("c01.xhtml")
+    note = "".join(sample_epub.xml(sample_epub.base + "text/editors-note.xhtml").itertext())
+    assert "编者说明" in note and "字数、印张是全书的数据，本版不列" in note
+    # the record's figures of the 54-paper collection are not this book's
+    for figures in (copyright_text(sample_epub),
+                    pdf_page_with(sample_build / f"{STEM}.pdf", "图书在版编目")):
+        assert "印张" not in figures and "千字" not in figures
+    pdf = sample_build / f"{STEM}.pdf"
+    assert "（节选）" in pdf_page_with(pdf, "北京出版社出版集团北京出版社")  # the title page
+    assert "讲话（节选）" in pdf_page_with(pdf, "目录")
+    assert "本书为《北京市" in pdf_page_with(pdf, "编者说明")
+
+
+def build_epub(book: Path, out: Path) -> Epub:
+    (path,) = build(book, out, formats=("epub",)).outputs
+    return Epub(path)
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_a_whole_book_shows_its_figures_and_no_note(book_copy: Path, tmp_path: Path) -> None:
+    edit(book_copy / "book.yaml", "excerpt: true ", "excerpt: false")
+    edit(book_copy / "chapters/02-speech.md", "excerpt: true", "excerpt: false")
+    epub = build_epub(book_copy, tmp_path)
+    assert "446千字" in copyright_text(epub)  # the e-book takes 字数 from the print record
+    assert not [n for n in epub.spine_names() if n.endswith("editors-note.xhtml")]
+    assert epub.opf.find("opf:metadata/dc:description", NS) is None
+    assert "节选" not in "".join(epub.xml(epub.item_named("nav")).itertext())
+
+
+def test_a_partial_book_with_figures_of_its_own(book_copy: Path, tmp_path: Path) -> None:
+    edit(book_copy / "book.yaml", "excerpt: true ", "excerpt: {words: 12}")
+    edit(book_copy / "chapters/02-speech.md", "excerpt: true", "abridged: true")
+    epub = build_epub(book_copy, tmp_path)
+    assert "12千字" in copyright_text(epub) and "446千字" not in copyright_text(epub)
+    note = "".join(epub.xml(epub.base + "text/editors-note.xhtml").itertext())
+    assert "本版不列" not in note and "讲话》（有删节）" in note
+    speech = "".join(epub.xml(epub.base + "text/c02.xhtml").itertext())
+    assert speech.rstrip().endswith("（本篇有删节。）")

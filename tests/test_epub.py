@@ -56,7 +56,7 @@ def test_every_document_declares_its_language(sample_epub: Epub) -> None:
 def test_reading_order(sample_epub: Epub) -> None:
     names = [n.rsplit("/", 1)[-1] for n in sample_epub.spine_names()]
     assert names == ["cover.xhtml", "halftitle.xhtml", "titlepage.xhtml", "copyright.xhtml",
-                     "board.xhtml", "c01.xhtml", "nav.xhtml", "c02.xhtml"]
+                     "board.xhtml", "editors-note.xhtml", "c01.xhtml", "nav.xhtml", "c02.xhtml"]
 
 
 def test_nav_lists_the_preface_the_speech_and_its_four_sections(sample_epub: Epub) -> None:
@@ -64,7 +64,7 @@ def test_nav_lists_the_preface_the_speech_and_its_four_sections(sample_epub: Epu
     toc = nav.find(".//x:nav[@epub:type='toc']", NS)
     top = toc.findall("x:ol/x:li", NS)
     assert [li.findtext("x:a", namespaces=NS) for li in top] == [
-        "序", "在全市保持共产党员先进性教育活动与党的先进性建设理论研讨会上的讲话"]
+        "序", "在全市保持共产党员先进性教育活动与党的先进性建设理论研讨会上的讲话（节选）"]
     sections = [a.text for a in top[1].iterfind("x:ol/x:li/x:a", NS)]
     assert [s[:2] for s in sections] == ["一、", "二、", "三、", "四、"]
     landmarks = nav.find(".//x:nav[@epub:type='landmarks']", NS)

@@ -147,6 +147,9 @@ def add_metadata(eb: epub.EpubBook, book: Book, rendered: Rendered, identifier: 
     if ebook.publisher:
         eb.add_metadata("DC", "publisher", ebook.publisher.name)
     eb.add_metadata("DC", "date", meta.date.iso())
+    if rendered.description:  # a partial book says so
+        eb.add_metadata("DC", "description", rendered.description)
+        eb.add_metadata(None, "meta", "true", {"property": "schema:abridged"})
     if ebook.cip:
         for subject in ebook.cip.access_points.subjects:
             eb.add_metadata("DC", "subject", subject)

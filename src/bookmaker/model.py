@@ -226,6 +226,25 @@ class Products(Frozen):
                 if p.isbn]
 
 
+PartialKind = Literal["excerpt", "abridged"]
+
+
+class Partial(Frozen):
+    """A book that is not the whole work (an excerpt, 节选; or abridged, 有删节), with the
+    figures of this edition where it gives them: the record's 字数 and 印张 describe the whole
+    work, so without these the partial book shows none."""
+
+    words: int | None = Field(default=None, gt=0, description="字数 in thousands")
+    sheets: float | None = Field(default=None, gt=0, description="印张")
+
+
+def _partial(value: object) -> object:
+    """``excerpt: true`` is an excerpt without figures of its own; ``false`` none at all."""
+    if value is True:
+        return {}
+    return None if value is False else value
+
+
 class BoardGroup(Frozen):
     role: str
     names: list[str]
@@ -341,6 +360,8 @@ class BookMeta(Frozen):
     date: PartialDate  # of first publication
     products: Products = Products()
     editorial_board: EditorialBoard | None = None
+    excerpt: Partial | None = None  # the book holds part of the work (节选)
+    abridged: Partial | None = None  # the book holds the work with cuts (有删节)
     page: PageDesign = PageDesign()
     cover: CoverSpec = CoverSpec()
     variants: dict[Literal["zh-Hant"], VariantConfig] = {}
@@ -348,11 +369,22 @@ class BookMeta(Frozen):
     chapters: list[str] = Field(min_length=1)
 
     _date = field_validator("date", mode="before")(_partial_date)
+    _partial = field_validator("excerpt", "abridged", mode="before")(_partial)
 
     @model_validator(mode="after")
     def _title_lines_match(self) -> BookMeta:
         _check_title_lines(self.title, self.title_lines)
+        if self.excerpt and self.abridged:
+            raise ValueError("a book is an excerpt or abridged, not both: keep one")
         return self
+
+    @property
+    def partial(self) -> tuple[PartialKind, Partial] | None:
+        if self.excerpt:
+            return "excerpt", self.excerpt
+        if self.abridged:
+            return "abridged", self.abridged
+        return None
 
     @property
     def script(self) -> Literal["Hans", "Hant"]:
@@ -523,7 +555,12 @@ class ChapterMeta(Frozen):
     kind: ChapterKind = "chapter"
     date: PartialDate | None = None
     authors: list[Author] = []
-    excerpt: bool = False
+    excerpt: bool = False  # the text is an excerpt that stops where the source stops
+    abridged: bool = False  # the text has cuts
+
+    @property
+    def partial(self) -> PartialKind | None:
+        return "excerpt" if self.excerpt else "abridged" if self.abridged else None
 
     @field_validator("date", mode="before")
     @classmethod
@@ -562,11 +599,16 @@ class Book(Frozen):
 
     def product(self, kind: ProductKind) -> Product:
         """The product as its copyright page and metadata show it: the work's publisher unless
-        it names its own; an e-book takes from the print product of its own script what
-        ``EBOOK_INHERITS`` names and gives none of its own."""
+        it names its own; in a partial book, 字数 and 印张 only as the partial book gives them;
+        an e-book takes from the print product of its own script what ``EBOOK_INHERITS`` names
+        and gives none of its own."""
         printed = self.meta.products.print
         if printed.publisher is None:
             printed = printed.model_copy(update={"publisher": self.meta.publisher})
+        if self.meta.partial:  # the record's figures are the whole work's, not this book's
+            _kind, partial = self.meta.partial
+            printed = printed.model_copy(update={"words": partial.words,
+                                                 "sheets": partial.sheets})
         if kind == "print":
             return printed
         ebook = self.meta.products.ebook

@@ -5,7 +5,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import jinja2
@@ -40,6 +40,7 @@ class TocEntry:
     title: str
     href: str  # relative to the package folder
     children: tuple[TocEntry, ...] = ()
+    partial: str | None = None  # "excerpt" or "abridged": the contents say so after the title
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ class Rendered:
     stylesheets: dict[str, str] = field(default_factory=dict)  # name -> CSS text
     vertical: bool = False  # written top to bottom, pages turned right to left
     accessibility_summary: str = ""  # said from what the edition holds
+    description: str = ""  # what a partial book holds; empty for a whole book
 
 
 Labels = Callable[[str], str]
@@ -114,6 +116,7 @@ def build_toc(book: Book) -> tuple[TocEntry, ...]:
             href=chapter_file(chapter),
             children=tuple(TocEntry(s.text, f"{chapter_file(chapter)}#{s.id}")
                            for s in chapter.sections),
+            partial=chapter.meta.partial,
         )
         for chapter in book.chapters
     )
@@ -164,7 +167,7 @@ def render_book(book: Book, book_dir: Path, fonts: list[FontFace],
         return Document(name, title, xhtml, source, properties)
 
     def nav_entries(entries: tuple[TocEntry, ...], doc: str) -> list[TocEntry]:
-        return [TocEntry(e.title, relative(e.href, doc), tuple(nav_entries(e.children, doc)))
+        return [replace(e, href=relative(e.href, doc), children=tuple(nav_entries(e.children, doc)))
                 for e in entries]
 
     meta = book.meta
@@ -178,6 +181,9 @@ def render_book(book: Book, book_dir: Path, fonts: list[FontFace],
     if meta.editorial_board:
         documents.append(render(f"{TEXT_DIR}/board.xhtml", "board.xhtml",
                                 meta.editorial_board.title, "book.yaml"))
+    if meta.partial:
+        documents.append(render(f"{TEXT_DIR}/editors-note.xhtml", "editors-note.xhtml",
+                                labels("编者说明"), "book.yaml"))
     # The same order as the print edition: the front matter (preface, foreword), then the
     # contents, then the body.
     documents += [render(chapter_file(c), "chapter.xhtml", c.meta.title, c.source, chapter=c)
@@ -195,7 +201,9 @@ def render_book(book: Book, book_dir: Path, fonts: list[FontFace],
     if vertical:
         stylesheets[VERTICAL_STYLESHEET] = read_stylesheet(VERTICAL_STYLESHEET, book_dir)
     summary = meta.accessibility_summary or accessibility_summary(env, book, vertical)
-    return Rendered(lang, tuple(documents), toc, landmarks, stylesheets, vertical, summary)
+    description = str(env.get_template("description.txt").module.describe(book))  # type: ignore[attr-defined]
+    return Rendered(lang, tuple(documents), toc, landmarks, stylesheets, vertical, summary,
+                    description)
 
 
 def accessibility_summary(env: jinja2.Environment, book: Book, vertical: bool,
