@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from bookmaker.diagnostics import Location
 from bookmaker.model import Book, Heading, Paragraph, plain_text
 from bookmaker.variants.convert import Converter
-from bookmaker.variants.ocd2 import one_to_many
+from bookmaker.variants.tables import one_to_many
 
 CONTEXT = 6  # characters on each side
 # The characters whose Traditional form most often depends on the word (发 發/髮, 干 幹/乾/干,
@@ -56,7 +56,7 @@ def choices(book: Book, converter: Converter, every: bool = False) -> list[Choic
         if len(converted) != len(text):  # a vocabulary swap (s2twp): no character alignment
             continue
         for i, (source, chosen) in enumerate(zip(text, converted, strict=True)):
-            options = candidates.get(converter.opencc(source))
+            options = candidates.get(source)
             if options and (every or source in AMBIGUOUS):
                 context = (converted[max(0, i - CONTEXT):i] + f"【{chosen}】"
                            + converted[i + 1:i + 1 + CONTEXT])
