@@ -133,6 +133,23 @@ class Converter:
             offset += len(source)
         return pieces
 
+    def _words_in(self, word: str) -> list[tuple[int, str]]:
+        """bookmaker's words of two characters or more inside one of jieba's words, longest
+        first from the left (行动计划 → 行动/计划 → 計畫; 北回归线 → 回归线 → 迴歸線)."""
+        found = []
+        longest = max(map(len, self.words or {"": ""}))
+        i = 0
+        while i < len(word) - 1:
+            for length in range(min(longest, len(word) - i), 1, -1):
+                form = self.words.get(word[i:i + length])  # type: ignore[union-attr]
+                if form is not None and len(form) == length:
+                    found.append((i, form))
+                    i += length
+                    break
+            else:
+                i += 1
+        return found
+
     def _names(self, masked: str) -> dict[int, str]:
         """Personal names by offset, where one may hold a character OpenCC writes otherwise."""
         if not any(c in masked for c in NAME_CHARACTERS):
@@ -149,10 +166,9 @@ class Converter:
         decisions: dict[int, tuple[str, How, str]] = {}
         inner = [c - offset for c in cuts if offset <= c <= offset + len(piece.source)]
         for a, b in itertools.pairwise(inner):
-            word = piece.source[a:b]
-            if len(inner) > 2 and word in self.words:  # type: ignore[operator]
-                for i, char in enumerate(self.words[word]):  # type: ignore[index]
-                    decisions[a + i] = (char, How.WORD, "")
+            for start, form in self._words_in(piece.source[a:b]):
+                for i, char in enumerate(form):
+                    decisions[a + start + i] = (char, How.WORD, "")
         for i, (source, output) in enumerate(zip(piece.source, piece.output, strict=True)):
             form = standard_form(self.config, source, output)
             if form and i not in decisions:
@@ -160,7 +176,8 @@ class Converter:
         for start, name in names.items():
             for i, char in enumerate(name):
                 at = start + i - offset
-                if 0 <= at < len(piece.source) and char in NAME_CHARACTERS and at not in decisions:
+                kept = SURNAMES if i == 0 else GIVEN_NAMES
+                if 0 <= at < len(piece.source) and char in kept and at not in decisions:
                     form = surname(char, self.opencc)
                     if form != piece.output[at]:
                         decisions[at] = (form, How.NAME, f"personal name {name}")
@@ -185,8 +202,11 @@ def split_piece(piece: Piece, decisions: dict[int, tuple[str, How, str]]) -> lis
     return out
 
 
-# Characters of personal names that OpenCC's table writes otherwise in running text (郁 → 鬱).
-NAME_CHARACTERS = frozenset("于余范沈谷郁卜朴姜党胡游钟")
+# Characters of personal names that OpenCC's table writes otherwise in running text: surnames
+# (范 → 範), and in a given name 郁 (→ 鬱, never a name's); 余 may be 餘 there (蔡易餘).
+SURNAMES = frozenset("于余范沈谷郁卜朴姜党胡游钟")
+GIVEN_NAMES = frozenset("郁")
+NAME_CHARACTERS = SURNAMES | GIVEN_NAMES
 
 
 def corner_quotes(text: str, state: QuoteState) -> str:

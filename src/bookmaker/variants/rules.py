@@ -111,6 +111,8 @@ class ContextRule:
 
 COPULA_FOLLOWERS = frozenset("由以依指属于为因在受源经向自")
 DETERMINERS = frozenset("本该此各全其这那每一")  # 该系由…: the department
+PAUSES = frozenset({"", "，", "、", "；", "：", "。"})
+HAN = re.compile(r"[\u4e00-\u9fff]")
 
 CONTEXT_RULES = (
     ContextRule("measure 只", "只", "隻", lambda before, after: bool(NUMERAL.match(before)),
@@ -126,6 +128,13 @@ CONTEXT_RULES = (
     ContextRule("week 周", "周", "週", lambda before, after: bool(NUMERAL.match(before)),
                 "after a numeral 周 counts weeks (為期6週)",
                 "教育部《重編國語辭典修訂本》「週」：星期"),
+    ContextRule("and 并为", "并为", "並為", lambda before, after: before in PAUSES,
+                "after a pause 并为 opens a clause: 並為 'and for' (並為世界貢獻); 併為 'merged"
+                " into' follows what is merged (整併為)", LAW),
+    ContextRule("self-made 自制", "自制", "自製",
+                lambda before, after: bool(HAN.match(after)) and after not in {"力", "能力"},
+                "before a noun 自制 is 自製 'self-made' (自製率、自製衛星); 自制 'self-control'"
+                " ends its phrase or takes 力", "教育部《重編國語辭典修訂本》「自製」：自己製造"),
     ContextRule("copula 系", "系", "係",
                 lambda before, after: before[-1:] not in DETERMINERS
                 and (after[:1] in COPULA_FOLLOWERS or bool(NUMERAL.match(after))),

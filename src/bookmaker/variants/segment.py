@@ -36,11 +36,17 @@ def name_tagger() -> jieba.posseg.POSTokenizer:
     return jieba.posseg.POSTokenizer(tokenizer())
 
 
+# The frequency given to bookmaker's words in jieba's dictionary (of about 60 million): that of
+# a common word, so that 借由此行 reads 借由/此行 and not 借/由此/行 (由此: 3,692).
+WORD_FREQUENCY = 5000
+
+
 def add_words(words: Iterable[str]) -> None:
-    """Make bookmaker's own dictionary words whole words for jieba too (借由, not 借/由此)."""
+    """Make bookmaker's own dictionary words whole words for jieba too."""
+    known = tokenizer().FREQ
     for word in words:
-        if len(word) > 1:
-            tokenizer().add_word(word)
+        if len(word) > 1 and known.get(word, 0) < WORD_FREQUENCY:
+            tokenizer().add_word(word, WORD_FREQUENCY)
 
 
 def boundaries(text: str) -> list[int]:
@@ -84,8 +90,13 @@ def personal_names(text: str) -> list[tuple[int, str]]:
     known = tokenizer().FREQ
     found = []
     offset = 0
-    for pair in name_tagger().cut(text):
-        if pair.flag == "nr" and 2 <= len(pair.word) <= 4 and not known.get(pair.word[:2]):
-            found.append((offset, pair.word))
+    tagged = list(name_tagger().cut(text))
+    for index, pair in enumerate(tagged):
+        word = pair.word
+        if pair.flag == "nr" and len(word) == 1 and index + 1 < len(tagged) \
+                and len(tagged[index + 1].word) <= 2:
+            word += tagged[index + 1].word  # 范/振国: a surname tagged alone
+        if pair.flag == "nr" and 2 <= len(word) <= 4 and not known.get(word[:2]):
+            found.append((offset, word))
         offset += len(pair.word)
     return found
