@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -113,9 +113,13 @@ def texts(book: Book) -> Iterator[tuple[Location, str]]:
 
 
 def report(book: Book, converter: Converter) -> Report:
+    return report_texts(texts(book), converter)
+
+
+def report_texts(found: Iterable[tuple[Location, str]], converter: Converter) -> Report:
     choices: list[Choice] = []
     substitutions: list[Substitution] = []
-    for location, text in texts(book):
+    for location, text in found:
         pieces = converter.trace(text)
         output = "".join(p.output for p in pieces)
         position = 0
