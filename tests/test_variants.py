@@ -12,11 +12,11 @@ import yaml
 from click.testing import CliRunner
 
 from bookmaker.cli import cli
+from bookmaker.diagnostics import Location
 from bookmaker.load import load_book
 from bookmaker.variants import convert_book, make_converter
-from bookmaker.variants.convert import Converter, QuoteState, corner_quotes
-from bookmaker.diagnostics import Location
 from bookmaker.variants.ambiguity import is_ambiguous
+from bookmaker.variants.convert import Converter, QuoteState, corner_quotes
 from bookmaker.variants.report import report, report_texts
 from bookmaker.variants.rules import word_rules
 from conftest import FIXTURES, NS, SAMPLE, Epub, require_program
@@ -203,7 +203,7 @@ def test_the_report_names_every_ambiguous_character_of_the_sentences(s2tw: Conve
     reported |= {pair[0] for pair, _, _ in found.by_word()}
     ambiguous = {c for s, _ in sentences() for c in s if is_ambiguous(c)}
     assert ambiguous and ambiguous <= reported
-    for pair, choices in found.groups():  # listed: decided without a word, with its context
+    for _, choices in found.groups():  # listed: decided without a word, with its context
         assert all(c.decided not in ("word", "phrase") and "【" in c.context for c in choices)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from functools import cache
 
+from bookmaker.variants.segment import opencc_phrases
 from bookmaker.variants.tables import one_to_many, phrases, read_dictionary
 
 
@@ -54,8 +55,7 @@ def risk(source: str, chosen: str) -> float:
 def phrase_covered(text: str) -> list[bool]:
     """For each character of ``text``, whether OpenCC's forward maximum matching over its
     phrases puts it in a phrase (decided by a word) rather than alone (by its table)."""
-    words = phrases()
-    longest = max(map(len, words))
+    words, longest = opencc_phrases()
     covered = [False] * len(text)
     i = 0
     while i < len(text):
