@@ -197,7 +197,7 @@ def variants_report(book_dir: Path, variant: str, every: bool, form: str,
 def apply_report(book_dir: Path, book: Book, variant: str, annotations: Path) -> None:
     config = variant_config(book.meta, variant)
     if not config.dictionary:
-        raise error("S005", "the book has no conversion dictionary to add the fixes to",
+        raise error("V004", "the book has no conversion dictionary to add the fixes to",
                     "book.yaml", hint=f"add variants: {{{variant}: {{dictionary: {variant}.txt}}}}")
     path = book_dir / config.dictionary
     existing = load_dictionary(book_dir, config.dictionary, "book.yaml") if path.exists() else {}
