@@ -19,12 +19,13 @@ from pathlib import Path
 
 from bookmaker import transform
 from bookmaker.cover import cover_design, draw_cover
-from bookmaker.diagnostics import BookError, Diagnostic, Severity, error
+from bookmaker.diagnostics import BookError, Diagnostic, Location, Severity, error
 from bookmaker.epub import Image, package_epub
 from bookmaker.fonts import characters_by_source, subset_face, text_of, uncovered
 from bookmaker.load import load_book
 from bookmaker.model import Book
 from bookmaker.pdf import PROFILES, typeset_pdf
+from bookmaker.reader_text import reader_passages
 from bookmaker.render import Rendered, render_book
 from bookmaker.render.documents import Labels, cover_image_name, image_name, role_words, same
 from bookmaker.render.print_edition import render_print
@@ -72,13 +73,6 @@ def write_atomically(path: Path, data: bytes) -> None:
     except BaseException:
         Path(partial).unlink(missing_ok=True)
         raise
-
-
-def metadata_text(book: Book) -> str:
-    """Strings the package carries outside the documents (titles and names in the OPF/NCX)."""
-    meta = book.meta
-    return "".join([meta.title, meta.subtitle or "", meta.publisher.name,
-                    *(c.name for c in meta.contributors)])
 
 
 @dataclass(frozen=True)
@@ -149,7 +143,7 @@ def build_edition(edition: Edition, book_dir: Path, out_dir: Path, formats: tupl
             result.diagnostics += logged
 
 
-def check_coverage(chars: dict[str, str], faces: list[FontFace],
+def check_coverage(chars: dict[str, Location], faces: list[FontFace],
                    strict: bool) -> list[Diagnostic]:
     """Characters no embedded font has: warnings for the EPUB (reading systems fall back to
     their own fonts), errors when a PDF is built (print has no fallback: it would be tofu)."""
@@ -198,7 +192,10 @@ def write_pdf(edition: Edition, book_dir: Path, out_dir: Path, faces: list[FontF
     return path, logged
 
 
-def used_characters(book: Book, rendered: Rendered) -> dict[str, str]:
-    """Every character the edition shows, with the first source file it comes from."""
-    texts = [(d.source, text_of(d.xhtml)) for d in rendered.documents]
-    return characters_by_source([*texts, ("book.yaml", metadata_text(book))])
+def used_characters(book: Book, rendered: Rendered) -> dict[str, Location]:
+    """Every character the edition shows, with the first place it comes from: the book's
+    reader text first (in the documents and in the package metadata alike), then what the
+    templates add around it (labels, dates, numbers)."""
+    passages = [(p.location, p.text) for p in reader_passages(book, verbatim=True)]
+    passages += [(Location(d.source), text_of(d.xhtml)) for d in rendered.documents]
+    return characters_by_source(passages)
