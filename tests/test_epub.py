@@ -47,6 +47,18 @@ def test_package_metadata(sample_epub: Epub) -> None:
     assert spine.get("page-progression-direction") == "ltr"
 
 
+def test_every_contributor_role_has_its_words_and_its_relator() -> None:
+    from typing import get_args
+
+    from bookmaker.epub import MARC_RELATORS
+    from bookmaker.model import ContributorRole
+    from bookmaker.render.documents import role_words
+
+    roles = set(get_args(ContributorRole))
+    assert set(role_words(SAMPLE)) == roles == set(MARC_RELATORS)
+    assert role_words(SAMPLE)["editor"] == "编"
+
+
 def test_every_document_declares_its_language(sample_epub: Epub) -> None:
     for name in sample_epub.spine_names():
         root = sample_epub.xml(name)

@@ -159,7 +159,8 @@ def write_epub(edition: Edition, book_dir: Path, out_dir: Path, rendered: Render
     if book.cover:
         cover = Image(cover_image_name(book), (book_dir / book.cover).read_bytes())
     else:
-        drawn = draw_cover(book, cover_design(book_dir), faces, role_words(edition.labels))
+        words = role_words(book_dir, edition.labels)
+        drawn = draw_cover(book, cover_design(book_dir), faces, words)
         cover = Image(cover_image_name(book), drawn)
     images = [Image(image_name(src), (book_dir / src).read_bytes()) for src in book.images]
     cache = cache_dir(out_dir) / "fonts"

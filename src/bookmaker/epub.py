@@ -17,7 +17,7 @@ from ebooklib import epub
 
 from bookmaker import __version__
 from bookmaker.fonts import EmbeddedFont
-from bookmaker.model import MARC_RELATORS, Book
+from bookmaker.model import Book
 from bookmaker.render import Document, Rendered, TocEntry
 
 MEDIA_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
@@ -31,6 +31,9 @@ APPLE_DISPLAY_OPTIONS = b"""<?xml version="1.0" encoding="UTF-8"?>
 </display_options>
 """
 ONIX_ISBN13 = "15"  # ONIX code list 5: ISBN-13
+# The MARC relator code of each contributor role (model.ContributorRole).
+MARC_RELATORS: dict[str, str] = {"author": "aut", "editor": "edt", "chief-editor": "edt",
+                                 "compiler": "com", "translator": "trl", "preface": "aui"}
 # A fixed namespace for the identifiers of editions without an e-book ISBN of their own.
 EDITION_NAMESPACE = uuid.UUID("6f1c6a0e-2d1b-5b0c-9a55-8f3f2a1de7b1")
 

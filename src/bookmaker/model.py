@@ -108,13 +108,9 @@ class Isbn(Frozen):
 # ---------------------------------------------------------------------------------------------
 # book.yaml
 
+# What each contributor did. The words a title page prints for them are the templates'
+# (``macros.xhtml``), their MARC relator codes the EPUB packager's.
 ContributorRole = Literal["author", "editor", "chief-editor", "compiler", "translator", "preface"]
-
-# What a Chinese title page prints after the names, and the MARC relator code of each role.
-ROLE_WORDS: dict[str, str] = {"author": "著", "editor": "编", "chief-editor": "主编",
-                              "compiler": "编著", "translator": "译", "preface": "序"}
-MARC_RELATORS: dict[str, str] = {"author": "aut", "editor": "edt", "chief-editor": "edt",
-                                 "compiler": "com", "translator": "trl", "preface": "aui"}
 
 
 class Contributor(Frozen):

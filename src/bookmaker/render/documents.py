@@ -11,7 +11,7 @@ from pathlib import Path
 import jinja2
 from jinja2.ext import Extension
 
-from bookmaker.model import ROLE_WORDS, Book, Chapter
+from bookmaker.model import Book, Chapter
 from bookmaker.resources import FontFace, styles_dirs
 
 TEXT_DIR = "text"
@@ -88,13 +88,15 @@ def template_environment(book_dir: Path, labels: Labels = same) -> jinja2.Enviro
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
     )
-    env.globals.update(labels=labels, role_words=role_words(labels),
-                       front_matter_kinds=FRONT_MATTER_KINDS, print=False)
+    env.globals.update(labels=labels, front_matter_kinds=FRONT_MATTER_KINDS, print=False)
     return env
 
 
-def role_words(labels: Labels = same) -> dict[str, str]:
-    return {role: labels(word) for role, word in ROLE_WORDS.items()}
+def role_words(book_dir: Path, labels: Labels = same) -> dict[str, str]:
+    """What a title page prints after the names of each role, as the templates say it
+    (``macros.xhtml``) in the edition's script; the drawn cover prints them too."""
+    macros = template_environment(book_dir, labels).get_template("macros.xhtml")
+    return dict(macros.module.role_words)  # type: ignore[attr-defined]
 
 
 def chapter_file(chapter: Chapter) -> str:
