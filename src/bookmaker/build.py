@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bookmaker import transform
+from bookmaker.bookfiles import BOOK_FILE
 from bookmaker.cover import cover_design, draw_cover
 from bookmaker.diagnostics import BookError, Diagnostic, Location, Severity, error
 from bookmaker.epub import Image, package_epub
@@ -89,7 +90,7 @@ def make_edition(book: Book, book_dir: Path, variant: str | None) -> Edition:
     if variant is None or variant == book.meta.language:
         return Edition(book, book.meta.language, "")
     if book.meta.script == "Hant":
-        raise error("B002", f"the book is already {book.meta.language}", "book.yaml",
+        raise error("B002", f"the book is already {book.meta.language}", BOOK_FILE,
                     hint="variants convert a Simplified source to Traditional")
     converter = make_converter(book, book_dir, variant)
     language = variant_config(book.meta, variant).language

@@ -16,10 +16,9 @@ from typing import Annotated, Any, get_args, get_origin
 
 from pydantic import BaseModel
 
+from bookmaker.bookfiles import BOOK_FILE
 from bookmaker.diagnostics import Location
 from bookmaker.model import Book, Chapter, Inline, ReaderText
-
-BOOK_FILE = "book.yaml"  # where the book's metadata comes from
 
 TextMap = Callable[[str], str]
 RunMap = Callable[[list[Inline]], list[Inline]]

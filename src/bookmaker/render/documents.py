@@ -11,6 +11,7 @@ from pathlib import Path
 import jinja2
 from jinja2.ext import Extension
 
+from bookmaker.bookfiles import BOOK_FILE
 from bookmaker.model import Book, Chapter
 from bookmaker.resources import FontFace, styles_dirs
 
@@ -169,16 +170,16 @@ def render_book(book: Book, book_dir: Path, fonts: list[FontFace],
 
     meta = book.meta
     documents = [
-        render(f"{TEXT_DIR}/cover.xhtml", "cover.xhtml", meta.title, "book.yaml",
+        render(f"{TEXT_DIR}/cover.xhtml", "cover.xhtml", meta.title, BOOK_FILE,
                cover_href=relative(cover_image_name(book), f"{TEXT_DIR}/cover.xhtml")),
-        render(f"{TEXT_DIR}/halftitle.xhtml", "halftitle.xhtml", meta.title, "book.yaml"),
-        render(f"{TEXT_DIR}/titlepage.xhtml", "titlepage.xhtml", meta.title, "book.yaml"),
-        render(f"{TEXT_DIR}/copyright.xhtml", "copyright.xhtml", meta.title, "book.yaml"),
+        render(f"{TEXT_DIR}/halftitle.xhtml", "halftitle.xhtml", meta.title, BOOK_FILE),
+        render(f"{TEXT_DIR}/titlepage.xhtml", "titlepage.xhtml", meta.title, BOOK_FILE),
+        render(f"{TEXT_DIR}/copyright.xhtml", "copyright.xhtml", meta.title, BOOK_FILE),
     ]
     if meta.editorial_board:
         documents.append(render(f"{TEXT_DIR}/board.xhtml", "board.xhtml",
-                                meta.editorial_board.title, "book.yaml"))
-    documents.append(render(nav_name, "nav.xhtml", labels("目录"), "book.yaml", ("nav",),
+                                meta.editorial_board.title, BOOK_FILE))
+    documents.append(render(nav_name, "nav.xhtml", labels("目录"), BOOK_FILE, ("nav",),
                             toc=nav_entries(toc, nav_name),
                             landmarks=[Landmark(lm.type, relative(lm.href, nav_name))
                                        for lm in landmarks]))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bookmaker.bookfiles import BOOK_FILE
 from bookmaker.model import Book, BookMeta, Inline, VariantConfig
 from bookmaker.reader_text import map_reader_text, map_run_text
 from bookmaker.variants.convert import Converter, QuoteState
@@ -32,7 +33,7 @@ def make_converter(book: Book, book_dir: Path, variant: str) -> Converter:
     protected |= {name: personal_name(name, plain.opencc) for name in people}
     protected |= {name: plain.opencc(name) for name in corporate}
     if config.dictionary:
-        protected |= load_dictionary(book_dir, config.dictionary, "book.yaml")
+        protected |= load_dictionary(book_dir, config.dictionary, BOOK_FILE)
     return Converter(config.opencc, protected, config.corner_quotes)
 
 
