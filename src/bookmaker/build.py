@@ -22,13 +22,14 @@ from bookmaker.bookfiles import BOOK_FILE
 from bookmaker.cover import cover_design, draw_cover
 from bookmaker.diagnostics import BookError, Diagnostic, Location, Severity, error
 from bookmaker.epub import Image, package_epub
+from bookmaker.epub_names import cover_image_name, image_name
 from bookmaker.fonts import characters_by_source, subset_face, text_of, uncovered
 from bookmaker.load import load_book
 from bookmaker.model import Book
 from bookmaker.pdf import PROFILES, typeset_pdf
 from bookmaker.reader_text import reader_passages
 from bookmaker.render import Rendered, render_book
-from bookmaker.render.documents import Labels, cover_image_name, image_name, role_words, same
+from bookmaker.render.documents import Labels, role_words, same
 from bookmaker.render.print_edition import render_print
 from bookmaker.resources import FontFace, font_faces, fonts_dir
 from bookmaker.variants import convert_book, make_converter, variant_config

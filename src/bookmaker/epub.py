@@ -16,6 +16,7 @@ from datetime import datetime
 from ebooklib import epub
 
 from bookmaker import __version__
+from bookmaker.epub_names import font_name, stylesheet_name
 from bookmaker.fonts import EmbeddedFont
 from bookmaker.model import Book
 from bookmaker.render import Document, Rendered, TocEntry
@@ -71,10 +72,10 @@ def package_epub(book: Book, rendered: Rendered, fonts: list[EmbeddedFont], cove
         eb.add_item(item)
     for name, css in rendered.stylesheets.items():
         eb.add_item(epub.EpubItem(uid=f"css-{name.removesuffix('.css')}",
-                                  file_name=f"styles/{name}", media_type="text/css",
+                                  file_name=stylesheet_name(name), media_type="text/css",
                                   content=css.encode("utf-8")))
     for i, font in enumerate(fonts):
-        eb.add_item(epub.EpubItem(uid=f"font-{i}", file_name=f"fonts/{font.face.file}",
+        eb.add_item(epub.EpubItem(uid=f"font-{i}", file_name=font_name(font.face.file),
                                   media_type="font/otf", content=font.data))
     for i, image in enumerate(images):
         eb.add_item(epub.EpubItem(uid=f"img-{i}", file_name=image.name,
