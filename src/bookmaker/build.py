@@ -38,10 +38,13 @@ FORMATS = ("epub", "pdf")
 PDF_SUFFIX = {"screen": ".pdf", "press": ".press.pdf"}
 
 
-@dataclass
+@dataclass(frozen=True)
 class BuildResult:
     outputs: list[Path] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def __add__(self, other: BuildResult) -> BuildResult:
+        return BuildResult(self.outputs + other.outputs, self.diagnostics + other.diagnostics)
 
 
 def source_date(book_dir: Path) -> datetime:
@@ -115,34 +118,37 @@ def build(book_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS,
         if variant is not None:
             stage(f"convert ({variant})")
         edition = make_edition(book, book_dir, variant)
-        build_edition(edition, book_dir, out_dir, formats, profiles, modified, stage, result)
+        result += build_edition(edition, book_dir, out_dir, formats, profiles, modified, stage)
         if vertical and "epub" in formats and edition.book.meta.script == "Hant":
             stage("epub (vertical)")
-            result.outputs.append(write_vertical_epub(edition, book_dir, out_dir, modified))
+            result += BuildResult([write_vertical_epub(edition, book_dir, out_dir, modified)])
     return result
 
 
 def build_edition(edition: Edition, book_dir: Path, out_dir: Path, formats: tuple[str, ...],
-                  profiles: tuple[str, ...], modified: datetime, stage: Callable[[str], None],
-                  result: BuildResult) -> None:
+                  profiles: tuple[str, ...], modified: datetime,
+                  stage: Callable[[str], None]) -> BuildResult:
+    """The outputs of one edition, and what the build found to warn about."""
     book = edition.book
     faces = font_faces(book.meta.script)
     stage("render")
     rendered = render_book(book, book_dir, faces, edition.labels)
     stage("fonts")
     chars = used_characters(book, rendered)
-    result.diagnostics += check_coverage(chars, faces, strict="pdf" in formats)
+    diagnostics = check_coverage(chars, faces, strict="pdf" in formats)
+    outputs = []
     if "epub" in formats:
         stage("epub")
-        result.outputs.append(write_epub(edition, book_dir, out_dir, rendered, faces,
-                                         "".join(chars), modified))
+        outputs.append(write_epub(edition, book_dir, out_dir, rendered, faces, "".join(chars),
+                                  modified))
     if "pdf" in formats:
         print_edition = replace(edition, book=transform.apply(book, transform.PRINT))
         for profile in profiles:
             stage(f"pdf ({profile})")
             path, logged = write_pdf(print_edition, book_dir, out_dir, faces, profile, modified)
-            result.outputs.append(path)
-            result.diagnostics += logged
+            outputs.append(path)
+            diagnostics += logged
+    return BuildResult(outputs, diagnostics)
 
 
 def check_coverage(chars: dict[str, Location], faces: list[FontFace],
