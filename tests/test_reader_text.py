@@ -5,9 +5,11 @@ word of a body paragraph."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal, get_args, get_origin
 
 import pytest
 from lxml import etree
+from pydantic import BaseModel
 
 from bookmaker import transform
 from bookmaker.build import used_characters
@@ -15,7 +17,7 @@ from bookmaker.diagnostics import Location
 from bookmaker.fonts import uncovered
 from bookmaker.load import load_book
 from bookmaker.model import Book
-from bookmaker.reader_text import map_reader_text, reader_passages
+from bookmaker.reader_text import map_reader_text, reader_fields, reader_passages
 from bookmaker.render import render_book
 from bookmaker.render.print_edition import render_print
 from bookmaker.resources import font_faces
@@ -79,6 +81,45 @@ def test_every_construct_and_the_metadata_is_reader_text(book: Book, book_dir: P
     assert not {"代码头发", "www.bph.com.cn", "images/hall.png", "c01", CHAPTER} & texts
     shown = {p.text for p in reader_passages(book, verbatim=True) if p.verbatim}
     assert {"代码头发", "www.bph.com.cn", "100011"} <= shown
+
+
+# Strings of the model that a reader never sees as they are: names of files, anchors, links,
+# codes and settings. Any other string field must be marked as reader text (model.ReaderText).
+NOT_READER_TEXT = {
+    "BookMeta.name", "BookMeta.language", "BookMeta.chapters", "Isbn.digits",
+    "VariantConfig.dictionary", "Link.href", "Heading.id", "Figure.src",
+    "Chapter.id", "Chapter.source", "Book.cover", "Book.images",
+}
+
+
+def model_classes(model: type[BaseModel], seen: set[type[BaseModel]]) -> set[type[BaseModel]]:
+    def walk(annotation: object) -> None:
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            model_classes(annotation, seen)
+        for arg in get_args(annotation):
+            walk(arg)
+
+    if model not in seen:
+        seen.add(model)
+        for info in model.model_fields.values():
+            walk(info.annotation)
+    return seen
+
+
+def holds_str(annotation: object) -> bool:
+    return annotation is str or (get_origin(annotation) is not Literal
+                                 and any(holds_str(a) for a in get_args(annotation)))
+
+
+def test_every_string_of_the_model_is_decided() -> None:
+    """A new string field is reader text (converted, reviewed, spaced, drawn) or named here."""
+    undecided = {
+        f"{model.__name__}.{name}"
+        for model in model_classes(Book, set())
+        for name, info in model.model_fields.items()
+        if holds_str(info.annotation) and name not in reader_fields(model)
+    }
+    assert undecided == NOT_READER_TEXT
 
 
 def test_mapping_touches_reader_text_only(book: Book) -> None:

@@ -55,18 +55,18 @@ def map_run_text(inlines: list[Inline], text: TextMap) -> list[Inline]:
     return _map(inlines, text, None)
 
 
-# ---------------------------------------------------------------------------------------------
-
-
 @cache
-def _marks(model: type[BaseModel]) -> dict[str, str]:
-    """The kind of reader text of each marked field of ``model``."""
+def reader_fields(model: type[BaseModel]) -> dict[str, str]:
+    """The marked fields of ``model``, with their kind: prose, verbatim or run."""
     marks = {}
     for name, info in model.model_fields.items():
         kind = _mark(info.annotation, tuple(info.metadata))
         if kind:
             marks[name] = kind
     return marks
+
+
+# ---------------------------------------------------------------------------------------------
 
 
 def _mark(annotation: Any, metadata: tuple[Any, ...] = ()) -> str | None:
@@ -105,7 +105,7 @@ def _passages(value: object, where: Location, verbatim: bool) -> Iterator[Passag
         yield from _passages(list(value.values()), where, verbatim)
     elif isinstance(value, BaseModel):
         where = _located(value, where)
-        marks = _marks(type(value))
+        marks = reader_fields(type(value))
         for name in type(value).model_fields:
             kind, field = marks.get(name), getattr(value, name)
             if kind is None:
@@ -131,7 +131,7 @@ def _map(value: Any, text: TextMap | None, run: RunMap | None) -> Any:
         return mapped if any(mapped[k] is not value[k] for k in value) else value
     if not isinstance(value, BaseModel):
         return value
-    marks = _marks(type(value))
+    marks = reader_fields(type(value))
     update = {}
     for name in type(value).model_fields:
         kind, field = marks.get(name), getattr(value, name)

@@ -98,13 +98,6 @@ def template_environment(book_dir: Path, labels: Labels = same) -> jinja2.Enviro
     return env
 
 
-def role_words(book_dir: Path, labels: Labels = same) -> dict[str, str]:
-    """What a title page prints after the names of each role, as the templates say it
-    (``macros.xhtml``) in the edition's script; the drawn cover prints them too."""
-    macros = template_environment(book_dir, labels).get_template("macros.xhtml")
-    return dict(macros.module.role_words)  # type: ignore[attr-defined]
-
-
 def relative(href: str, from_document: str) -> str:
     """``href`` (relative to the package folder) as seen from ``from_document``."""
     return posixpath.relpath(href, posixpath.dirname(from_document))
