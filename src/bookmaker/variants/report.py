@@ -18,9 +18,10 @@ from functools import cache
 from pathlib import Path
 
 from bookmaker.diagnostics import Location, error
-from bookmaker.model import Book, Heading, Paragraph, plain_text
+from bookmaker.model import Book
+from bookmaker.reader_text import reader_passages
 from bookmaker.variants.ambiguity import is_ambiguous, phrase_covered, risk
-from bookmaker.variants.convert import Converter, How, Piece
+from bookmaker.variants.convert import Converter, How, Piece, QuoteState, corner_quotes
 from bookmaker.variants.tables import one_to_many
 
 CONTEXT = 8  # characters on each side
@@ -100,16 +101,9 @@ class Report:
 
 
 def texts(book: Book) -> Iterator[tuple[Location, str]]:
-    """The book's text with where it comes from, in reading order."""
-    meta = book.meta
-    for text in (meta.title, meta.subtitle or "", *(c.name for c in meta.contributors)):
-        if text:
-            yield Location("book.yaml"), text
-    for chapter in book.chapters:
-        yield Location(chapter.source), chapter.meta.title
-        for block in chapter.blocks:
-            if isinstance(block, Paragraph | Heading):
-                yield Location(chapter.source, block.line), plain_text(block.children)
+    """The book's reader text with where it comes from, in reading order (the one walker)."""
+    for passage in reader_passages(book):
+        yield passage.location, passage.text
 
 
 def report(book: Book, converter: Converter) -> Report:
@@ -122,6 +116,8 @@ def report_texts(found: Iterable[tuple[Location, str]], converter: Converter) ->
     for location, text in found:
         pieces = converter.trace(text)
         output = "".join(p.output for p in pieces)
+        if converter.corner_quotes:  # as the edition prints it, character for character
+            output = corner_quotes(output, QuoteState())
         position = 0
         for index, piece in enumerate(pieces):
             if is_substitution(converter, piece):
