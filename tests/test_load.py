@@ -17,7 +17,8 @@ def test_book_metadata_is_validated_and_normalised() -> None:
     assert [c.role for c in meta.contributors] == ["editor", "editor"]
     assert all(c.corporate for c in meta.contributors)
     assert (printed.paper.width, printed.paper.height) == (787, 1092)
-    assert printed.format == 16 and printed.sheets == 28.25
+    assert printed.format == 16 and meta.products.print.sheets == 28.25
+    assert printed.sheets is None  # the record's 印张 are the whole work's: not the excerpt's
     assert printed.cip is not None and printed.cip.record.number == "062531"
     assert meta.editorial_board is not None
     names = [n for g in meta.editorial_board.groups for n in g.names]
