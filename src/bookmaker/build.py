@@ -28,12 +28,13 @@ from bookmaker.epub_names import cover_image_name, image_name
 from bookmaker.fonts import characters_by_source, subset_face, text_of, uncovered
 from bookmaker.load import load_book
 from bookmaker.model import Book
-from bookmaker.pdf import PROFILES, typeset_pdf
+from bookmaker.pdf import PROFILES, TypesetPdf, typeset_pdf
 from bookmaker.pdf.cover import typeset_cover
 from bookmaker.reader_text import reader_passages
 from bookmaker.render import Rendered, render_book
 from bookmaker.render.cover_document import render_cover, render_front
 from bookmaker.render.documents import Labels, same
+from bookmaker.render.pagebreaks import PageStart
 from bookmaker.render.print_edition import render_print
 from bookmaker.resources import FontFace, font_faces, fonts_dir
 from bookmaker.variants import convert_book, make_converter, variant_config
@@ -124,17 +125,16 @@ def build(book_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS,
         if variant is not None:
             stage(f"convert ({variant})")
         edition = make_edition(book, book_dir, variant)
-        result += build_edition(edition, book_dir, out_dir, formats, profiles, modified, stage)
-        if vertical and "epub" in formats and edition.book.meta.script == "Hant":
-            stage("epub (vertical)")
-            result += BuildResult([write_vertical_epub(edition, book_dir, out_dir, modified)])
+        result += build_edition(edition, book_dir, out_dir, formats, profiles, modified, stage,
+                                vertical and edition.book.meta.script == "Hant")
     return result
 
 
 def build_edition(edition: Edition, book_dir: Path, out_dir: Path, formats: tuple[str, ...],
                   profiles: tuple[str, ...], modified: datetime,
-                  stage: Callable[[str], None]) -> BuildResult:
-    """The outputs of one edition, and what the build found to warn about."""
+                  stage: Callable[[str], None], vertical: bool = False) -> BuildResult:
+    """The outputs of one edition, and what the build found to warn about. The PDF is laid
+    out first: where its pages begin becomes the EPUB's page-list."""
     book = edition.book
     faces = font_faces(book.meta.script)
     stage("render")
@@ -143,30 +143,51 @@ def build_edition(edition: Edition, book_dir: Path, out_dir: Path, formats: tupl
     chars = used_characters(book, rendered)
     diagnostics = check_coverage(chars, faces, strict="pdf" in formats)
     outputs = []
-    if "epub" in formats:
-        stage("epub")
-        outputs.append(write_epub(edition, book_dir, out_dir, rendered, faces, "".join(chars),
-                                  modified))
     print_edition = replace(edition, book=transform.apply(book, transform.PRINT))
     interior: bytes | None = None  # the press PDF, whose pages decide the spine
+    pages: tuple[PageStart, ...] = ()  # where the print edition's pages begin
     if "pdf" in formats:
         for profile in profiles:
             stage(f"pdf ({profile})")
-            path, data, logged = write_pdf(print_edition, book_dir, out_dir, faces, profile,
-                                           modified)
+            path, typeset = write_pdf(print_edition, book_dir, out_dir, faces, profile,
+                                      modified)
             outputs.append(path)
-            diagnostics += logged
-            interior = data if profile == "press" else interior
+            diagnostics += typeset.diagnostics
+            interior = typeset.data if profile == "press" else interior
+            pages = pages or typeset.pages
+    if "epub" in formats:
+        stage("epub")
+        source = page_source(edition, pages)
+        if pages:
+            rendered = render_book(book, book_dir, faces, edition.labels, pages=pages,
+                                   page_source=source)
+        outputs.append(write_epub(edition, book_dir, out_dir, rendered, faces, "".join(chars),
+                                  modified))
+        if vertical:
+            stage("epub (vertical)")
+            outputs.append(write_vertical_epub(edition, book_dir, out_dir, modified, pages,
+                                               source))
     if "cover" in formats:
         if interior is None:
             stage("pdf (press, for the page count)")
-            interior = typeset_interior(print_edition, book_dir, faces, "press", modified)[0]
+            interior = typeset_interior(print_edition, book_dir, faces, "press", modified).data
         stage("cover")
         path, found = write_cover(edition, book_dir, out_dir, faces, page_count(interior),
                                   modified)
         outputs.append(path)
         diagnostics += found
     return BuildResult(outputs, diagnostics)
+
+
+def page_source(edition: Edition, pages: tuple[PageStart, ...]) -> str:
+    """What the EPUB's page-list follows (``pageBreakSource``): the print book's ISBN, or the
+    PDF bookmaker made of this edition when the print book has none."""
+    if not pages:
+        return ""
+    printed = edition.book.product("print")
+    if printed.isbn:
+        return printed.isbn.urn
+    return f"{edition.book.meta.name}{edition.suffix}{PDF_SUFFIX['screen']}"
 
 
 def check_coverage(chars: dict[str, Location], faces: list[FontFace],
@@ -196,30 +217,32 @@ def write_epub(edition: Edition, book_dir: Path, out_dir: Path, rendered: Render
 
 
 def write_vertical_epub(edition: Edition, book_dir: Path, out_dir: Path,
-                        modified: datetime) -> Path:
+                        modified: datetime, pages: tuple[PageStart, ...] = (),
+                        source: str = "") -> Path:
     """The edition set vertically: its own EPUB, with its own identifier."""
     book = transform.apply(edition.book, transform.VERTICAL)
     vertical = replace(edition, book=book, variant=f"{edition.variant}-vertical",
                        suffix=f"{edition.suffix}.vertical")
     faces = font_faces(book.meta.script)
-    rendered = render_book(book, book_dir, faces, edition.labels, vertical=True)
+    rendered = render_book(book, book_dir, faces, edition.labels, vertical=True, pages=pages,
+                           page_source=source)
     chars = used_characters(book, rendered)
     return write_epub(vertical, book_dir, out_dir, rendered, faces, "".join(chars), modified)
 
 
 def typeset_interior(edition: Edition, book_dir: Path, faces: list[FontFace], profile: str,
-                     modified: datetime) -> tuple[bytes, list[Diagnostic]]:
+                     modified: datetime) -> TypesetPdf:
     document = render_print(edition.book, book_dir, faces, profile, pdf_date(modified),
                             edition.labels)
     return typeset_pdf(document, book_dir, fonts_dir(), profile)
 
 
 def write_pdf(edition: Edition, book_dir: Path, out_dir: Path, faces: list[FontFace],
-              profile: str, modified: datetime) -> tuple[Path, bytes, list[Diagnostic]]:
-    data, logged = typeset_interior(edition, book_dir, faces, profile, modified)
+              profile: str, modified: datetime) -> tuple[Path, TypesetPdf]:
+    typeset = typeset_interior(edition, book_dir, faces, profile, modified)
     path = out_dir / f"{edition.book.meta.name}{edition.suffix}{PDF_SUFFIX[profile]}"
-    write_atomically(path, data)
-    return path, data, logged
+    write_atomically(path, typeset.data)
+    return path, typeset
 
 
 def pdf_date(modified: datetime) -> str:

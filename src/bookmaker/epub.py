@@ -151,6 +151,8 @@ def add_metadata(eb: epub.EpubBook, book: Book, rendered: Rendered, identifier: 
     if ebook.publisher:
         eb.add_metadata("DC", "publisher", ebook.publisher.name)
     eb.add_metadata("DC", "date", meta.date.iso())
+    if rendered.page_source:  # what the page-list follows
+        eb.add_metadata(None, "meta", rendered.page_source, {"property": "pageBreakSource"})
     if rendered.description:  # a partial book says so
         eb.add_metadata("DC", "description", rendered.description)
         eb.add_metadata(None, "meta", "true", {"property": "schema:abridged"})
@@ -175,6 +177,8 @@ def accessibility(book: Book, rendered: Rendered) -> dict[str, str | list[str]]:
     """
     features = ["structuralNavigation", "tableOfContents", "readingOrder",
                 "displayTransformability", "alternativeText"]
+    if rendered.page_source:  # page-break markers and a page-list from the print edition
+        features += ["pageBreakMarkers", "pageNavigation"]
     publisher = book.product("ebook").publisher
     claims: dict[str, str | list[str]] = {
         "schema:accessMode": ["textual", "visual"],

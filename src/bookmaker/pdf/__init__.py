@@ -13,6 +13,7 @@ import hashlib
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pydyf
@@ -22,6 +23,8 @@ from weasyprint.text.fonts import FontConfiguration
 from bookmaker.diagnostics import Diagnostic, Severity, error
 from bookmaker.pdf import justify
 from bookmaker.pdf.fetcher import BookURLFetcher, RefusedResource
+from bookmaker.pdf.pages import page_starts
+from bookmaker.render.pagebreaks import PageStart
 from bookmaker.render.print_edition import PrintDocument
 
 PROFILES = ("screen", "press")
@@ -83,8 +86,15 @@ def _refusals() -> Iterator[None]:
                     hint="use only files inside the book directory (images/, styles/)") from None
 
 
+@dataclass(frozen=True)
+class TypesetPdf:
+    data: bytes
+    diagnostics: list[Diagnostic]
+    pages: tuple[PageStart, ...]  # where each page with a folio begins, from the layout
+
+
 def typeset_pdf(document: PrintDocument, book_dir: Path, fonts_dir: Path,
-                profile: str) -> tuple[bytes, list[Diagnostic]]:
+                profile: str) -> TypesetPdf:
     justify.install()
     fetcher = BookURLFetcher(book_dir, fonts_dir)
     base_url = book_dir.resolve().as_uri() + "/"
@@ -95,20 +105,21 @@ def typeset_pdf(document: PrintDocument, book_dir: Path, fonts_dir: Path,
     sheets = [weasyprint.CSS(string=css, base_url=base_url, url_fetcher=fetcher,
                              font_config=font_config)
               for css in document.stylesheets]
+    options = {
+        "pdf_variant": VARIANTS[profile],
+        # fixed by the content: the same source gives the same bytes, another profile (other
+        # stylesheets) another identifier
+        "pdf_identifier": hashlib.md5("".join((document.html, *document.stylesheets)).encode(),
+                                      usedforsecurity=False).digest(),
+        "custom_metadata": True,
+    }
     with _weasyprint_log() as log, _refusals():
-        data = html.write_pdf(
-            stylesheets=sheets,
-            font_config=font_config,
-            pdf_variant=VARIANTS[profile],
-            finisher=black_to_k if profile == "press" else None,
-            # fixed by the content: the same source gives the same bytes, another profile
-            # (other stylesheets) another identifier
-            pdf_identifier=hashlib.md5("".join((document.html, *document.stylesheets)).encode(),
-                                       usedforsecurity=False).digest(),
-            custom_metadata=True,
-        )
+        # laid out first, so that the pages can be read (where each begins), then written
+        laid_out = html.render(stylesheets=sheets, font_config=font_config, **options)
+        data = laid_out.write_pdf(finisher=black_to_k if profile == "press" else None,
+                                  **{**weasyprint.DEFAULT_OPTIONS, **options})
     diagnostics = [
         Diagnostic("P001", record.getMessage(), severity=Severity.WARNING)
         for record in log.records if not is_environment_notice(record.getMessage())
     ]
-    return data, diagnostics
+    return TypesetPdf(data, diagnostics, page_starts(laid_out))

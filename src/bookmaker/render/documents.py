@@ -21,6 +21,15 @@ from bookmaker.epub_names import (
     stylesheet_name,
 )
 from bookmaker.model import Block, Book, Container, ListBlock
+from bookmaker.render.pagebreaks import (
+    PageStart,
+    PageTarget,
+    epub_id,
+    insert_page_breaks,
+    page_targets,
+    placeable,
+    unit_ids,
+)
 from bookmaker.resources import FontFace, styles_dirs
 
 FRONT_MATTER_KINDS = frozenset({"preface", "foreword"})
@@ -65,6 +74,7 @@ class Rendered:
     vertical: bool = False  # written top to bottom, pages turned right to left
     accessibility_summary: str = ""  # said from what the edition holds
     description: str = ""  # what a partial book holds; empty for a whole book
+    page_source: str = ""  # the print edition the page-break markers follow, if any
 
 
 Labels = Callable[[str], str]
@@ -130,7 +140,10 @@ def build_landmarks(book: Book, nav_name: str) -> tuple[Landmark, ...]:
 
 
 def render_book(book: Book, book_dir: Path, fonts: list[FontFace],
-                labels: Labels = same, vertical: bool = False) -> Rendered:
+                labels: Labels = same, vertical: bool = False,
+                pages: tuple[PageStart, ...] = (), page_source: str = "") -> Rendered:
+    """The EPUB's documents in reading order; with ``pages`` (where the print edition's pages
+    begin, from ``page_source``) page-break markers in them and a page-list."""
     env = template_environment(book_dir, labels)
     lang = book.meta.language
     toc = build_toc(book)
@@ -174,10 +187,14 @@ def render_book(book: Book, book_dir: Path, fonts: list[FontFace],
     # contents, then the body.
     documents += [render(chapter_file(c), "chapter.xhtml", c.meta.title, c.source, chapter=c)
                   for c in book.chapters if c.meta.kind in FRONT_MATTER_KINDS]
-    documents.append(render(nav_name, "nav.xhtml", labels("目录"), BOOK_FILE, ("nav",),
-                            toc=nav_entries(toc, nav_name),
-                            landmarks=[Landmark(lm.type, relative(lm.href, nav_name))
-                                       for lm in landmarks]))
+
+    def nav(page_list: list[PageTarget] | None = None) -> Document:
+        return render(nav_name, "nav.xhtml", labels("目录"), BOOK_FILE, ("nav",),
+                      toc=nav_entries(toc, nav_name), page_list=page_list or [],
+                      landmarks=[Landmark(lm.type, relative(lm.href, nav_name))
+                                 for lm in landmarks])
+
+    documents.append(nav())
     documents += [render(chapter_file(c), "chapter.xhtml", c.meta.title, c.source, chapter=c)
                   for c in book.chapters if c.meta.kind not in FRONT_MATTER_KINDS]
     font_base = relative(FONT_DIR, stylesheet_name("fonts.css")) + "/"  # ../fonts/
@@ -187,10 +204,34 @@ def render_book(book: Book, book_dir: Path, fonts: list[FontFace],
     }
     if vertical:
         stylesheets[VERTICAL_STYLESHEET] = read_stylesheet(VERTICAL_STYLESHEET, book_dir)
-    summary = meta.accessibility_summary or accessibility_summary(env, book, vertical)
+    if pages:
+        documents = paginate(documents, pages, nav)
+    else:
+        page_source = ""
+    summary = meta.accessibility_summary or accessibility_summary(env, book, vertical,
+                                                                   page_source)
     description = str(env.get_template("description.txt").module.describe(book))  # type: ignore[attr-defined]
     return Rendered(lang, tuple(documents), toc, landmarks, stylesheets, vertical, summary,
-                    description)
+                    description, page_source)
+
+
+def paginate(documents: list[Document], pages: tuple[PageStart, ...],
+             nav: Callable[[list[PageTarget]], Document]) -> list[Document]:
+    """The documents with a page-break marker where each page of the print edition begins,
+    and the navigation document with their page-list."""
+    where = {unit: d.name for d in documents for unit in unit_ids(d.xhtml)}
+    starts: dict[str, list[PageStart]] = {}
+    for start in pages:
+        if placeable(start) and epub_id(start.unit) in where:
+            starts.setdefault(where[epub_id(start.unit)], []).append(start)
+    targets = page_targets(pages, where)
+    paginated = []
+    for document in documents:
+        if "nav" in document.properties:
+            document = nav([replace(t, href=relative(t.href, document.name)) for t in targets])
+        paginated.append(replace(document, xhtml=insert_page_breaks(
+            document.xhtml, starts.get(document.name, []))))
+    return paginated
 
 
 def accessibility_summary(env: jinja2.Environment, book: Book, vertical: bool,
