@@ -62,8 +62,9 @@ test: setup ## Lint, then run the tests (EPUBCheck/Calibre tests skip loudly wit
 	$(BIN)/ruff check src tests bench docs/render-pages.py tools/make-fonts.py
 	$(BIN)/python -m pytest
 
-docs-images: screen ## Redraw docs/title-leaf.png and docs/body-spread.png from the screen PDF
-	$(BIN)/python docs/render-pages.py $(OUT)/beijing-xianjinxing-2006.pdf docs
+docs-images: pdf ## Redraw docs/title-leaf.png, body-spread.png (screen PDF), press-corner.png (press)
+	$(BIN)/python docs/render-pages.py $(OUT)/beijing-xianjinxing-2006.pdf docs \
+		$(OUT)/beijing-xianjinxing-2006.press.pdf
 
 bench: setup ## Print build time and peak memory: sample and full-size book, EPUB and PDF
 	$(BIN)/python bench/bench_build.py --format epub

@@ -216,6 +216,12 @@ class Product(Frozen):
     contacts: list[Contact] = []
     rights: Prose | None = None  # the rights notice as the product prints it
 
+    @property
+    def pages_per_signature(self) -> int:
+        """The folded section the binder sews: as given, else one 印张 of the format (16
+        pages for a 16开 book), else 4 (a folded sheet)."""
+        return self.signature or self.format or 4
+
     _isbn = field_validator("isbn", mode="before")(lambda v: None if v is None else Isbn.parse(v))
     _price = field_validator("price", mode="before")(
         lambda v: {"amount": v} if isinstance(v, str | int | float) else v)

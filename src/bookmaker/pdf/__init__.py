@@ -16,7 +16,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import pydyf
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
@@ -24,31 +23,12 @@ from bookmaker.diagnostics import Diagnostic, Severity, error
 from bookmaker.pdf import justify
 from bookmaker.pdf.fetcher import BookURLFetcher, RefusedResource
 from bookmaker.pdf.pages import page_starts
+from bookmaker.pdf.press import press_finisher
 from bookmaker.render.pagebreaks import PageStart
 from bookmaker.render.print_edition import PrintDocument
 
 PROFILES = ("screen", "press")
 VARIANTS = {"screen": "pdf/a-2b", "press": None}
-RGB_BLACK = {b"0 0 0 rg": b"0 0 0 1 k", b"0 0 0 RG": b"0 0 0 1 K"}
-
-
-def black_to_k(_document: object, pdf: pydyf.PDF) -> None:
-    """Finisher of the press profile: pure RGB black, which WeasyPrint uses for the crop and
-    registration marks it draws, becomes K-only black like the text."""
-    for obj in pdf.objects:
-        if isinstance(obj, pydyf.Stream):
-            obj.stream = [_recolour(chunk) for chunk in obj.stream]
-
-
-def _recolour(chunk: object) -> object:
-    data = chunk.encode() if isinstance(chunk, str) else chunk
-    if not isinstance(data, bytes):
-        return chunk
-    for rgb, cmyk in RGB_BLACK.items():
-        data = data.replace(rgb, cmyk)
-    return data
-
-
 class _Collect(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
@@ -116,7 +96,9 @@ def typeset_pdf(document: PrintDocument, book_dir: Path, fonts_dir: Path,
     with _weasyprint_log() as log, _refusals():
         # laid out first, so that the pages can be read (where each begins), then written
         laid_out = html.render(stylesheets=sheets, font_config=font_config, **options)
-        data = laid_out.write_pdf(finisher=black_to_k if profile == "press" else None,
+        finisher = (press_finisher(document.bleed, document.signature)
+                    if profile == "press" else None)
+        data = laid_out.write_pdf(finisher=finisher,
                                   **{**weasyprint.DEFAULT_OPTIONS, **options})
     diagnostics = [
         Diagnostic("P001", record.getMessage(), severity=Severity.WARNING)

@@ -16,6 +16,8 @@ PRINT_STYLESHEETS = ("book.css", "print.css")
 class PrintDocument:
     html: str
     stylesheets: tuple[str, ...]  # CSS texts, in cascade order
+    bleed: float = 0  # mm beyond the trim (press)
+    signature: int = 1  # the page count is padded to a multiple of this (press)
 
 
 def render_print(book: Book, book_dir: Path, faces: list[FontFace], profile: str,
@@ -32,4 +34,7 @@ def render_print(book: Book, book_dir: Path, faces: list[FontFace], profile: str
     if profile == "press":
         sheets.append(read_stylesheet("press.css", book_dir))
     sheets.append(env.get_template("page.css").render(page=book.meta.page, profile=profile))
-    return PrintDocument(html, tuple(sheets))
+    if profile != "press":
+        return PrintDocument(html, tuple(sheets))
+    return PrintDocument(html, tuple(sheets), book.meta.page.bleed,
+                         book.product("print").pages_per_signature)
