@@ -81,9 +81,9 @@ class FixedFile:
     fixed: int  # how many fixes were applied
 
     def diff(self) -> str:
-        return "".join(difflib.unified_diff(
-            self.before.splitlines(keepends=True), self.after.splitlines(keepends=True),
-            f"a/{self.path}", f"b/{self.path}"))
+        lines = difflib.unified_diff(self.before.splitlines(), self.after.splitlines(),
+                                     f"a/{self.path}", f"b/{self.path}", lineterm="")
+        return "".join(f"{line}\n" for line in lines)
 
 
 def fixed_files(book_dir: Path, findings: Iterable[Finding]) -> list[FixedFile]:

@@ -1,0 +1,83 @@
+"""The editor's commands: ``lint``, ``import``, ``new`` and ``serve``.
+
+Registered on the command line group in ``cli.py``; like it, the only code of these tools that
+prints or chooses exit codes. Exit codes as for ``build``: 0 done, 1 the lint found an error,
+2 the source (or an input file) has a problem.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from bookmaker.build import write_atomically
+from bookmaker.cli import BOOK_DIR, EXIT_BAD_SOURCE, EXIT_INVALID_OUTPUT, err, report
+from bookmaker.diagnostics import BookError, Severity
+from bookmaker.lint import fixed_files, lint_book, rules
+
+
+def codes(values: tuple[str, ...]) -> list[str]:
+    """``--select PN,SP001 --select AR`` -> ['PN', 'SP001', 'AR']"""
+    return [code.strip().upper() for value in values for code in value.split(",") if code.strip()]
+
+
+@click.command("lint")
+@BOOK_DIR
+@click.option("--select", multiple=True, metavar="CODES",
+              help="Only these rules: codes or prefixes, comma-separated (PN,SP001). "
+                   "Replaces lint.select of book.yaml.")
+@click.option("--ignore", multiple=True, metavar="CODES",
+              help="Not these rules (codes or prefixes); added to lint.ignore of book.yaml.")
+@click.option("--diff", "show_diff", is_flag=True,
+              help="Print the safe fixes as a unified diff; change nothing.")
+@click.option("--fix", is_flag=True,
+              help="Apply the safe fixes to the chapter files (the only bookmaker command "
+                   "that writes into a book), then report what is left.")
+@click.option("--rules", "list_rules", is_flag=True, help="List the rules and exit.")
+def lint_command(book_dir: Path, select: tuple[str, ...], ignore: tuple[str, ...],
+                 show_diff: bool, fix: bool, list_rules: bool) -> None:
+    """Check the Chinese text of BOOK_DIR (default: ./source): punctuation (GB/T 15834),
+    spacing, print and OCR artifacts, structure and print data.
+
+    One line per finding: FILE:LINE:COLUMN: SEVERITY CODE: message — hint. Exit code 1 when
+    a finding is an error, 2 when the book does not load. docs/lint-rules.md lists the rules;
+    book.yaml may configure them (lint: select, ignore, han_latin_space, confusions).
+
+    \b
+    Examples:
+      bookmaker lint source                  every rule
+      bookmaker lint source --select PN,SP   punctuation and spacing only
+      bookmaker lint source --diff           what --fix would change
+    """
+    if list_rules:
+        for rule in rules().values():
+            fixable = " [fix]" if rule.fix else ""
+            click.echo(f"{rule.code}  {rule.severity.value:7}  {rule.summary}{fixable}")
+        return
+    try:
+        found = lint_book(book_dir, codes(select), codes(ignore))
+        if show_diff or fix:
+            for changed in fixed_files(book_dir, found):
+                if show_diff:
+                    click.echo(changed.diff(), nl=False)
+                if fix:
+                    write_atomically(book_dir / changed.path, changed.after.encode("utf-8"))
+                    err.print(f"fixed {changed.fixed} in {changed.path}", highlight=False)
+            if fix:
+                found = lint_book(book_dir, codes(select), codes(ignore))
+    except BookError as exc:
+        report(exc.diagnostics)
+        sys.exit(EXIT_BAD_SOURCE)
+    report([f.diagnostic for f in found])
+    errors = sum(f.diagnostic.severity is Severity.ERROR for f in found)
+    fixable = sum(bool(f.fix and rules()[f.code].fix) for f in found)
+    err.print(f"{errors} errors, {len(found) - errors} warnings"
+              + (f" ({fixable} fixable with --fix)" if fixable and not fix else ""),
+              highlight=False)
+    if errors:
+        sys.exit(EXIT_INVALID_OUTPUT)
+
+
+COMMANDS = [lint_command]
