@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from bookmaker.diagnostics import error
 from bookmaker.lint import artifacts, punctuation, spacing, structure  # noqa: F401 (registers)
 from bookmaker.lint.artifacts import confusion_sets
 from bookmaker.lint.registry import (
@@ -54,11 +55,14 @@ def lint_book(book_dir: Path, select: Iterable[str] = (),
     book = load_book(book_dir)
     config = book.meta.lint
     codes = selected(rules(), tuple(select) or config.select, (*config.ignore, *ignore))
-    extra = ()
-    if config.confusions:
-        resolve_inside(book_dir, config.confusions, BOOK_FILE)
-        extra = confusion_sets(read_text(book_dir, config.confusions))
     yaml_lines = YamlDoc(read_text(book_dir, BOOK_FILE), BOOK_FILE).lines
+    extra: tuple[str, ...] = ()
+    if config.confusions:
+        line = yaml_lines.get(("lint", "confusions"))
+        if not resolve_inside(book_dir, config.confusions, BOOK_FILE, line).is_file():
+            raise error("S004", f"the confusion file '{config.confusions}' does not exist",
+                        BOOK_FILE, line, "create it or correct lint.confusions")
+        extra = confusion_sets(read_text(book_dir, config.confusions))
     context = Context(config, book.meta.language, extra, yaml_lines)
     found: list[Finding] = []
     for chapter in book.chapters:

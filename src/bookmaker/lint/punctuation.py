@@ -60,8 +60,8 @@ def half_width_points(source: SourceText, context: Context) -> Iterator[Finding]
 def half_width_parentheses(source: SourceText, context: Context) -> Iterator[Finding]:
     for block, text in blocks(source):
         for match in HALF_WIDTH_PARENS.finditer(text):
-            before, after = neighbours(text, match.start(), match.end())
-            if HAN.search(match.group(1)) or is_chinese(before) or is_chinese(after):
+            before = text[match.start() - 1] if match.start() else ""
+            if HAN.search(match.group(1)) or is_chinese(before):
                 fixed = f"（{match.group(1)}）"
                 yield at("PN002", source, block, match.start(),
                          f"half-width parentheses in Chinese text: '{fixed}'",
