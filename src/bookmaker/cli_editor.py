@@ -15,6 +15,7 @@ import click
 from bookmaker.build import write_atomically
 from bookmaker.cli import BOOK_DIR, EXIT_BAD_SOURCE, EXIT_INVALID_OUTPUT, err, report
 from bookmaker.diagnostics import BookError, Severity
+from bookmaker.importer import import_files
 from bookmaker.lint import fixed_files, lint_book, rules
 from bookmaker.scaffold import new_book
 
@@ -101,4 +102,33 @@ def new_command(directory: Path, title: str) -> None:
         click.echo(f"wrote {path}")
 
 
-COMMANDS = [lint_command, new_command]
+@click.command("import")
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--into", "into", required=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="The book directory to create (new or empty).")
+@click.option("--title", help="The book's title, when the input does not say it.")
+def import_command(files: tuple[Path, ...], into: Path, title: str | None) -> None:
+    """Make a book of FILES: Word files (.docx) or text extracted from print (.txt).
+
+    Chapters, headings, footnotes, lists, tables and images are kept; extracted text is
+    repaired (page-break gaps joined, a character repeated across a break dropped, wrapped
+    titles and padded names rejoined, half-width punctuation made full-width). Every change is
+    in the book's CORRECTIONS.md with the input's line numbers; what is uncertain is left as it
+    was, and `bookmaker lint` warns about it. The book builds at once.
+
+    \b
+    Example:
+      bookmaker import scan.txt --into mybook && bookmaker lint mybook
+    """
+    try:
+        written = import_files(list(files), into, title)
+    except BookError as exc:
+        report(exc.diagnostics)
+        sys.exit(EXIT_BAD_SOURCE)
+    for path in written:
+        click.echo(f"wrote {path}")
+
+
+COMMANDS = [lint_command, new_command, import_command]
