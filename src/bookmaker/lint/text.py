@@ -21,8 +21,8 @@ LINE_PREFIX = re.compile(
     r"^[ \t]*(?:>[ \t]?)*(?:(?:[-+*]|\d+[.)])[ \t]+)?(?:#{1,6}[ \t]+)?(?:\[\^[^\]]+\]:[ \t]*)?"
 )
 # Markup inside a line: an image, a link target, a footnote call, emphasis, brackets of a link,
-# backticks, backslash escapes, table pipes.
-INLINE_MARKUP = re.compile(r"!\[[^\]]*\]\([^)]*\)|\]\([^)]*\)|\[\^[^\]]+\]|[*_`|\[\]]|\\(?=.)")
+# backticks, backslash escapes. (Table pipes stay: they keep the cells of a row apart.)
+INLINE_MARKUP = re.compile(r"!\[[^\]]*\]\([^)]*\)|\]\([^)]*\)|\[\^[^\]]+\]|[*_`\[\]]|\\(?=.)")
 TABLE_DELIMITER = re.compile(r"^[ \t|:-]+$")
 
 
@@ -59,7 +59,7 @@ class ProseLine:
 class TextBlock:
     """A paragraph, a heading or a table row: its prose lines, in order."""
 
-    kind: str  # paragraph | heading | table-row
+    kind: str  # paragraph | heading | table-row | list-item | footnote | salutation
     lines: tuple[ProseLine, ...]
     level: int = 0  # of a heading
 
@@ -108,15 +108,18 @@ def markdown_blocks(body: str, first_line: int) -> tuple[TextBlock, ...]:
     seen: set[tuple[int, int]] = set()
     opening = ""
     level = 0
+    within: list[str] = []  # the containers open around the token
     for token in parse_tokens(body):
         if token.type.endswith("_open"):
             opening = token.type.removesuffix("_open")
             level = int(token.tag[1]) if opening == "heading" else 0
+            within.append(opening)
+        elif token.type.endswith("_close") and within:
+            within.pop()
         if token.type != "inline" or not token.map or tuple(token.map) in seen:
             continue
         seen.add(tuple(token.map))
-        kind = {"heading": "heading", "th": "table-row", "td": "table-row"}.get(opening,
-                                                                               "paragraph")
+        kind = block_kind(opening, within)
         prose = tuple(
             ProseLine.from_markdown(first_line + n, lines[n])
             for n in range(token.map[0], token.map[1])
@@ -125,6 +128,18 @@ def markdown_blocks(body: str, first_line: int) -> tuple[TextBlock, ...]:
         if prose:
             blocks.append(TextBlock(kind, prose, level))
     return tuple(blocks)
+
+
+def block_kind(opening: str, within: list[str]) -> str:
+    if opening in ("th", "td"):
+        return "table-row"
+    if opening == "heading":
+        return "heading"
+    if "footnote" in within:
+        return "footnote"
+    if "list_item" in within:
+        return "list-item"
+    return "paragraph"
 
 
 def plain_blocks(text: str, first_line: int = 1) -> tuple[TextBlock, ...]:
