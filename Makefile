@@ -57,10 +57,10 @@ bench: setup ## Print build time and peak memory: sample and full-size book, EPU
 lint: setup ## Check the code with ruff
 	$(BIN)/ruff check src tests bench docs/render-pages.py tools/make-fonts.py
 
-system-deps: ## Install Pango for WeasyPrint and the programs the tests use (Debian/Ubuntu, root)
+system-deps: ## Install Pango for WeasyPrint and the programs the tests use (Debian/Ubuntu, root): Java, Calibre, poppler, Chromium
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-		default-jre-headless calibre poppler-utils \
+		default-jre-headless calibre poppler-utils chromium \
 		libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 
 clean: ## Remove build outputs and caches

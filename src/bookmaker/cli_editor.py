@@ -7,6 +7,7 @@ prints or chooses exit codes. Exit codes as for ``build``: 0 done, 1 the lint fo
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 
@@ -131,4 +132,36 @@ def import_command(files: tuple[Path, ...], into: Path, title: str | None) -> No
         click.echo(f"wrote {path}")
 
 
-COMMANDS = [lint_command, new_command, import_command]
+@click.command("serve")
+@BOOK_DIR
+@click.option("--port", default=8000, show_default=True,
+              help="Port on 127.0.0.1 (0: any free port).")
+def serve_command(book_dir: Path, port: int) -> None:
+    """Preview BOOK_DIR in a browser: its pages with the EPUB's or the print stylesheets,
+    reloaded whenever a file of the book changes, with the current diagnostics on every page.
+
+    Serves on 127.0.0.1 only; stop it with Ctrl-C.
+
+    \b
+    Example:
+      bookmaker serve source --port 8000     then open http://127.0.0.1:8000/
+    """
+    from bookmaker.preview import make_server, serve
+
+    try:
+        server, preview = make_server(book_dir, port)
+    except BookError as exc:
+        report(exc.diagnostics)
+        sys.exit(EXIT_BAD_SOURCE)
+    except OSError as exc:
+        err.print(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}", style="red",
+                  markup=False)
+        sys.exit(EXIT_BAD_SOURCE)
+    host, bound = server.server_address[:2]
+    click.echo(f"serving {book_dir} at http://{host}:{bound}/ (Ctrl-C stops)", color=False)
+    sys.stdout.flush()
+    with contextlib.suppress(KeyboardInterrupt):
+        serve(server, preview)
+
+
+COMMANDS = [lint_command, new_command, import_command, serve_command]
