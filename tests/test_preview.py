@@ -61,7 +61,8 @@ def test_an_edited_chapter_shows_in_the_open_page(server: str, browser: Browser,
 def test_the_views_switch_between_the_epub_and_the_print_stylesheets(
         server: str, browser: Browser) -> None:
     browser.open(server + "epub/text/c01.xhtml")
-    browser.wait_for("document.readyState === 'complete' && document.fonts.status === 'loaded'")
+    browser.wait_for("location.pathname === '/epub/text/c01.xhtml' "
+                     "&& document.readyState === 'complete'")
     sheets = "Array.from(document.styleSheets).map(s => s.href || 'inline').join(' ')"
     assert "styles/book.css" in browser.evaluate(sheets)
     assert browser.evaluate("document.body.classList.contains('print')") is False
