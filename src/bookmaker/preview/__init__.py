@@ -25,10 +25,9 @@ import jinja2
 from watchfiles import watch
 
 from bookmaker import transform
-from bookmaker.diagnostics import BookError, Diagnostic
+from bookmaker.diagnostics import BookError, Diagnostic, error
 from bookmaker.lint import lint_book
 from bookmaker.load import load_book
-from bookmaker.load.files import resolve_inside
 from bookmaker.render import render_book
 from bookmaker.render.documents import image_name
 from bookmaker.render.print_edition import render_print
@@ -188,7 +187,9 @@ def handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
 
 def make_server(book_dir: Path, port: int = 8000) -> tuple[ThreadingHTTPServer, Preview]:
     """The server (bound to 127.0.0.1 only) and the preview it shows; not started."""
-    resolve_inside(book_dir, ".", str(book_dir))
+    if not book_dir.is_dir():
+        raise error("S004", f"no book directory '{book_dir}'", str(book_dir),
+                    hint="give the path of a book directory (see docs/source-format.md)")
     preview = Preview(book_dir)
     server = ThreadingHTTPServer((HOST, port), handler(preview))
     server.daemon_threads = True
