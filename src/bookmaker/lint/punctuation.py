@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from bookmaker.han import HAN, is_han
+from bookmaker.han import HAN, HAN_RANGES, is_han
 from bookmaker.lint.registry import Context, Finding, at, span_fix, text_check
 from bookmaker.lint.text import SourceText, TextBlock
 
@@ -25,6 +25,7 @@ HALF_WIDTH_PARENS = re.compile(r"\(([^()]*)\)")
 STRAIGHT_QUOTE = re.compile("[\"']")
 ELLIPSIS = re.compile(r"\.{2,}|。{2,}|．{2,}|…+|·{3,}")
 DASH = re.compile(r"-{2,}|－{2,}|—{3,}|―+|─+")
+SINGLE_DASH = re.compile(f"(?<=[{HAN_RANGES}])—(?=[{HAN_RANGES}])")
 
 
 def is_chinese(char: str) -> bool:
@@ -155,3 +156,12 @@ def dashes(source: SourceText, context: Context) -> Iterator[Finding]:
             yield at("PN007", source, block, match.start(),
                      f"dash written '{match.group()}': '——'",
                      span_fix(block, match.start(), match.end(), "——"))
+
+
+@text_check("PN008")
+def single_dashes(source: SourceText, context: Context) -> Iterator[Finding]:
+    for block, text in blocks(source):
+        for match in SINGLE_DASH.finditer(text):
+            around = text[max(0, match.start() - 3):match.end() + 3]
+            yield at("PN008", source, block, match.start(),
+                     f"one — in '{around}': a dash is —— (a connector is one)")
