@@ -161,10 +161,13 @@ def chapter_head(title: TextBlock, intro: tuple[TextBlock, ...],
         elif text.endswith("："):
             body.append(replace(block, kind="salutation"))
         else:
-            chapter.authors.append(byline(block))
+            author = byline(block)
+            chapter.authors.append(author)
+            offices = "、".join(author.get("offices", []))  # type: ignore[arg-type]
             corrections.append(Correction(lines(block), "byline",
                                           " ⏎ ".join(f"`{p.text}`" for p in block.lines),
-                                          f"authors: {chapter.authors[-1]}"))
+                                          f"authors: {author['name']}"
+                                          + (f", offices {offices}" if offices else "")))
     return chapter, body
 
 
