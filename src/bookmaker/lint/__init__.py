@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from bookmaker.bookfiles import read_text, resolve_inside
 from bookmaker.diagnostics import error
 from bookmaker.lint import artifacts, punctuation, spacing, structure  # noqa: F401 (registers)
 from bookmaker.lint.artifacts import confusion_sets
@@ -28,7 +29,6 @@ from bookmaker.lint.registry import (
 from bookmaker.lint.text import SourceText, markdown_blocks
 from bookmaker.load import load_book
 from bookmaker.load.book import BOOK_FILE, FRONT_MATTER
-from bookmaker.load.files import read_text, resolve_inside
 from bookmaker.load.yamldoc import YamlDoc
 
 __all__ = ["Finding", "FixedFile", "fixed_files", "lint_book", "lint_text", "rules"]
