@@ -187,7 +187,7 @@ class Contact(Frozen):
 
 # What only a printed book has: given for an e-book, they are an error.
 PRINT_ONLY = ("printing", "distributor", "seller", "printer", "catalogue_code", "paper",
-              "format", "sheets", "run", "signature")
+              "format", "sheets", "run", "pages", "signature")
 # What an e-book takes from the print product of its own edition when it gives none of its own:
 # what describes the work's publication, never what describes a printing, an ISBN or a price.
 EBOOK_INHERITS = ("publisher", "edition", "cip", "words", "contacts", "rights")
@@ -212,6 +212,7 @@ class Product(Frozen):
     sheets: float | None = Field(default=None, gt=0, description="印张")
     words: int | None = Field(default=None, gt=0, description="字数 in thousands")
     run: PrintRun | None = None  # 印数
+    pages: int | None = Field(default=None, gt=0, description="页数: the printed page count")
     signature: int | None = Field(default=None, gt=0, description="pages per folded section")
     contacts: list[Contact] = []
     rights: Prose | None = None  # the rights notice as the product prints it
@@ -367,6 +368,15 @@ class VariantConfig(Frozen):
         return self.quotes if self.quotes is not None else self.opencc != "s2t"
 
 
+class LintConfig(Frozen):
+    """How ``bookmaker lint`` checks this book (``lint:`` in book.yaml)."""
+
+    select: list[str] = []  # rule codes or prefixes to check; empty: every rule
+    ignore: list[str] = []  # rule codes or prefixes not to check
+    han_latin_space: Literal["none", "space"] = "none"  # between Han and Latin letters/digits
+    confusions: str | None = None  # a file of the book: more OCR confusion sets, one a line
+
+
 class BookMeta(Frozen):
     """Everything ``book.yaml`` says."""
 
@@ -386,6 +396,7 @@ class BookMeta(Frozen):
     page: PageDesign = PageDesign()
     cover: CoverSpec = CoverSpec()
     variants: dict[Literal["zh-Hant"], VariantConfig] = {}
+    lint: LintConfig = LintConfig()
     accessibility_summary: Prose | None = None  # default: said from what the edition holds
     chapters: list[str] = Field(min_length=1)
 
