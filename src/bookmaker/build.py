@@ -142,7 +142,8 @@ def build_edition(edition: Edition, book_dir: Path, out_dir: Path, formats: tupl
     stage("fonts")
     chars = used_characters(book, rendered)
     diagnostics = check_coverage(chars, faces, strict="pdf" in formats)
-    outputs = []
+    epubs: list[Path] = []
+    outputs: list[Path] = []  # the PDFs and the cover, listed after the EPUBs
     print_edition = replace(edition, book=transform.apply(book, transform.PRINT))
     interior: bytes | None = None  # the press PDF, whose pages decide the spine
     pages: tuple[PageStart, ...] = ()  # where the print edition's pages begin
@@ -158,15 +159,16 @@ def build_edition(edition: Edition, book_dir: Path, out_dir: Path, formats: tupl
     if "epub" in formats:
         stage("epub")
         source = page_source(edition, pages)
-        if pages:
+        if pages:  # the page-list's folios are text too: the font subsets must hold them
             rendered = render_book(book, book_dir, faces, edition.labels, pages=pages,
                                    page_source=source)
-        outputs.append(write_epub(edition, book_dir, out_dir, rendered, faces, "".join(chars),
-                                  modified))
+            chars = used_characters(book, rendered)
+        epubs.append(write_epub(edition, book_dir, out_dir, rendered, faces, "".join(chars),
+                                modified))
         if vertical:
             stage("epub (vertical)")
-            outputs.append(write_vertical_epub(edition, book_dir, out_dir, modified, pages,
-                                               source))
+            epubs.append(write_vertical_epub(edition, book_dir, out_dir, modified, pages,
+                                             source))
     if "cover" in formats:
         if interior is None:
             stage("pdf (press, for the page count)")
@@ -176,7 +178,7 @@ def build_edition(edition: Edition, book_dir: Path, out_dir: Path, formats: tupl
                                   modified)
         outputs.append(path)
         diagnostics += found
-    return BuildResult(outputs, diagnostics)
+    return BuildResult(epubs + outputs, diagnostics)
 
 
 def page_source(edition: Edition, pages: tuple[PageStart, ...]) -> str:
