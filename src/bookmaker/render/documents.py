@@ -6,10 +6,12 @@ import posixpath
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 from pathlib import Path
 
 import jinja2
 from jinja2.ext import Extension
+from markupsafe import Markup
 
 from bookmaker.bookfiles import BOOK_FILE
 from bookmaker.epub_names import (
@@ -31,6 +33,7 @@ from bookmaker.render.pagebreaks import (
     unit_ids,
 )
 from bookmaker.resources import FontFace, styles_dirs
+from bookmaker.variants.segment import boundaries
 
 FRONT_MATTER_KINDS = frozenset({"preface", "foreword"})
 # The stylesheets every document links, in cascade order. fonts.css is generated from the fonts
@@ -107,8 +110,16 @@ def template_environment(book_dir: Path, labels: Labels = same) -> jinja2.Enviro
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
     )
+    env.filters["phrases"] = phrases
     env.globals.update(labels=labels, front_matter_kinds=FRONT_MATTER_KINDS, print=False)
     return env
+
+
+def phrases(text: str) -> Markup:
+    """``text`` with a break opportunity (<wbr/>) between its words, for text that breaks only
+    there (word-break: keep-all): a long name on a narrow page wraps between words."""
+    cuts = boundaries(text)
+    return Markup("<wbr/>").join(text[a:b] for a, b in pairwise(cuts))
 
 
 def relative(href: str, from_document: str) -> str:
