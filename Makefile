@@ -8,16 +8,16 @@ OUT    ?= build
 BIN    := $(VENV)/bin
 
 .DEFAULT_GOAL := all
-.PHONY: all setup epub pdf screen press hant hant-report check test lint bench docs-images \
-	clean distclean \
-	system-deps help
+.PHONY: all setup epub pdf screen press hant hant-report check test test-fast lint bench \
+	docs-images constraints clean distclean system-deps help
 
 all: setup ## Set up .venv if needed and build every output of the sample book into build/
 	$(BIN)/bookmaker build $(BOOK) --out $(OUT) --variant source --variant zh-Hant
 
-$(VENV)/.installed: pyproject.toml
+# constraints.txt holds the exact version of every package: the same set everywhere
+$(VENV)/.installed: pyproject.toml constraints.txt
 	@$(PYTHON) -m venv $(VENV) || { echo "python3 -m venv failed: on Debian/Ubuntu run 'sudo apt-get install python3-venv'"; exit 1; }
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
 	@touch $@
 
 setup: $(VENV)/.installed ## Create .venv and install bookmaker with its test tools
@@ -43,9 +43,13 @@ hant-report: setup ## List the one-to-many conversions of the zh-Hant edition, f
 check: setup ## Build both editions, then validate their EPUBs with EPUBCheck (needs Java)
 	$(BIN)/bookmaker check $(BOOK) --out $(OUT) --variant source --variant zh-Hant
 
-test: setup ## Lint, then run the tests (EPUBCheck/Calibre tests skip loudly without Java/Calibre)
+test: setup ## Lint, check the declared dependencies, then run the tests (outside programs: see README)
 	$(BIN)/ruff check src tests bench docs/render-pages.py tools/make-fonts.py
+	$(BIN)/deptry .
 	$(BIN)/python -m pytest
+
+test-fast: setup ## The tests without the slow end-to-end ones, for the edit-test loop
+	$(BIN)/python -m pytest -m "not slow"
 
 docs-images: screen ## Redraw docs/title-leaf.png and docs/body-spread.png from the screen PDF
 	$(BIN)/python docs/render-pages.py $(OUT)/beijing-xianjinxing-2006.pdf docs
@@ -56,6 +60,16 @@ bench: setup ## Print build time and peak memory: sample and full-size book, EPU
 
 lint: setup ## Check the code with ruff
 	$(BIN)/ruff check src tests bench docs/render-pages.py tools/make-fonts.py
+
+constraints: ## After changing a version in pyproject.toml: resolve afresh and rewrite constraints.txt
+	rm -rf .venv-lock
+	$(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/python -m pip install --quiet --disable-pip-version-check '.[test]'
+	{ sed -n '/^#/p' constraints.txt; \
+	  .venv-lock/bin/python -m pip freeze --disable-pip-version-check | grep -iv '^bookmaker'; \
+	} > constraints.txt.new
+	mv constraints.txt.new constraints.txt
+	rm -rf .venv-lock
 
 system-deps: ## Install Pango for WeasyPrint and the programs the tests use (Debian/Ubuntu, root)
 	apt-get update -qq
