@@ -14,6 +14,7 @@ import pytest
 from lxml import etree
 
 from bookmaker.build import build
+from bookmaker.epubcheck import EpubCheck
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "source"
@@ -49,6 +50,32 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         for line in sorted(set(_skipped_external)):
             terminalreporter.write_line(f"  {line}")
         terminalreporter.write_line("  install them with `sudo make system-deps`")
+
+
+class SessionEpubCheck:
+    """EPUBCheck for every EPUB of a test run in one Java process (it starts on first use)."""
+
+    def __init__(self) -> None:
+        self._checker: EpubCheck | None = None
+
+    def __call__(self, path: Path, what: str) -> list[str]:
+        """EPUBCheck's errors and warnings for ``path``; ``what`` names the check for the
+        banner when Java is missing."""
+        require_program("java", what)
+        if self._checker is None:
+            self._checker = EpubCheck()
+        return [str(d) for d in self._checker.check(path)]
+
+    def close(self) -> None:
+        if self._checker is not None:
+            self._checker.close()
+
+
+@pytest.fixture(scope="session")
+def epubcheck() -> Iterator[SessionEpubCheck]:
+    checker = SessionEpubCheck()
+    yield checker
+    checker.close()
 
 
 @dataclass

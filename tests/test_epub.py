@@ -14,7 +14,7 @@ from fontTools.ttLib import TTFont
 from PIL import Image
 
 from bookmaker.build import build
-from conftest import FIXTURES, NS, SAMPLE, Epub, require_program
+from conftest import FIXTURES, NS, SAMPLE, Epub, SessionEpubCheck
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
@@ -185,7 +185,8 @@ def test_a_character_no_font_has_is_reported_with_file_and_code_point(book_copy:
     assert result.outputs  # a warning, not a stop: the EPUB is still written
 
 
-def test_a_figure_with_its_image_in_the_epub_and_the_pdf(book_copy: Path, tmp_path: Path) -> None:
+def test_a_figure_with_its_image_in_the_epub_and_the_pdf(book_copy: Path, tmp_path: Path,
+                                                         epubcheck: SessionEpubCheck) -> None:
     (book_copy / "images").mkdir()
     Image.new("RGB", (400, 300), "#336699").save(book_copy / "images" / "hall.png")
     chapter = book_copy / "chapters" / "01-preface.md"
@@ -208,10 +209,7 @@ def test_a_figure_with_its_image_in_the_epub_and_the_pdf(book_copy: Path, tmp_pa
               for name, x in (page["/Resources"].get("/XObject") or {}).items()
               if x.get_object()["/Subtype"] == "/Image"]
     assert images
-    require_program("java", "EPUBCheck validation of an EPUB with a figure")
-    from bookmaker.epubcheck import run_epubcheck
-
-    assert [str(d) for d in run_epubcheck(epub.path)] == []
+    assert epubcheck(epub.path, "EPUBCheck validation of an EPUB with a figure") == []
 
 
 ALL_CONSTRUCTS = """
@@ -246,8 +244,8 @@ ALL_CONSTRUCTS = """
 """
 
 
-def test_every_construct_of_the_format_makes_a_valid_epub(book_copy: Path,
-                                                          tmp_path: Path) -> None:
+def test_every_construct_of_the_format_makes_a_valid_epub(book_copy: Path, tmp_path: Path,
+                                                          epubcheck: SessionEpubCheck) -> None:
     chapter = book_copy / "chapters" / "01-preface.md"
     chapter.write_text(chapter.read_text(encoding="utf-8") + ALL_CONSTRUCTS, encoding="utf-8")
     outputs = build(book_copy, tmp_path, profiles=("screen",)).outputs
@@ -260,7 +258,4 @@ def test_every_construct_of_the_format_makes_a_valid_epub(book_copy: Path,
     for tag in ("blockquote", "table", "ol", "ul", "hr", "em", "strong", "code"):
         assert page.find(f".//x:{tag}", NS) is not None, tag
     assert page.find(".//x:div[@class='verse']/x:p/x:br", NS) is not None
-    require_program("java", "EPUBCheck validation of every construct")
-    from bookmaker.epubcheck import run_epubcheck
-
-    assert [str(d) for d in run_epubcheck(epub.path)] == []
+    assert epubcheck(epub.path, "EPUBCheck validation of every construct") == []
