@@ -85,7 +85,6 @@ def _refusals() -> Iterator[None]:
 
 def typeset_pdf(document: PrintDocument, book_dir: Path, fonts_dir: Path,
                 profile: str) -> tuple[bytes, list[Diagnostic]]:
-    justify.install()
     fetcher = BookURLFetcher(book_dir, fonts_dir)
     base_url = book_dir.resolve().as_uri() + "/"
     html = weasyprint.HTML(string=document.html, base_url=base_url, url_fetcher=fetcher)
@@ -95,7 +94,7 @@ def typeset_pdf(document: PrintDocument, book_dir: Path, fonts_dir: Path,
     sheets = [weasyprint.CSS(string=css, base_url=base_url, url_fetcher=fetcher,
                              font_config=font_config)
               for css in document.stylesheets]
-    with _weasyprint_log() as log, _refusals():
+    with _weasyprint_log() as log, _refusals(), justify.chinese_justification() as justified:
         data = html.write_pdf(
             stylesheets=sheets,
             font_config=font_config,
@@ -107,8 +106,7 @@ def typeset_pdf(document: PrintDocument, book_dir: Path, fonts_dir: Path,
                                        usedforsecurity=False).digest(),
             custom_metadata=True,
         )
-    diagnostics = [
-        Diagnostic("P001", record.getMessage(), severity=Severity.WARNING)
-        for record in log.records if not is_environment_notice(record.getMessage())
-    ]
+    diagnostics = [] if justified else [justify.fallback_warning()]
+    diagnostics += [Diagnostic("P001", record.getMessage(), severity=Severity.WARNING)
+                    for record in log.records if not is_environment_notice(record.getMessage())]
     return data, diagnostics
