@@ -55,12 +55,23 @@ class _Collect(logging.Handler):
         self.records.append(record)
 
 
-# What WeasyPrint says about the machine, not about the book: not a book diagnostic.
+# What WeasyPrint says about the machine, not about the book (here: libharfbuzz-subset0 is not
+# installed, so it subsets with fontTools, slower): not a book diagnostic, but a debug line,
+# once per process.
 ENVIRONMENT_NOTICES = ("Using fontTools instead of HarfBuzz-Subset",)
+LOG = logging.getLogger(__name__)
+_noticed: set[str] = set()
 
 
 def is_environment_notice(message: str) -> bool:
     return message.startswith(ENVIRONMENT_NOTICES)
+
+
+def note_environment(message: str) -> None:
+    kind = next(n for n in ENVIRONMENT_NOTICES if message.startswith(n))
+    if kind not in _noticed:
+        _noticed.add(kind)
+        LOG.debug("environment: WeasyPrint says: %s", message)
 
 
 @contextmanager
@@ -107,6 +118,9 @@ def typeset_pdf(document: PrintDocument, book_dir: Path, fonts_dir: Path,
             custom_metadata=True,
         )
     diagnostics = [] if justified else [justify.fallback_warning()]
-    diagnostics += [Diagnostic("P001", record.getMessage(), severity=Severity.WARNING)
-                    for record in log.records if not is_environment_notice(record.getMessage())]
+    for message in (record.getMessage() for record in log.records):
+        if is_environment_notice(message):
+            note_environment(message)
+        else:
+            diagnostics.append(Diagnostic("P001", message, severity=Severity.WARNING))
     return data, diagnostics

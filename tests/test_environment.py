@@ -1,0 +1,67 @@
+"""The machine, not the book: what a bare machine lacks is no book diagnostic, and the pinned
+versions are the ones installed."""
+
+from __future__ import annotations
+
+import logging
+import re
+import tomllib
+from importlib.metadata import version
+from pathlib import Path
+
+import pytest
+import weasyprint.pdf.fonts
+
+from bookmaker.fonts import subset_face
+from bookmaker.pdf import typeset_pdf
+from bookmaker.render.print_edition import PrintDocument
+from bookmaker.resources import font_faces
+from conftest import ROOT
+
+TEXT = "北京出版社"
+
+
+def test_without_harfbuzz_subset_weasyprint_notes_it_once_at_debug_level(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    """A bare machine has no libharfbuzz-subset0: WeasyPrint subsets with fontTools and says so
+    for every font of every PDF. That is a debug line, once; the PDF is still made."""
+    monkeypatch.setattr(weasyprint.pdf.fonts, "harfbuzz_subset", None)
+    monkeypatch.setattr("bookmaker.pdf._noticed", set())
+    fonts = tmp_path / "fonts"
+    for face in font_faces("Hans")[:2]:
+        (fonts / face.file).parent.mkdir(exist_ok=True)
+        (fonts / face.file).write_bytes(subset_face(face, TEXT, tmp_path / "cache").data)
+    faces = "".join(f"@font-face {{ font-family: T; font-weight: {face.weight}; "
+                    f"src: url({(fonts / face.file).as_uri()}) }}" for face in font_faces("Hans")[:2])
+    document = PrintDocument(f'<html lang="zh-Hans"><p>{TEXT}</p><p><b>{TEXT}</b></p></html>',
+                             (faces + "p { font-family: T }",))
+    book = tmp_path / "book"
+    book.mkdir()
+    with caplog.at_level(logging.DEBUG, logger="bookmaker"):
+        for _ in range(2):
+            data, diagnostics = typeset_pdf(document, book, fonts, "screen")
+            assert data.startswith(b"%PDF") and diagnostics == []
+    notes = [r.getMessage() for r in caplog.records if r.name.startswith("bookmaker")]
+    assert len(notes) == 1 and "Using fontTools instead of HarfBuzz-Subset" in notes[0]
+    assert notes[0].startswith("environment:")
+
+
+def canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def test_the_pins_the_constraints_and_the_installed_versions_agree() -> None:
+    """What pyproject.toml pins exactly, constraints.txt holds at the same version, and that
+    version is the one installed: the tests ran on the versions the outputs depend on."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    pins = dict(canonical_pin(d) for d in project["dependencies"] if "==" in d)
+    assert {"weasyprint", "pydyf", "opencc", "fonttools", "ebooklib"} <= set(pins)
+    lines = (ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines()
+    constrained = dict(canonical_pin(line) for line in lines if "==" in line)
+    assert {name: constrained.get(name) for name in pins} == pins
+    assert {name: version(name) for name in constrained} == constrained
+
+
+def canonical_pin(requirement: str) -> tuple[str, str]:
+    name, pinned = requirement.split("==")
+    return canonical(name.strip()), pinned.strip()
