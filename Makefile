@@ -74,11 +74,12 @@ constraints: ## After changing a version in pyproject.toml: resolve afresh and r
 	mv constraints.txt.new constraints.txt
 	rm -rf .venv-lock
 
+# (no libharfbuzz-subset0: bookmaker subsets the PDF's fonts with the HarfBuzz of uharfbuzz)
 system-deps: ## Install Pango for WeasyPrint and the programs the tests use (Debian/Ubuntu, root)
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 		default-jre-headless calibre poppler-utils zbar-tools \
-		libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+		libpango-1.0-0 libpangoft2-1.0-0
 
 clean: ## Remove build outputs and caches
 	rm -rf $(OUT) .pytest_cache .ruff_cache

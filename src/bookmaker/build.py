@@ -49,6 +49,10 @@ class BuildResult:
     outputs: list[Path] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        # a diagnostic that several outputs report (each PDF's P003) is kept once
+        object.__setattr__(self, "diagnostics", list(dict.fromkeys(self.diagnostics)))
+
     def __add__(self, other: BuildResult) -> BuildResult:
         return BuildResult(self.outputs + other.outputs, self.diagnostics + other.diagnostics)
 
@@ -128,8 +132,6 @@ def build(book_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS,
         if vertical and "epub" in formats and edition.book.meta.script == "Hant":
             stage("epub (vertical)")
             result += BuildResult([write_vertical_epub(edition, book_dir, out_dir, modified)])
-    # each PDF reports what holds for all of them (P003) once: once is enough
-    result.diagnostics = list(dict.fromkeys(result.diagnostics))
     return result
 
 

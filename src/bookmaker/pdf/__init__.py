@@ -12,15 +12,17 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from unittest import mock
 
 import pydyf
 import weasyprint
+import weasyprint.pdf.fonts
 from weasyprint.text.fonts import FontConfiguration
 
 from bookmaker.diagnostics import Diagnostic, Severity, error
-from bookmaker.pdf import justify
+from bookmaker.pdf import justify, subset
 from bookmaker.pdf.fetcher import BookURLFetcher, RefusedResource
 from bookmaker.render.print_edition import PrintDocument
 
@@ -86,6 +88,17 @@ def _weasyprint_log() -> Iterator[_Collect]:
 
 
 @contextmanager
+def _weasyprint_patched() -> Iterator[bool]:
+    """WeasyPrint with bookmaker's Chinese justification and its own font subsetting, for one
+    ``write_pdf`` call; yields False on a WeasyPrint they were not written for (left alone)."""
+    with justify.chinese_justification() as patched, ExitStack() as stack:
+        if patched:
+            stack.enter_context(
+                mock.patch.object(weasyprint.pdf.fonts.Font, "subset", subset.subset))
+        yield patched
+
+
+@contextmanager
 def _refusals() -> Iterator[None]:
     try:
         yield
@@ -105,7 +118,7 @@ def typeset_pdf(document: PrintDocument, book_dir: Path, fonts_dir: Path,
     sheets = [weasyprint.CSS(string=css, base_url=base_url, url_fetcher=fetcher,
                              font_config=font_config)
               for css in document.stylesheets]
-    with _weasyprint_log() as log, _refusals(), justify.chinese_justification() as justified:
+    with _weasyprint_log() as log, _refusals(), _weasyprint_patched() as patched:
         data = html.write_pdf(
             stylesheets=sheets,
             font_config=font_config,
@@ -117,7 +130,7 @@ def typeset_pdf(document: PrintDocument, book_dir: Path, fonts_dir: Path,
                                        usedforsecurity=False).digest(),
             custom_metadata=True,
         )
-    diagnostics = [] if justified else [justify.fallback_warning()]
+    diagnostics = [] if patched else [justify.fallback_warning()]
     for message in (record.getMessage() for record in log.records):
         if is_environment_notice(message):
             note_environment(message)
