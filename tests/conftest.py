@@ -7,6 +7,7 @@ import shutil
 import tempfile
 import zipfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,9 +63,18 @@ class SessionEpubCheck:
         """EPUBCheck's errors and warnings for ``path``; ``what`` names the check for the
         banner when Java is missing."""
         require_program("java", what)
+        return [str(d) for d in self.checker().check(path)]
+
+    def checker(self) -> EpubCheck:
         if self._checker is None:
             self._checker = EpubCheck()
-        return [str(d) for d in self._checker.check(path)]
+        return self._checker
+
+    @contextmanager
+    def shared(self) -> Iterator[EpubCheck]:
+        """In place of ``EpubCheck()`` for code that opens its own: the session's process,
+        left open."""
+        yield self.checker()
 
     def close(self) -> None:
         if self._checker is not None:
@@ -113,8 +123,21 @@ class Epub:
                        for n in self.spine_names())
 
 
+# Session builds of the sample: the EPUBs alone (fast), and with the PDFs (tests that use
+# these are marked slow: see pytest_collection_modifyitems).
+WHOLE_BOOK_BUILDS = {"sample_build", "hant_build"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that reads a typeset book is slow (`make test-fast` leaves it out)."""
+    for item in items:
+        if WHOLE_BOOK_BUILDS & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def sample_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Every output of the sample: its EPUB, the screen and the press PDF."""
     out = tmp_path_factory.mktemp("build")
     result = build(SAMPLE, out)
     assert [d for d in result.diagnostics] == []
@@ -122,8 +145,11 @@ def sample_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 @pytest.fixture(scope="session")
-def sample_epub(sample_build: Path) -> Epub:
-    return Epub(sample_build / "beijing-xianjinxing-2006.epub")
+def sample_epub(tmp_path_factory: pytest.TempPathFactory) -> Epub:
+    out = tmp_path_factory.mktemp("epub")
+    result = build(SAMPLE, out, formats=("epub",))
+    assert result.diagnostics == []
+    return Epub(out / "beijing-xianjinxing-2006.epub")
 
 
 @pytest.fixture(scope="session")
@@ -136,8 +162,11 @@ def hant_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def hant_epub(hant_build: Path) -> Epub:
-    return Epub(hant_build / "beijing-xianjinxing-2006.zh-Hant.epub")
+def hant_epub(tmp_path_factory: pytest.TempPathFactory) -> Epub:
+    out = tmp_path_factory.mktemp("hant-epub")
+    result = build(SAMPLE, out, formats=("epub",), variants=("zh-Hant",))
+    assert result.diagnostics == []
+    return Epub(out / "beijing-xianjinxing-2006.zh-Hant.epub")
 
 
 @pytest.fixture

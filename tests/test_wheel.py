@@ -18,6 +18,8 @@ import pytest
 from bookmaker.build import build
 from conftest import ROOT, SAMPLE, Epub
 
+pytestmark = pytest.mark.slow  # builds a wheel, and installs it with every dependency
+
 EPOCH = "1149120000"  # both builds get the same timestamps
 CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "bookmaker-tests"
 
@@ -70,7 +72,6 @@ def wheelhouse(wheel: Path) -> Path:
     return house
 
 
-@pytest.mark.slow
 def test_the_installed_wheel_builds_the_sample_from_elsewhere(wheel: Path, wheelhouse: Path,
                                                               tmp_path: Path,
                                                               monkeypatch: pytest.MonkeyPatch
