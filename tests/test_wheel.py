@@ -79,7 +79,7 @@ def test_the_installed_wheel_builds_the_sample_from_elsewhere(wheel: Path, wheel
     venv = tmp_path / "venv"
     run(sys.executable, "-m", "venv", "--without-pip", venv)  # this pip installs into it
     python = venv / "bin" / "python"
-    run(sys.executable, "-m", "pip", "--python", python, "install", "--quiet",
+    run(sys.executable, "-m", "pip", "--python", python, "install", "--quiet", "--no-compile",
         "--disable-pip-version-check", "--no-index", "--find-links", wheelhouse,
         "-c", ROOT / "constraints.txt", wheel)
     elsewhere = tmp_path / "elsewhere"
