@@ -54,7 +54,7 @@ test: setup ## Lint, check the declared dependencies, then run the tests (outsid
 	$(BIN)/deptry .
 	$(BIN)/python -m pytest
 
-test-fast: setup ## The tests without the slow end-to-end ones, for the edit-test loop
+test-fast: setup ## The tests without the slow ones (whole PDFs, EPUBCheck, the wheel), for the edit-test loop
 	$(BIN)/python -m pytest -m "not slow"
 
 docs-images: screen ## Redraw docs/title-leaf.png and docs/body-spread.png from the screen PDF

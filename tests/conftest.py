@@ -123,15 +123,14 @@ class Epub:
                        for n in self.spine_names())
 
 
-# Session builds of the sample: the EPUBs alone (fast), and with the PDFs (tests that use
-# these are marked slow: see pytest_collection_modifyitems).
-WHOLE_BOOK_BUILDS = {"sample_build", "hant_build"}
+# What makes a test slow (`make test-fast` leaves it out): the session builds of the sample with
+# its PDFs (the EPUBs alone are fast), and EPUBCheck (a JVM, seconds to start).
+SLOW_FIXTURES = {"sample_build", "hant_build", "epubcheck"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """A test that reads a typeset book is slow (`make test-fast` leaves it out)."""
     for item in items:
-        if WHOLE_BOOK_BUILDS & set(getattr(item, "fixturenames", ())):
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
 
 
