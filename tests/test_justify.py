@@ -9,6 +9,7 @@ from pathlib import Path
 import pdfplumber
 import pytest
 import weasyprint
+from weasyprint.draw import text as draw_text
 from weasyprint.layout import inline
 from weasyprint.text import line_break
 from weasyprint.text.fonts import FontConfiguration
@@ -76,6 +77,7 @@ def test_the_patches_hold_only_inside_the_block() -> None:
     with justify.chinese_justification():
         assert inline.justify_line is justify.justify_line
         assert line_break.Layout.set_text is not before[1]
+        assert "int" not in vars(draw_text)  # no builtin shadowed in WeasyPrint's modules
     assert (inline.justify_line, line_break.Layout.set_text) == before
     with pytest.raises(ZeroDivisionError), justify.chinese_justification():
         1 / 0  # noqa: B018
