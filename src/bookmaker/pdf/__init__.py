@@ -57,9 +57,10 @@ class _Collect(logging.Handler):
         self.records.append(record)
 
 
-# What WeasyPrint says about the machine, not about the book (here: libharfbuzz-subset0 is not
-# installed, so it subsets with fontTools, slower): not a book diagnostic, but a debug line,
-# once per process.
+# What WeasyPrint says about the machine, not about the book: not a book diagnostic, but a
+# debug line, once per process. (Without libharfbuzz-subset0 it subsets with fontTools and says
+# so for every font; bookmaker's own subsetting, pdf/subset.py, avoids that on the WeasyPrint it
+# patches, so this is heard only on another version.)
 ENVIRONMENT_NOTICES = ("Using fontTools instead of HarfBuzz-Subset",)
 LOG = logging.getLogger(__name__)
 _noticed: set[str] = set()
@@ -87,8 +88,20 @@ def _weasyprint_log() -> Iterator[_Collect]:
         logger.removeHandler(handler)
 
 
+def logged_diagnostics(log: _Collect) -> list[Diagnostic]:
+    """What WeasyPrint logged: warnings about the book as P001 diagnostics, notices about the
+    machine as one debug line."""
+    diagnostics = []
+    for message in (record.getMessage() for record in log.records):
+        if is_environment_notice(message):
+            note_environment(message)
+        else:
+            diagnostics.append(Diagnostic("P001", message, severity=Severity.WARNING))
+    return diagnostics
+
+
 @contextmanager
-def _weasyprint_patched() -> Iterator[bool]:
+def weasyprint_patched() -> Iterator[bool]:
     """WeasyPrint with bookmaker's Chinese justification and its own font subsetting, for one
     ``write_pdf`` call; yields False on a WeasyPrint they were not written for (left alone)."""
     with justify.chinese_justification() as patched, ExitStack() as stack:
@@ -118,7 +131,7 @@ def typeset_pdf(document: PrintDocument, book_dir: Path, fonts_dir: Path,
     sheets = [weasyprint.CSS(string=css, base_url=base_url, url_fetcher=fetcher,
                              font_config=font_config)
               for css in document.stylesheets]
-    with _weasyprint_log() as log, _refusals(), _weasyprint_patched() as patched:
+    with _weasyprint_log() as log, _refusals(), weasyprint_patched() as patched:
         data = html.write_pdf(
             stylesheets=sheets,
             font_config=font_config,
@@ -130,10 +143,4 @@ def typeset_pdf(document: PrintDocument, book_dir: Path, fonts_dir: Path,
                                        usedforsecurity=False).digest(),
             custom_metadata=True,
         )
-    diagnostics = [] if patched else [justify.fallback_warning()]
-    for message in (record.getMessage() for record in log.records):
-        if is_environment_notice(message):
-            note_environment(message)
-        else:
-            diagnostics.append(Diagnostic("P001", message, severity=Severity.WARNING))
-    return data, diagnostics
+    return data, ([] if patched else [justify.fallback_warning()]) + logged_diagnostics(log)
