@@ -94,6 +94,12 @@ class EpubCheck:
         self.close()
 
 
+def run_epubcheck(path: Path) -> list[Diagnostic]:
+    """EPUBCheck on one EPUB, in a Java process of its own (for several, ``EpubCheck``)."""
+    with EpubCheck() as checker:
+        return checker.check(path)
+
+
 def diagnostics(report: dict, name: str) -> list[Diagnostic]:
     """EPUBCheck's JSON report on the EPUB ``name`` as diagnostics: its errors and warnings."""
     found: list[Diagnostic] = []
