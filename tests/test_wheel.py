@@ -65,8 +65,11 @@ def wheelhouse(wheel: Path) -> Path:
     key = hashlib.sha256(constraints.read_bytes() + (ROOT / "pyproject.toml").read_bytes())
     house = CACHE / f"wheelhouse-{key.hexdigest()[:16]}"
     if not (house / "complete").is_file():
-        run(sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check",
-            "-c", constraints, "--dest", house, wheel)
+        for older in CACHE.glob("wheelhouse-*"):
+            shutil.rmtree(older)
+        # wheels, not downloads: a dependency published only as source (jieba) is built here
+        run(sys.executable, "-m", "pip", "wheel", "--quiet", "--disable-pip-version-check",
+            "-c", constraints, "--wheel-dir", house, wheel)
         (house / wheel.name).unlink()
         (house / "complete").touch()
     return house
