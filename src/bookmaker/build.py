@@ -50,6 +50,10 @@ class BuildResult:
     outputs: list[Path] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        # a diagnostic that several outputs report (each PDF's P003) is kept once
+        object.__setattr__(self, "diagnostics", list(dict.fromkeys(self.diagnostics)))
+
     def __add__(self, other: BuildResult) -> BuildResult:
         return BuildResult(self.outputs + other.outputs, self.diagnostics + other.diagnostics)
 

@@ -17,7 +17,7 @@ from bookmaker import __version__
 from bookmaker.ace import AceUnavailable, run_ace
 from bookmaker.build import ALL_FORMATS, FORMATS, build
 from bookmaker.diagnostics import BookError, Diagnostic, Severity, error
-from bookmaker.epubcheck import EpubCheckUnavailable, run_epubcheck
+from bookmaker.epubcheck import EpubCheck, EpubCheckUnavailable
 from bookmaker.load import load_book
 from bookmaker.model import Book
 from bookmaker.pdf import PROFILES
@@ -142,17 +142,22 @@ def check_command(book_dir: Path, out_dir: Path, variants: tuple[str, ...],
     """
     outputs = run_build(book_dir, out_dir, ("epub",), variants=editions(variants),
                         vertical=vertical)
-    checkers = (("EPUBCheck", run_epubcheck, EpubCheckUnavailable),
-                ("Ace", run_ace, AceUnavailable))
     found: list[Diagnostic] = []
-    for name, run, unavailable in checkers:
-        for path in outputs:
-            try:
-                with err.status(f"{name}: {path.name}…"):
-                    found += run(path)
-            except unavailable as exc:
-                err.print(f"cannot run {name}: {exc}", style="red", markup=False)
-                sys.exit(EXIT_INVALID_OUTPUT)
+    try:
+        with EpubCheck() as epubcheck:  # one Java process for every EPUB
+            for path in outputs:
+                with err.status(f"EPUBCheck: {path.name}…"):
+                    found += epubcheck.check(path)
+    except EpubCheckUnavailable as exc:
+        err.print(f"cannot run EPUBCheck: {exc}", style="red", markup=False)
+        sys.exit(EXIT_INVALID_OUTPUT)
+    for path in outputs:
+        try:
+            with err.status(f"Ace: {path.name}…"):
+                found += run_ace(path)
+        except AceUnavailable as exc:
+            err.print(f"cannot run Ace: {exc}", style="red", markup=False)
+            sys.exit(EXIT_INVALID_OUTPUT)
     report(found)
     if found:
         sys.exit(EXIT_INVALID_OUTPUT)

@@ -12,15 +12,17 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from unittest import mock
 
 import weasyprint
+import weasyprint.pdf.fonts
 from weasyprint.text.fonts import FontConfiguration
 
 from bookmaker.diagnostics import Diagnostic, Severity, error
-from bookmaker.pdf import justify
+from bookmaker.pdf import justify, subset
 from bookmaker.pdf.fetcher import BookURLFetcher, RefusedResource
 from bookmaker.pdf.pages import page_starts
 from bookmaker.pdf.press import press_finisher
@@ -29,6 +31,8 @@ from bookmaker.render.print_edition import PrintDocument
 
 PROFILES = ("screen", "press")
 VARIANTS = {"screen": "pdf/a-2b", "press": None}
+
+
 class _Collect(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
@@ -38,12 +42,24 @@ class _Collect(logging.Handler):
         self.records.append(record)
 
 
-# What WeasyPrint says about the machine, not about the book: not a book diagnostic.
+# What WeasyPrint says about the machine, not about the book: not a book diagnostic, but a
+# debug line, once per process. (Without libharfbuzz-subset0 it subsets with fontTools and says
+# so for every font; bookmaker's own subsetting, pdf/subset.py, avoids that on the WeasyPrint it
+# patches, so this is heard only on another version.)
 ENVIRONMENT_NOTICES = ("Using fontTools instead of HarfBuzz-Subset",)
+LOG = logging.getLogger(__name__)
+_noticed: set[str] = set()
 
 
 def is_environment_notice(message: str) -> bool:
     return message.startswith(ENVIRONMENT_NOTICES)
+
+
+def note_environment(message: str) -> None:
+    kind = next(n for n in ENVIRONMENT_NOTICES if message.startswith(n))
+    if kind not in _noticed:
+        _noticed.add(kind)
+        LOG.debug("environment: WeasyPrint says: %s", message)
 
 
 @contextmanager
@@ -55,6 +71,29 @@ def _weasyprint_log() -> Iterator[_Collect]:
         yield handler
     finally:
         logger.removeHandler(handler)
+
+
+def logged_diagnostics(log: _Collect) -> list[Diagnostic]:
+    """What WeasyPrint logged: warnings about the book as P001 diagnostics, notices about the
+    machine as one debug line."""
+    diagnostics = []
+    for message in (record.getMessage() for record in log.records):
+        if is_environment_notice(message):
+            note_environment(message)
+        else:
+            diagnostics.append(Diagnostic("P001", message, severity=Severity.WARNING))
+    return diagnostics
+
+
+@contextmanager
+def weasyprint_patched() -> Iterator[bool]:
+    """WeasyPrint with bookmaker's Chinese justification and its own font subsetting, for one
+    ``write_pdf`` call; yields False on a WeasyPrint they were not written for (left alone)."""
+    with justify.chinese_justification() as patched, ExitStack() as stack:
+        if patched:
+            stack.enter_context(
+                mock.patch.object(weasyprint.pdf.fonts.Font, "subset", subset.subset))
+        yield patched
 
 
 @contextmanager
@@ -75,7 +114,6 @@ class TypesetPdf:
 
 def typeset_pdf(document: PrintDocument, book_dir: Path, fonts_dir: Path,
                 profile: str) -> TypesetPdf:
-    justify.install()
     fetcher = BookURLFetcher(book_dir, fonts_dir)
     base_url = book_dir.resolve().as_uri() + "/"
     html = weasyprint.HTML(string=document.html, base_url=base_url, url_fetcher=fetcher)
@@ -93,15 +131,12 @@ def typeset_pdf(document: PrintDocument, book_dir: Path, fonts_dir: Path,
                                       usedforsecurity=False).digest(),
         "custom_metadata": True,
     }
-    with _weasyprint_log() as log, _refusals():
+    with _weasyprint_log() as log, _refusals(), weasyprint_patched() as patched:
         # laid out first, so that the pages can be read (where each begins), then written
         laid_out = html.render(stylesheets=sheets, font_config=font_config, **options)
         finisher = (press_finisher(document.bleed, document.signature)
                     if profile == "press" else None)
         data = laid_out.write_pdf(finisher=finisher,
                                   **{**weasyprint.DEFAULT_OPTIONS, **options})
-    diagnostics = [
-        Diagnostic("P001", record.getMessage(), severity=Severity.WARNING)
-        for record in log.records if not is_environment_notice(record.getMessage())
-    ]
+    diagnostics = ([] if patched else [justify.fallback_warning()]) + logged_diagnostics(log)
     return TypesetPdf(data, diagnostics, page_starts(laid_out))
