@@ -18,6 +18,12 @@ from conftest import NS, Epub, require_ace
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
+@pytest.fixture(scope="module")
+def paged_epub(sample_build: Path) -> Epub:
+    """The sample's EPUB built with its PDF: with page-break markers and a page-list."""
+    return Epub(sample_build / "beijing-xianjinxing-2006.epub")
+
+
 def metadata(epub: Epub) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     for meta in epub.opf.iterfind("opf:metadata/opf:meta[@property]", NS):
@@ -26,7 +32,9 @@ def metadata(epub: Epub) -> dict[str, list[str]]:
     return found
 
 
-@pytest.mark.parametrize("which", ["sample_epub", "hant_epub", "vertical_epub"])
+@pytest.mark.parametrize("which", ["sample_epub",
+                                   pytest.param("paged_epub", marks=pytest.mark.slow),
+                                   "hant_epub", "vertical_epub"])
 def test_every_epub_declares_its_language_and_conformance(which: str,
                                                           request: pytest.FixtureRequest) -> None:
     epub: Epub = request.getfixturevalue(which)
@@ -57,13 +65,15 @@ def test_reading_order_is_the_print_editions(sample_epub: Epub) -> None:
     assert names.index("c01.xhtml") < names.index("nav.xhtml") < names.index("c02.xhtml")
 
 
-@pytest.mark.parametrize("which", ["sample_epub", "hant_epub", "vertical_epub"])
+@pytest.mark.slow  # a Chromium for each EPUB
+@pytest.mark.parametrize("which", ["sample_epub", "paged_epub", "hant_epub", "vertical_epub"])
 def test_ace_reports_no_violation(which: str, request: pytest.FixtureRequest) -> None:
     require_ace(f"Ace on the {which.removesuffix('_epub')} EPUB")
     epub: Epub = request.getfixturevalue(which)
     assert [str(d) for d in run_ace(epub.path)] == []
 
 
+@pytest.mark.slow
 def test_ace_does_find_a_missing_package_language(sample_epub: Epub, tmp_path: Path) -> None:
     """Ace is really checking: a copy without the package's xml:lang fails with epub-lang."""
     require_ace("Ace on a damaged EPUB")

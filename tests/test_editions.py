@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pdfplumber
+import pytest
 
 from bookmaker.build import build
 from conftest import NS, Epub, require_program
@@ -30,6 +31,7 @@ def copyright_text(epub: Epub) -> str:
     return "".join("".join(epub.xml(epub.base + "text/copyright.xhtml").itertext()).split())
 
 
+@pytest.mark.slow  # reads the PDF
 def test_the_print_book_keeps_its_record_as_issued(sample_build: Path) -> None:
     page = pdf_page_with(sample_build / f"{STEM}.pdf", "图书在版编目")
     # the ISBN as the book of 2006 prints it, in the CIP block and in the 版本记录
@@ -49,6 +51,7 @@ def test_the_ebook_has_no_printing_data(sample_epub: Epub) -> None:
         assert printing not in page, printing
 
 
+@pytest.mark.slow  # reads the PDF
 def test_the_traditional_edition_claims_nothing_of_the_mainland_edition(
         hant_epub: Epub, hant_build: Path) -> None:
     for page in (copyright_text(hant_epub),
@@ -138,6 +141,7 @@ def test_a_traditional_edition_with_its_own_data(book_copy: Path, tmp_path: Path
 # --- partial books -------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # reads the PDF
 def test_the_sample_says_it_is_an_excerpt_everywhere(sample_epub: Epub, sample_build: Path) -> None:
     titlepage = "".join(sample_epub.xml(sample_epub.base + "text/titlepage.xhtml").itertext())
     assert "（节选）" in titlepage

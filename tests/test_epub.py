@@ -181,7 +181,7 @@ def test_book_may_override_a_template_and_a_stylesheet(book_copy: Path, tmp_path
     builtin = (SAMPLE.parent / "src/bookmaker/render/templates/parts/halftitle.xhtml").read_text()
     (book_copy / "templates" / "parts").mkdir()
     (book_copy / "templates" / "parts" / "halftitle.xhtml").write_text(
-        builtin.replace('<p class="title">', '<p class="title house">'), encoding="utf-8")
+        builtin.replace('<p class="title"', '<p class="title house"'), encoding="utf-8")
     epub = Epub(build(book_copy, tmp_path, formats=("epub",)).outputs[0])
     assert epub.zip.read(epub.base + "styles/book.css") == b"p { text-indent: 0; }\n"
     assert b'class="title house"' in epub.zip.read(epub.base + "text/halftitle.xhtml")

@@ -15,6 +15,8 @@ from pypdf import PdfReader
 from bookmaker.pdf.press import padding
 from conftest import require_program
 
+pytestmark = pytest.mark.slow  # typesets the book, or runs Chromium
+
 MM = 72 / 25.4
 STEM = "beijing-xianjinxing-2006"
 TRIM = (184, 260)  # mm

@@ -15,6 +15,8 @@ import pytest
 from cdp import Browser
 from conftest import Epub, require_program
 
+pytestmark = pytest.mark.slow  # typesets the book, or runs Chromium
+
 VIEWPORTS = [(390, 844), (820, 1180)]
 PAGES = ["cover", "halftitle", "titlepage", "copyright", "board", "nav", "c01", "c02"]
 
