@@ -13,7 +13,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw
 
 # left and right page, 1-based: the title page beside its verso; a verso and recto of text
-SPREADS = {"title-leaf.png": (3, 4), "body-spread.png": (12, 13)}
+SPREADS = {"title-leaf.png": (3, 4), "body-spread.png": (14, 15)}
 
 
 def render(pdf: Path, page: int, folder: Path, dpi: int = 80) -> Image.Image:
