@@ -250,6 +250,30 @@ class VariantConfig(Frozen):
         return self.quotes if self.quotes is not None else self.opencc != "s2t"
 
 
+MIB = 1024 * 1024
+
+
+class Limits(Frozen):
+    """How much a build reads and decodes, so that no file of a book can make it run without
+    end; a publisher raises them in ``book.yaml`` (``limits:``) for a book that needs more."""
+
+    chapter_mb: float = Field(default=4, gt=0, description="MiB of Markdown per chapter")
+    image_mb: float = Field(default=20, gt=0, description="MiB per image file")
+    image_megapixels: float = Field(default=50, gt=0, description="decoded size per image")
+
+    @property
+    def chapter_bytes(self) -> int:
+        return int(self.chapter_mb * MIB)
+
+    @property
+    def image_bytes(self) -> int:
+        return int(self.image_mb * MIB)
+
+    @property
+    def image_pixels(self) -> int:
+        return int(self.image_megapixels * 1_000_000)
+
+
 class BookMeta(Frozen):
     """Everything ``book.yaml`` says."""
 
@@ -281,6 +305,7 @@ class BookMeta(Frozen):
         "本书为可重排的文本电子书：章节标题、目录与导览地标齐全，阅读顺序与印刷版一致；"
         "文字可由阅读软件调整字号与朗读，图像均附替代文字，无闪烁、声音或动态风险。"
     )
+    limits: Limits = Limits()
     chapters: list[str] = Field(min_length=1)
 
     _date = field_validator("date", mode="before")(_partial_date)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
@@ -36,12 +37,21 @@ from bookmaker.model import (
 )
 
 FENCED_KINDS = ("verse", "signature", "salutation")
+# Blocks and inlines inside each other (a list in a quote, emphasis in a link …). markdown-it
+# parses up to PARSER_NESTING and quietly drops what lies deeper; anything beyond MAX_NESTING
+# is refused, so that nothing is lost and the work stays bounded.
+MAX_NESTING = 16
+PARSER_NESTING = 50
 
 
 def _parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": True}).enable("table").use(footnote_plugin)
+    md = MarkdownIt("commonmark", {"html": True, "maxNesting": PARSER_NESTING})
+    md.enable("table").use(footnote_plugin)
     for kind in FENCED_KINDS:
         md.use(container_plugin, name=kind)
+    # every link reaches the loader, which refuses active ones (javascript: …) by name rather
+    # than leaving them as text
+    md.validateLink = lambda url: True  # type: ignore[method-assign]
     return md
 
 
@@ -52,21 +62,25 @@ class ChapterParser:
     """Turns one chapter's Markdown body into blocks and footnotes.
 
     ``path`` and ``first_line`` place the body in its file, so that errors name the right line.
-    ``on_image`` is called with each image path and its line, and returns the path to keep.
-    Heading ids start with ``id_prefix``, so that they are unique across the whole book (the
-    print edition is one document).
+    ``on_image`` is called with each image path and its line, and returns the path to keep;
+    ``on_link`` likewise with each link's target. Heading ids start with ``id_prefix``, so
+    that they are unique across the whole book (the print edition is one document).
     """
 
     def __init__(self, path: str, first_line: int, on_image: Callable[[str, int | None], str],
-                 id_prefix: str = "") -> None:
+                 id_prefix: str = "",
+                 on_link: Callable[[str, int | None], str] = lambda href, line: href) -> None:
         self.path = path
         self.id_prefix = id_prefix
         self.first_line = first_line
         self.on_image = on_image
+        self.on_link = on_link
         self.section_count = 0
 
     def parse(self, text: str) -> tuple[list[Block], list[Footnote]]:
-        root = SyntaxTreeNode(_MARKDOWN.parse(text))
+        tokens = _MARKDOWN.parse(text)
+        self._check_nesting(tokens)
+        root = SyntaxTreeNode(tokens)
         blocks: list[Block] = []
         footnotes: list[Footnote] = []
         for node in root.children:
@@ -75,6 +89,16 @@ class ChapterParser:
             else:
                 blocks.extend(self._block(node))
         return blocks, footnotes
+
+    def _check_nesting(self, tokens: list[Token]) -> None:
+        line = None
+        for token in tokens:
+            line = token.map[0] + self.first_line if token.map else line
+            depth = token.level + max((child.level for child in token.children or ()), default=0)
+            if depth > MAX_NESTING:
+                raise error("S015", f"the text is nested more than {MAX_NESTING} deep (quotes, "
+                            "lists, emphasis inside each other)", self.path, line,
+                            "write it flatter; check for stray '*', '_' or '>'")
 
     def _line(self, node: SyntaxTreeNode) -> int | None:
         while node is not None:
@@ -181,8 +205,8 @@ class ChapterParser:
             elif kind in ("em", "strong"):
                 result.append(Emphasis(type=kind, children=self._inlines(node.children)))
             elif kind == "link":
-                result.append(Link(href=str(node.attrs["href"]),
-                                   children=self._inlines(node.children)))
+                href = self.on_link(str(node.attrs["href"]), self._line(node))
+                result.append(Link(href=href, children=self._inlines(node.children)))
             elif kind == "footnote_ref":
                 result.append(NoteRef(number=int(node.meta["id"]) + 1))
             elif kind == "html_inline":
