@@ -5,13 +5,13 @@
          -> print transforms -> print document -> typeset (PDF, per profile) -> write
 
 Everything a stage needs comes in as arguments and goes out as a value; this module wires them
-and writes the outputs atomically, so a failed build leaves earlier outputs intact.
+and writes the outputs as one set (``outputs.OutputSet``), so a failed or interrupted build
+leaves every earlier output intact.
 """
 
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -23,7 +23,9 @@ from bookmaker.diagnostics import BookError, Diagnostic, Severity, error
 from bookmaker.epub import Image, package_epub
 from bookmaker.fonts import characters_by_source, subset_face, text_of, uncovered
 from bookmaker.load import load_book
+from bookmaker.load.files import read_bytes
 from bookmaker.model import Book
+from bookmaker.outputs import OutputSet, prepare_folder
 from bookmaker.pdf import PROFILES, typeset_pdf
 from bookmaker.render import Rendered, render_book
 from bookmaker.render.documents import Labels, cover_image_name, image_name, role_words, same
@@ -41,13 +43,29 @@ class BuildResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
+LAST_EPOCH = 253402300799  # 9999-12-31T23:59:59Z, the last second a datetime can hold
+
+
 def source_date(book_dir: Path) -> datetime:
     """SOURCE_DATE_EPOCH when set, else the newest modification among the source files: a
     rebuild of unchanged sources gets the same timestamps, hence the same bytes."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch is None:
-        epoch = str(max(int(p.stat().st_mtime) for p in book_dir.rglob("*") if p.is_file()))
-    return datetime.fromtimestamp(int(epoch), tz=UTC)
+    given = os.environ.get("SOURCE_DATE_EPOCH")
+    if given is None:
+        epoch = max(int(p.stat().st_mtime) for p in book_dir.rglob("*") if p.is_file())
+    else:
+        epoch = environment_epoch(given)
+    return datetime.fromtimestamp(min(max(epoch, 0), LAST_EPOCH), tz=UTC)
+
+
+def environment_epoch(given: str) -> int:
+    """SOURCE_DATE_EPOCH as the specification has it: a whole number of seconds since
+    1970-01-01 UTC."""
+    if not given.strip().isdigit() or int(given) > LAST_EPOCH:
+        raise error("B004", f"SOURCE_DATE_EPOCH is '{given}', not a number of seconds",
+                    "SOURCE_DATE_EPOCH",
+                    hint="set it to seconds since 1970, e.g. $(git log -1 --format=%ct), "
+                    "or unset it")
+    return int(given)
 
 
 def cache_dir(out_dir: Path) -> Path:
@@ -56,22 +74,15 @@ def cache_dir(out_dir: Path) -> Path:
 
 
 def check_output_dir(book_dir: Path, out_dir: Path) -> None:
+    """bookmaker writes neither its outputs nor its cache into the book."""
     if out_dir.resolve().is_relative_to(book_dir.resolve()):
         raise error("B001", f"the output folder '{out_dir}' is inside the book directory",
                     str(book_dir), hint="bookmaker never writes into the source: use --out")
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, partial = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.chmod(partial, 0o644)
-        os.replace(partial, path)
-    except BaseException:
-        Path(partial).unlink(missing_ok=True)
-        raise
+    cache = cache_dir(out_dir)
+    if cache.resolve().is_relative_to(book_dir.resolve()):
+        raise error("B001", f"the cache folder '{cache}' is inside the book directory",
+                    "BOOKMAKER_CACHE_DIR", hint="bookmaker never writes into the source: "
+                    "set BOOKMAKER_CACHE_DIR to a folder outside it, or unset it")
 
 
 def metadata_text(book: Book) -> str:
@@ -109,26 +120,32 @@ def build(book_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS,
           variants: tuple[str | None, ...] = (None,), vertical: bool = False) -> BuildResult:
     """Build ``formats`` of the book in ``book_dir`` into ``out_dir``, for each of
     ``variants`` (None: the source's own script; "zh-Hant": the Traditional edition), and
-    with ``vertical`` a vertical EPUB of each Traditional edition too."""
+    with ``vertical`` a vertical EPUB of each Traditional edition too.
+
+    Nothing in ``out_dir`` changes until every output is made; then all are put in place."""
     check_output_dir(book_dir, out_dir)
-    stage("load")
-    book = load_book(book_dir)
     modified = source_date(book_dir)
     result = BuildResult()
-    for variant in variants:
-        if variant is not None:
-            stage(f"convert ({variant})")
-        edition = make_edition(book, book_dir, variant)
-        build_edition(edition, book_dir, out_dir, formats, profiles, modified, stage, result)
-        if vertical and "epub" in formats and edition.book.meta.script == "Hant":
-            stage("epub (vertical)")
-            result.outputs.append(write_vertical_epub(edition, book_dir, out_dir, modified))
+    with OutputSet(out_dir) as outputs:
+        prepare_folder(cache_dir(out_dir), "cache folder")
+        stage("load")
+        book = load_book(book_dir)
+        for variant in variants:
+            if variant is not None:
+                stage(f"convert ({variant})")
+            edition = make_edition(book, book_dir, variant)
+            build_edition(edition, book_dir, out_dir, formats, profiles, modified, stage,
+                          result, outputs)
+            if vertical and "epub" in formats and edition.book.meta.script == "Hant":
+                stage("epub (vertical)")
+                write_vertical_epub(edition, book_dir, out_dir, modified, outputs)
+        result.outputs = outputs.commit()
     return result
 
 
 def build_edition(edition: Edition, book_dir: Path, out_dir: Path, formats: tuple[str, ...],
                   profiles: tuple[str, ...], modified: datetime, stage: Callable[[str], None],
-                  result: BuildResult) -> None:
+                  result: BuildResult, outputs: OutputSet) -> None:
     book = edition.book
     faces = font_faces(book.meta.script)
     stage("render")
@@ -138,15 +155,14 @@ def build_edition(edition: Edition, book_dir: Path, out_dir: Path, formats: tupl
     result.diagnostics += check_coverage(chars, faces, strict="pdf" in formats)
     if "epub" in formats:
         stage("epub")
-        result.outputs.append(write_epub(edition, book_dir, out_dir, rendered, faces,
-                                         "".join(chars), modified))
+        write_epub(edition, book_dir, out_dir, rendered, faces, "".join(chars), modified,
+                   outputs)
     if "pdf" in formats:
         print_edition = replace(edition, book=transform.apply(book, transform.PRINT))
         for profile in profiles:
             stage(f"pdf ({profile})")
-            path, logged = write_pdf(print_edition, book_dir, out_dir, faces, profile, modified)
-            result.outputs.append(path)
-            result.diagnostics += logged
+            result.diagnostics += write_pdf(print_edition, book_dir, faces, profile, modified,
+                                            outputs)
 
 
 def check_coverage(chars: dict[str, str], faces: list[FontFace],
@@ -160,24 +176,23 @@ def check_coverage(chars: dict[str, str], faces: list[FontFace],
 
 
 def write_epub(edition: Edition, book_dir: Path, out_dir: Path, rendered: Rendered,
-               faces: list[FontFace], chars: str, modified: datetime) -> Path:
+               faces: list[FontFace], chars: str, modified: datetime,
+               outputs: OutputSet) -> Path:
     book = edition.book
     if book.cover:
-        cover = Image(cover_image_name(book), (book_dir / book.cover).read_bytes())
+        cover = Image(cover_image_name(book), read_bytes(book_dir, book.cover))
     else:
         drawn = draw_cover(book, cover_design(book_dir), faces, role_words(edition.labels))
         cover = Image(cover_image_name(book), drawn)
-    images = [Image(image_name(src), (book_dir / src).read_bytes()) for src in book.images]
+    images = [Image(image_name(src), read_bytes(book_dir, src)) for src in book.images]
     cache = cache_dir(out_dir) / "fonts"
     fonts = [subset_face(face, chars, cache) for face in faces]
-    path = out_dir / f"{book.meta.name}{edition.suffix}.epub"
     data = package_epub(book, rendered, fonts, cover, images, modified, edition.variant)
-    write_atomically(path, data)
-    return path
+    return outputs.add(f"{book.meta.name}{edition.suffix}.epub", data)
 
 
 def write_vertical_epub(edition: Edition, book_dir: Path, out_dir: Path,
-                        modified: datetime) -> Path:
+                        modified: datetime, outputs: OutputSet) -> Path:
     """The edition set vertically: its own EPUB, with its own identifier."""
     book = transform.apply(edition.book, transform.VERTICAL)
     vertical = replace(edition, book=book, variant=f"{edition.variant}-vertical",
@@ -185,17 +200,17 @@ def write_vertical_epub(edition: Edition, book_dir: Path, out_dir: Path,
     faces = font_faces(book.meta.script)
     rendered = render_book(book, book_dir, faces, edition.labels, vertical=True)
     chars = used_characters(book, rendered)
-    return write_epub(vertical, book_dir, out_dir, rendered, faces, "".join(chars), modified)
+    return write_epub(vertical, book_dir, out_dir, rendered, faces, "".join(chars), modified,
+                      outputs)
 
 
-def write_pdf(edition: Edition, book_dir: Path, out_dir: Path, faces: list[FontFace],
-              profile: str, modified: datetime) -> tuple[Path, list[Diagnostic]]:
+def write_pdf(edition: Edition, book_dir: Path, faces: list[FontFace], profile: str,
+              modified: datetime, outputs: OutputSet) -> list[Diagnostic]:
     created = modified.strftime("%Y-%m-%dT%H:%M:%SZ")
     document = render_print(edition.book, book_dir, faces, profile, created, edition.labels)
     data, logged = typeset_pdf(document, book_dir, fonts_dir(), profile)
-    path = out_dir / f"{edition.book.meta.name}{edition.suffix}{PDF_SUFFIX[profile]}"
-    write_atomically(path, data)
-    return path, logged
+    outputs.add(f"{edition.book.meta.name}{edition.suffix}{PDF_SUFFIX[profile]}", data)
+    return logged
 
 
 def used_characters(book: Book, rendered: Rendered) -> dict[str, str]:

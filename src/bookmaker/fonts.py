@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
+import tempfile
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,9 +77,14 @@ def subset_face(face: FontFace, chars: str, cache_dir: Path) -> EmbeddedFont:
         return EmbeddedFont(face, cached.read_bytes())
     data = _subset(source, text)
     cache_dir.mkdir(parents=True, exist_ok=True)
-    partial = cached.with_suffix(".tmp")
-    partial.write_bytes(data)
-    partial.replace(cached)
+    fd, partial = tempfile.mkstemp(dir=cache_dir, prefix=f".{key}.", suffix=".part")
+    try:  # a unique temporary name: two builds may subset the same face at once
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(partial, cached)
+    except BaseException:
+        Path(partial).unlink(missing_ok=True)
+        raise
     return EmbeddedFont(face, data)
 
 
