@@ -89,18 +89,25 @@ def cover_design(book_dir: Path) -> dict[str, Any]:
 
 
 def _diagnostics(exc: ValidationError, path: str) -> list[Diagnostic]:
+    """One line for the keys missing (an incomplete design lacks many), one for each other
+    problem."""
+    hint = "see bookmaker's own styles/cover.toml for every key"
+    problems = exc.errors(include_url=False)
+    missing = [".".join(str(p) for p in e["loc"]) for e in problems if e["type"] == "missing"]
     found = []
-    for problem in exc.errors(include_url=False):
+    if missing:
+        found.append(Diagnostic("S009", f"missing keys: {', '.join(missing)}", Location(path),
+                                hint))
+    for problem in problems:
         key = ".".join(str(p) for p in problem["loc"])
         if problem["type"] == "missing":
-            code, message = "S009", f"missing key '{key}'"
-        elif problem["type"] == "extra_forbidden":
+            continue
+        if problem["type"] == "extra_forbidden":
             code, message = "S002", f"unknown key '{key}'"
         else:
             code = "S003"
             message = f"bad value for '{key}': {str(problem['msg']).removeprefix('Value error, ')}"
-        found.append(Diagnostic(code, message, Location(path),
-                                "see bookmaker's own styles/cover.toml for every key"))
+        found.append(Diagnostic(code, message, Location(path), hint))
     return found
 
 

@@ -21,6 +21,7 @@ from lxml import etree
 from bookmaker.diagnostics import Diagnostic, Location, Severity
 from bookmaker.resources import FontFace
 
+NOT_DRAWN = {"Cc", "Cf", "Cs"}
 # Bumped when the subsetting options change, so that older cached subsets are not reused.
 SUBSET_RECIPE = "1"
 
@@ -42,11 +43,12 @@ def text_of(xhtml: str) -> str:
 
 def characters_by_source(texts: list[tuple[str, str]]) -> dict[str, str]:
     """Every character a font must draw (spaces too, which have widths), mapped to the first
-    source file it occurs in; control and format characters are not drawn."""
+    source file it occurs in. Control, format and surrogate characters are not drawn; private
+    use and unassigned ones are, and no font of bookmaker's has them: they are reported."""
     found: dict[str, str] = {}
     for source, text in texts:
         for char in text:
-            if char not in found and unicodedata.category(char)[0] != "C":
+            if char not in found and unicodedata.category(char) not in NOT_DRAWN:
                 found[char] = source
     return found
 

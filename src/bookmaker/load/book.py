@@ -105,7 +105,7 @@ def _link_target(href: str, chapter: str, chapters: dict[str, str],
 
 def _load_chapter(book_dir: Path, relative: str, chapter_id: str, line: int | None,
                   images: list[str], limits: Limits, chapters: dict[str, str]) -> Chapter:
-    text = read_text(book_dir, relative, BOOK_FILE, line, limits.chapter_bytes, "chapter")
+    text = read_text(book_dir, relative, limit=limits.chapter_bytes, what="chapter")
     match = FRONT_MATTER.match(text)
     if not match:
         raise error("S010", "the chapter has no YAML front matter", relative, 1,

@@ -92,10 +92,10 @@ def typeset_pdf(document: PrintDocument, book_dir: Path, fonts_dir: Path,
     # @font-face rules take effect only through a FontConfiguration shared by the stylesheets
     # and the rendering
     font_config = FontConfiguration()
-    sheets = [weasyprint.CSS(string=css, base_url=base_url, url_fetcher=fetcher,
-                             font_config=font_config)
-              for css in document.stylesheets]
     with _weasyprint_log() as log, _refusals():
+        sheets = [weasyprint.CSS(string=css, base_url=base_url, url_fetcher=fetcher,
+                                 font_config=font_config)
+                  for css in document.stylesheets]
         data = html.write_pdf(
             stylesheets=sheets,
             font_config=font_config,
