@@ -150,10 +150,12 @@ FAMILIES = [
         (b / "images/a.png").symlink_to(outside_file(b, "a.png", OUTSIDE_SECRET)),
         add_to_preface(b, "![图](images/a.png)")), PREFACE + ":17:", "S008"),
     # --- the book's design -------------------------------------------------------------------
-    Family("broken cover.toml", lambda b: write(b / "styles/cover.toml", "width = [\n"),
-           "styles/cover.toml:", "S001"),
-    Family("incomplete cover.toml", lambda b: write(b / "styles/cover.toml", "width = 100\n"),
-           "styles/cover.toml:", "S009"),
+    Family("cover design loading a file", lambda b: write(
+        b / "styles/cover.css", ".front { background: url(/etc/passwd) }\n"),
+        "styles/cover.css:1:", "S012"),
+    Family("cover template undefined variable", lambda b: template(
+        b, "parts/cover-front.xhtml", "<div>\n{{ book.meta.no_such_key }}</div>"),
+        "templates/parts/cover-front.xhtml:2:", "T001"),
     Family("template syntax error", lambda b: template(b, "halftitle.xhtml", "{% if %}\n"),
            "templates/halftitle.xhtml:1:", "T001"),
     Family("template undefined variable",

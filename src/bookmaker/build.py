@@ -17,30 +17,41 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pypdfium2
+
 from bookmaker import transform
-from bookmaker.cover import cover_design, draw_cover
-from bookmaker.diagnostics import BookError, Diagnostic, Severity, error
+from bookmaker.bookfiles import BOOK_FILE, read_bytes
+from bookmaker.cover import cover_geometry, front_geometry, rasterise, spine_characters
+from bookmaker.diagnostics import BookError, Diagnostic, Location, Severity, error
 from bookmaker.epub import Image, package_epub
+from bookmaker.epub_names import cover_image_name, image_name
 from bookmaker.fonts import characters_by_source, subset_face, text_of, uncovered
 from bookmaker.load import load_book
-from bookmaker.load.files import read_bytes
 from bookmaker.model import Book
 from bookmaker.outputs import OutputSet, prepare_folder
 from bookmaker.pdf import PROFILES, typeset_pdf
+from bookmaker.pdf.cover import typeset_cover
+from bookmaker.reader_text import reader_passages
 from bookmaker.render import Rendered, render_book
-from bookmaker.render.documents import Labels, cover_image_name, image_name, role_words, same
+from bookmaker.render.cover_document import render_cover, render_front
+from bookmaker.render.documents import Labels, same
 from bookmaker.render.print_edition import render_print
 from bookmaker.resources import FontFace, font_faces, fonts_dir
 from bookmaker.variants import convert_book, make_converter, variant_config
 
-FORMATS = ("epub", "pdf")
+FORMATS = ("epub", "pdf")  # what a build makes unless told
+ALL_FORMATS = (*FORMATS, "cover")  # the printed cover spread only on request
 PDF_SUFFIX = {"screen": ".pdf", "press": ".press.pdf"}
+COVER_SUFFIX = ".cover.pdf"
 
 
-@dataclass
+@dataclass(frozen=True)
 class BuildResult:
     outputs: list[Path] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def __add__(self, other: BuildResult) -> BuildResult:
+        return BuildResult(self.outputs + other.outputs, self.diagnostics + other.diagnostics)
 
 
 LAST_EPOCH = 253402300799  # 9999-12-31T23:59:59Z, the last second a datetime can hold
@@ -85,13 +96,6 @@ def check_output_dir(book_dir: Path, out_dir: Path) -> None:
                     "set BOOKMAKER_CACHE_DIR to a folder outside it, or unset it")
 
 
-def metadata_text(book: Book) -> str:
-    """Strings the package carries outside the documents (titles and names in the OPF/NCX)."""
-    meta = book.meta
-    return "".join([meta.title, meta.subtitle or "", meta.publisher.name,
-                    *(c.name for c in meta.contributors)])
-
-
 @dataclass(frozen=True)
 class Edition:
     """The book in one script: the source's own, or a conversion of it."""
@@ -106,7 +110,7 @@ def make_edition(book: Book, book_dir: Path, variant: str | None) -> Edition:
     if variant is None or variant == book.meta.language:
         return Edition(book, book.meta.language, "")
     if book.meta.script == "Hant":
-        raise error("B002", f"the book is already {book.meta.language}", "book.yaml",
+        raise error("B002", f"the book is already {book.meta.language}", BOOK_FILE,
                     hint="variants convert a Simplified source to Traditional")
     converter = make_converter(book, book_dir, variant)
     language = variant_config(book.meta, variant).language
@@ -126,7 +130,7 @@ def build(book_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS,
     check_output_dir(book_dir, out_dir)
     modified = source_date(book_dir)
     result = BuildResult()
-    with OutputSet(out_dir) as outputs:
+    with OutputSet(out_dir) as staged:
         prepare_folder(cache_dir(out_dir), "cache folder")
         stage("load")
         book = load_book(book_dir)
@@ -134,38 +138,54 @@ def build(book_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS,
             if variant is not None:
                 stage(f"convert ({variant})")
             edition = make_edition(book, book_dir, variant)
-            build_edition(edition, book_dir, out_dir, formats, profiles, modified, stage,
-                          result, outputs)
+            result += build_edition(edition, book_dir, out_dir, formats, profiles, modified,
+                                    stage, staged)
             if vertical and "epub" in formats and edition.book.meta.script == "Hant":
                 stage("epub (vertical)")
-                write_vertical_epub(edition, book_dir, out_dir, modified, outputs)
-        result.outputs = outputs.commit()
-    return result
+                write_vertical_epub(edition, book_dir, out_dir, modified, staged)
+        return BuildResult(staged.commit(), result.diagnostics)
 
 
 def build_edition(edition: Edition, book_dir: Path, out_dir: Path, formats: tuple[str, ...],
-                  profiles: tuple[str, ...], modified: datetime, stage: Callable[[str], None],
-                  result: BuildResult, outputs: OutputSet) -> None:
+                  profiles: tuple[str, ...], modified: datetime,
+                  stage: Callable[[str], None], staged: OutputSet) -> BuildResult:
+    """The outputs of one edition (staged, put in place by ``build``), and what the build
+    found to warn about."""
     book = edition.book
     faces = font_faces(book.meta.script)
     stage("render")
     rendered = render_book(book, book_dir, faces, edition.labels)
     stage("fonts")
     chars = used_characters(book, rendered)
-    result.diagnostics += check_coverage(chars, faces, strict="pdf" in formats)
+    diagnostics = check_coverage(chars, faces, strict="pdf" in formats)
+    outputs = []
     if "epub" in formats:
         stage("epub")
-        write_epub(edition, book_dir, out_dir, rendered, faces, "".join(chars), modified,
-                   outputs)
+        outputs.append(write_epub(edition, book_dir, out_dir, rendered, faces, "".join(chars),
+                                  modified, staged))
+    print_edition = replace(edition, book=transform.apply(book, transform.PRINT))
+    interior: bytes | None = None  # the press PDF, whose pages decide the spine
     if "pdf" in formats:
-        print_edition = replace(edition, book=transform.apply(book, transform.PRINT))
         for profile in profiles:
             stage(f"pdf ({profile})")
-            result.diagnostics += write_pdf(print_edition, book_dir, faces, profile, modified,
-                                            outputs)
+            path, data, logged = write_pdf(print_edition, book_dir, faces, profile, modified,
+                                           staged)
+            outputs.append(path)
+            diagnostics += logged
+            interior = data if profile == "press" else interior
+    if "cover" in formats:
+        if interior is None:
+            stage("pdf (press, for the page count)")
+            interior = typeset_interior(print_edition, book_dir, faces, "press", modified)[0]
+        stage("cover")
+        path, found = write_cover(edition, book_dir, faces, page_count(interior), modified,
+                                  staged)
+        outputs.append(path)
+        diagnostics += found
+    return BuildResult(outputs, diagnostics)
 
 
-def check_coverage(chars: dict[str, str], faces: list[FontFace],
+def check_coverage(chars: dict[str, Location], faces: list[FontFace],
                    strict: bool) -> list[Diagnostic]:
     """Characters no embedded font has: warnings for the EPUB (reading systems fall back to
     their own fonts), errors when a PDF is built (print has no fallback: it would be tofu)."""
@@ -177,22 +197,21 @@ def check_coverage(chars: dict[str, str], faces: list[FontFace],
 
 def write_epub(edition: Edition, book_dir: Path, out_dir: Path, rendered: Rendered,
                faces: list[FontFace], chars: str, modified: datetime,
-               outputs: OutputSet) -> Path:
+               staged: OutputSet) -> Path:
     book = edition.book
     if book.cover:
         cover = Image(cover_image_name(book), read_bytes(book_dir, book.cover))
     else:
-        drawn = draw_cover(book, cover_design(book_dir), faces, role_words(edition.labels))
-        cover = Image(cover_image_name(book), drawn)
+        cover = Image(cover_image_name(book), front_cover_image(edition, book_dir, faces))
     images = [Image(image_name(src), read_bytes(book_dir, src)) for src in book.images]
     cache = cache_dir(out_dir) / "fonts"
     fonts = [subset_face(face, chars, cache) for face in faces]
     data = package_epub(book, rendered, fonts, cover, images, modified, edition.variant)
-    return outputs.add(f"{book.meta.name}{edition.suffix}.epub", data)
+    return staged.add(f"{book.meta.name}{edition.suffix}.epub", data)
 
 
 def write_vertical_epub(edition: Edition, book_dir: Path, out_dir: Path,
-                        modified: datetime, outputs: OutputSet) -> Path:
+                        modified: datetime, staged: OutputSet) -> Path:
     """The edition set vertically: its own EPUB, with its own identifier."""
     book = transform.apply(edition.book, transform.VERTICAL)
     vertical = replace(edition, book=book, variant=f"{edition.variant}-vertical",
@@ -201,19 +220,59 @@ def write_vertical_epub(edition: Edition, book_dir: Path, out_dir: Path,
     rendered = render_book(book, book_dir, faces, edition.labels, vertical=True)
     chars = used_characters(book, rendered)
     return write_epub(vertical, book_dir, out_dir, rendered, faces, "".join(chars), modified,
-                      outputs)
+                      staged)
+
+
+def typeset_interior(edition: Edition, book_dir: Path, faces: list[FontFace], profile: str,
+                     modified: datetime) -> tuple[bytes, list[Diagnostic]]:
+    document = render_print(edition.book, book_dir, faces, profile, pdf_date(modified),
+                            edition.labels)
+    return typeset_pdf(document, book_dir, fonts_dir(), profile)
 
 
 def write_pdf(edition: Edition, book_dir: Path, faces: list[FontFace], profile: str,
-              modified: datetime, outputs: OutputSet) -> list[Diagnostic]:
-    created = modified.strftime("%Y-%m-%dT%H:%M:%SZ")
-    document = render_print(edition.book, book_dir, faces, profile, created, edition.labels)
-    data, logged = typeset_pdf(document, book_dir, fonts_dir(), profile)
-    outputs.add(f"{edition.book.meta.name}{edition.suffix}{PDF_SUFFIX[profile]}", data)
-    return logged
+              modified: datetime, staged: OutputSet) -> tuple[Path, bytes, list[Diagnostic]]:
+    data, logged = typeset_interior(edition, book_dir, faces, profile, modified)
+    path = staged.add(f"{edition.book.meta.name}{edition.suffix}{PDF_SUFFIX[profile]}", data)
+    return path, data, logged
 
 
-def used_characters(book: Book, rendered: Rendered) -> dict[str, str]:
-    """Every character the edition shows, with the first source file it comes from."""
-    texts = [(d.source, text_of(d.xhtml)) for d in rendered.documents]
-    return characters_by_source([*texts, ("book.yaml", metadata_text(book))])
+def pdf_date(modified: datetime) -> str:
+    return modified.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def page_count(pdf: bytes) -> int:
+    return len(pypdfium2.PdfDocument(pdf))
+
+
+def write_cover(edition: Edition, book_dir: Path, faces: list[FontFace], pages: int,
+                modified: datetime, staged: OutputSet) -> tuple[Path, list[Diagnostic]]:
+    """The printed cover spread, its spine as thick as the interior's ``pages``."""
+    book = edition.book
+    title, publisher = spine_characters(book)
+    geometry, found = cover_geometry(book, pages, edition.labels(title),
+                                     edition.labels(publisher))
+    if any(d.severity is Severity.ERROR for d in found):
+        raise BookError(found)
+    document = render_cover(book, book_dir, faces, geometry, pdf_date(modified),
+                            edition.labels)
+    data, logged = typeset_cover(document, book_dir, fonts_dir(), geometry)
+    path = staged.add(f"{book.meta.name}{edition.suffix}{COVER_SUFFIX}", data)
+    return path, found + logged
+
+
+def front_cover_image(edition: Edition, book_dir: Path, faces: list[FontFace]) -> bytes:
+    """The EPUB's cover: the print cover's front panel, rasterised."""
+    document = render_front(edition.book, book_dir, faces, front_geometry(edition.book),
+                            edition.labels)
+    data, _logged = typeset_cover(document, book_dir, fonts_dir())  # the spread reports them
+    return rasterise(data)
+
+
+def used_characters(book: Book, rendered: Rendered) -> dict[str, Location]:
+    """Every character the edition shows, with the first place it comes from: the book's
+    reader text first (in the documents and in the package metadata alike), then what the
+    templates add around it (labels, dates, numbers)."""
+    passages = [(p.location, p.text) for p in reader_passages(book, verbatim=True)]
+    passages += [(Location(d.source), text_of(d.xhtml)) for d in rendered.documents]
+    return characters_by_source(passages)

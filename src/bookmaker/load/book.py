@@ -9,14 +9,13 @@ from urllib.parse import unquote, urlsplit
 
 from pydantic import BaseModel
 
+from bookmaker.bookfiles import BOOK_FILE, MIB, read_bytes, read_text, resolve_inside
 from bookmaker.diagnostics import error
-from bookmaker.load.files import MIB, read_bytes, read_text, resolve_inside
 from bookmaker.load.images import check_image
 from bookmaker.load.markdown import ChapterParser
 from bookmaker.load.yamldoc import YamlDoc
 from bookmaker.model import Book, BookMeta, Chapter, ChapterMeta, Limits
 
-BOOK_FILE = "book.yaml"
 BOOK_FILE_LIMIT = 1 * MIB
 COVER_NAMES = ("cover.jpg", "cover.jpeg", "cover.png")
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".svg"}

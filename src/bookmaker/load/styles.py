@@ -15,8 +15,8 @@ from pathlib import Path
 import tinycss2
 from tinycss2.ast import AtRule, FunctionBlock, Node, QualifiedRule, URLToken
 
+from bookmaker.bookfiles import MIB, find_in_book, read_text
 from bookmaker.diagnostics import error
-from bookmaker.load.files import MIB, find_in_book, read_text
 
 STYLESHEET_LIMIT = 1 * MIB
 

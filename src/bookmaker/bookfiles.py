@@ -1,9 +1,10 @@
 """Reading files of a book directory: paths that stay inside it, sizes that stay bounded, text
 that is UTF-8 and holds only characters a book can show.
 
-Every file a build reads from a book goes through these functions: chapters, book.yaml,
-images, dictionaries, and the book's own styles, templates and cover design. A path is
-resolved (symbolic links followed) before it is checked, so a link cannot lead outside either.
+Every file a build reads from a book goes through these functions, in every stage: chapters,
+book.yaml, images, the variants' dictionaries, and the book's own styles, templates and cover
+design. A path is resolved (symbolic links followed) before it is checked, so a link cannot
+lead outside either.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from bookmaker.diagnostics import error
 
+BOOK_FILE = "book.yaml"  # the book's metadata and reading order, at the top of its directory
 MIB = 1024 * 1024
 # Code points that are not text: C0 and C1 controls (but tab and line ends), DEL, and the
 # noncharacters (U+FDD0–U+FDEF and the last two of every plane). XML refuses most of them;
