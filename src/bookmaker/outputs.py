@@ -62,11 +62,12 @@ class OutputSet:
         path."""
         final = self.folder / name
         try:
-            fd, partial = tempfile.mkstemp(dir=self.folder, prefix=f".{name}.",
-                                           suffix=TEMPORARY_SUFFIX)
+            with _signals_held():  # an interruption must not come between creating and noting
+                fd, partial = tempfile.mkstemp(dir=self.folder, prefix=f".{name}.",
+                                               suffix=TEMPORARY_SUFFIX)
+                self.pending.append((Path(partial), final))
         except OSError as exc:
             raise folder_error(self.folder, exc) from None
-        self.pending.append((Path(partial), final))
         try:
             with os.fdopen(fd, "wb") as f:
                 f.write(data)

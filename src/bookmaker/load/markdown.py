@@ -14,6 +14,7 @@ from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
+from bookmaker.bookfiles import check_characters
 from bookmaker.diagnostics import error
 from bookmaker.model import (
     Block,
@@ -79,7 +80,7 @@ class ChapterParser:
 
     def parse(self, text: str) -> tuple[list[Block], list[Footnote]]:
         tokens = _MARKDOWN.parse(text)
-        self._check_nesting(tokens)
+        self._check_tokens(tokens)
         root = SyntaxTreeNode(tokens)
         blocks: list[Block] = []
         footnotes: list[Footnote] = []
@@ -90,7 +91,9 @@ class ChapterParser:
                 blocks.extend(self._block(node))
         return blocks, footnotes
 
-    def _check_nesting(self, tokens: list[Token]) -> None:
+    def _check_tokens(self, tokens: list[Token]) -> None:
+        """Refuses nesting beyond ``MAX_NESTING``, and characters that are not text made by
+        character references (``&#12;``)."""
         line = None
         for token in tokens:
             line = token.map[0] + self.first_line if token.map else line
@@ -99,6 +102,9 @@ class ChapterParser:
                 raise error("S015", f"the text is nested more than {MAX_NESTING} deep (quotes, "
                             "lists, emphasis inside each other)", self.path, line,
                             "write it flatter; check for stray '*', '_' or '>'")
+            for child in token.children or ():
+                for text in (child.content, *map(str, child.attrs.values())):
+                    check_characters(text, self.path, line or self.first_line)
 
     def _line(self, node: SyntaxTreeNode) -> int | None:
         while node is not None:

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 from yaml.constructor import SafeConstructor
 from yaml.events import AliasEvent
 
+from bookmaker.bookfiles import check_characters
 from bookmaker.diagnostics import BookError, Diagnostic, Location, did_you_mean, error
 
 KeyPath = tuple[str | int, ...]
@@ -122,7 +123,10 @@ class YamlDoc:
 
     def _scalar(self, node: yaml.Node) -> Any:
         try:
-            return self._constructor.construct_object(node, deep=True)
+            value = self._constructor.construct_object(node, deep=True)
+            if isinstance(value, str):  # "\x01" written as an escape is no more text
+                check_characters(value, self.path, node.start_mark.line + 1 + self._offset)
+            return value
         except (ValueError, TypeError, OverflowError) as exc:  # !!timestamp 2006-02-30
             kind = node.tag.rsplit(":", 1)[-1]
             raise _Refused(f"{node.value!r} is not a {kind} ({exc})", node.start_mark,
