@@ -194,4 +194,5 @@ def test_generated_chapters_bound_together_pass_epubcheck(
     require_program("java", "EPUBCheck on generated books")
     book = make_book(tmp_path, generated[-BOOKS_CHECKED:])
     result = build(book, tmp_path / "out", formats=("epub",))
-    assert run_epubcheck(result.outputs[0]) == []
+    found = run_epubcheck(result.outputs[0])
+    assert found == [], (found, generated[-BOOKS_CHECKED:])

@@ -176,6 +176,7 @@ class PrintSpec(Frozen):
     sheets: float = Field(gt=0, description="印张")
     words: int = Field(gt=0, description="字数 in thousands")
     run: PrintRun | None = None
+    pages: int | None = Field(default=None, gt=0, description="页数: the printed page count")
 
 
 class Contact(Frozen):
@@ -253,6 +254,13 @@ class CoverSpec(Frozen):
     blurb: list[Prose] = []  # paragraphs on the back cover
 
 
+def _not_blank(value: str) -> str:
+    """A title of spaces would be an empty heading and an empty entry of the contents."""
+    if not value.strip():
+        raise ValueError("it has no words, only spaces")
+    return value
+
+
 def _check_title_lines(title: str, lines: list[str] | None) -> None:
     if lines is not None and "".join(lines) != title:
         raise ValueError("title_lines joined must equal the title, character for character")
@@ -304,6 +312,15 @@ class Limits(Frozen):
         return int(self.image_megapixels * 1_000_000)
 
 
+class LintConfig(Frozen):
+    """How ``bookmaker lint`` checks this book (``lint:`` in book.yaml)."""
+
+    select: list[str] = []  # rule codes or prefixes to check; empty: every rule
+    ignore: list[str] = []  # rule codes or prefixes not to check
+    han_latin_space: Literal["none", "space"] = "none"  # between Han and Latin letters/digits
+    confusions: str | None = None  # a file of the book: more OCR confusion sets, one a line
+
+
 class BookMeta(Frozen):
     """Everything ``book.yaml`` says."""
 
@@ -332,6 +349,7 @@ class BookMeta(Frozen):
     page: PageDesign = PageDesign()
     cover: CoverSpec = CoverSpec()
     variants: dict[Literal["zh-Hant"], VariantConfig] = {}
+    lint: LintConfig = LintConfig()
     accessibility_summary: Prose = (
         "本书为可重排的文本电子书：章节标题、目录与导览地标齐全，阅读顺序与印刷版一致；"
         "文字可由阅读软件调整字号与朗读，图像均附替代文字，无闪烁、声音或动态风险。"
@@ -345,6 +363,8 @@ class BookMeta(Frozen):
     @classmethod
     def _isbn(cls, value: object) -> Isbn | None:
         return None if value is None else Isbn.parse(value)
+
+    _title = field_validator("title")(_not_blank)
 
     @model_validator(mode="after")
     def _title_lines_match(self) -> BookMeta:
@@ -520,6 +540,8 @@ class ChapterMeta(Frozen):
     @classmethod
     def _date(cls, value: object) -> PartialDate | None:
         return None if value is None else PartialDate.parse(value)
+
+    _title = field_validator("title")(_not_blank)
 
     @model_validator(mode="after")
     def _title_lines_match(self) -> ChapterMeta:

@@ -35,6 +35,7 @@ from bookmaker.model import (
     TableCell,
     Text,
     ThematicBreak,
+    plain_text,
 )
 
 FENCED_KINDS = ("verse", "signature", "salutation")
@@ -57,6 +58,11 @@ def _parser() -> MarkdownIt:
 
 
 _MARKDOWN = _parser()
+
+
+def parse_tokens(text: str) -> list[Token]:
+    """The block and inline tokens of a chapter body, with their lines (for ``lint``)."""
+    return _MARKDOWN.parse(text)
 
 
 class ChapterParser:
@@ -163,9 +169,12 @@ class ChapterParser:
                          "use '##' for sections")
         if level > 4:
             self._refuse(node, f"heading level {level} is too deep", "use ##, ### or ####")
+        children = self._inlines(node.children[0].children)
+        if not plain_text(children).strip():  # it would be an empty entry of the contents
+            self._refuse(node, "a heading needs words", "write the heading, or delete the line")
         self.section_count += 1
         return Heading(level=level, id=f"{self.id_prefix}s{self.section_count}",
-                       children=self._inlines(node.children[0].children), line=self._line(node))
+                       children=children, line=self._line(node))
 
     def _figure(self, node: SyntaxTreeNode) -> Figure:
         alt = "".join(c.content for c in node.children if c.type == "text").strip()
@@ -215,6 +224,9 @@ class ChapterParser:
                 href = self.on_link(str(node.attrs["href"]), self._line(node))
                 result.append(Link(href=href, children=self._inlines(node.children)))
             elif kind == "footnote_ref":
+                if node.meta.get("subId", 0) > 0:  # the note's call and back-link are one
+                    self._refuse(node, f"the footnote [^{node.meta.get('label')}] is called "
+                                 "twice", "call each note once; write a second note if needed")
                 result.append(NoteRef(number=int(node.meta["id"]) + 1))
             elif kind == "html_inline":
                 self._refuse(node, f"raw HTML is not allowed in a chapter: {node.content}",
