@@ -360,8 +360,8 @@ PASSIVE_SVG = """<?xml version="1.0" encoding="UTF-8"?>
 def test_what_valid_books_contain_is_accepted_and_epubcheck_clean(book_copy: Path,
                                                                   tmp_path: Path) -> None:
     """CRLF line ends and a BOM, image names with a space and Chinese characters, a chapter
-    image called images/cover.jpg, a passive SVG, a link to another chapter's .md: one build,
-    one EPUBCheck run."""
+    image called images/cover.jpg, a passive SVG, a link to another chapter's .md: one build
+    of the EPUB and the PDF, one EPUBCheck run."""
     require_program("java", "EPUBCheck on a book of unusual but valid files")
     speech = book_copy / SPEECH
     speech.write_bytes(b"\xef\xbb\xbf" + speech.read_bytes().replace(b"\n", b"\r\n"))
@@ -370,8 +370,9 @@ def test_what_valid_books_contain_is_accepted_and_epubcheck_clean(book_copy: Pat
     write(book_copy / "images/plan.svg", PASSIVE_SVG)
     add_to_preface(book_copy, "![图一](<images/图 一.png>)\n\n![封面](images/cover.jpg)\n\n"
                    "![平面图](images/plan.svg)\n\n见[讲话](02-speech.md)。")
-    code, _, output = run(book_copy, tmp_path, args=["--format", "epub"])
+    code, lines, output = run(book_copy, tmp_path, args=BUILD)
     assert code == 0, output
+    assert lines == [], "the PDF drew every image without a warning"
     epub = Epub(tmp_path / f"{NAME}.epub")
     names = epub.zip.namelist()
     assert len(names) == len(set(names)), "an entry twice"

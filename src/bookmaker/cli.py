@@ -72,7 +72,7 @@ def report(diagnostics: list[Diagnostic] | tuple[Diagnostic, ...]) -> None:
 
 
 @contextlib.contextmanager
-def outcome(out_dir: Path | None) -> Iterator[None]:
+def outcome(out_dir: Path | None, book_dir: Path | None = None) -> Iterator[None]:
     """Every way a command can end becomes an exit code and lines for a person, never a
     traceback: diagnostics (2), an interruption (130), or a bug (3), whose traceback is
     written to a file in the output folder for the report."""
@@ -87,7 +87,9 @@ def outcome(out_dir: Path | None) -> Iterator[None]:
     except (SystemExit, click.exceptions.Exit, click.ClickException, click.Abort):
         raise
     except BaseException:  # WeasyPrint's fatal fetch errors are BaseExceptions too
-        path = write_crash_report(out_dir)
+        inside_book = (out_dir is not None and book_dir is not None
+                       and out_dir.resolve().is_relative_to(book_dir.resolve()))
+        path = write_crash_report(None if inside_book else out_dir)
         err.print(f"bookmaker failed: this is a bug, not a problem of the book. Please report "
                   f"it with the file {path}", style="red", markup=False, highlight=False)
         sys.exit(EXIT_BUG)
@@ -164,7 +166,7 @@ def build_command(book_dir: Path, out_dir: Path, formats: tuple[str, ...],
 def run_build(book_dir: Path, out_dir: Path, formats: tuple[str, ...],
               profiles: tuple[str, ...] = PROFILES,
               variants: tuple[str | None, ...] = (None,), vertical: bool = False) -> list[Path]:
-    with outcome(out_dir), err.status("building…") as status:
+    with outcome(out_dir, book_dir), err.status("building…") as status:
         result = build(book_dir, out_dir, formats,
                        stage=lambda name: status.update(f"building: {name}…"),
                        profiles=profiles, variants=variants, vertical=vertical)
@@ -185,7 +187,7 @@ def check_command(book_dir: Path, out_dir: Path, variants: tuple[str, ...]) -> N
     outputs = run_build(book_dir, out_dir, ("epub",), variants=editions(variants))
     found: list[Diagnostic] = []
     for path in outputs:
-        with outcome(out_dir):
+        with outcome(out_dir, book_dir):
             try:
                 with err.status(f"EPUBCheck: {path.name}…"):
                     found += run_epubcheck(path)
