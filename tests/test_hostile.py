@@ -176,6 +176,9 @@ FAMILIES = [
         (b / "templates/parts/secret.xhtml").symlink_to(
             outside_file(b, "secret.xhtml", OUTSIDE_SECRET))),
         "templates/parts/secret.xhtml", "S008"),
+    Family("template reaching outside in the print edition", lambda b: template(
+        b, "parts/halftitle.xhtml", '<section><img src="file:///etc/passwd" alt=""/></section>'),
+        "templates/ or styles/:", "P002"),
     Family("stylesheet a link to outside", lambda b: (
         (b / "styles").mkdir(),
         (b / "styles/book.css").symlink_to(outside_file(b, "book.css", f"/* {OUTSIDE_SECRET} */"))),

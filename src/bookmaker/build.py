@@ -37,7 +37,7 @@ from bookmaker.render.cover_document import render_cover, render_front
 from bookmaker.render.documents import Labels, same
 from bookmaker.render.print_edition import render_print
 from bookmaker.resources import FontFace, font_faces, fonts_dir
-from bookmaker.variants import convert_book, make_converter, variant_config
+from bookmaker.variants import convert_book, make_converter, segment, variant_config
 
 FORMATS = ("epub", "pdf")  # what a build makes unless told
 ALL_FORMATS = (*FORMATS, "cover")  # the printed cover spread only on request
@@ -132,6 +132,7 @@ def build(book_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS,
     result = BuildResult()
     with OutputSet(out_dir) as staged:
         prepare_folder(cache_dir(out_dir), "cache folder")
+        segment.keep_cache_in(cache_dir(out_dir) / "jieba")
         stage("load")
         book = load_book(book_dir)
         for variant in variants:

@@ -79,7 +79,8 @@ def _refusals() -> Iterator[None]:
     try:
         yield
     except RefusedResource as refused:
-        raise error("P002", f"the print edition may not read {refused.url}", "styles/",
+        raise error("P002", f"the print edition may not read {refused.url}",
+                    "templates/ or styles/",
                     hint="use only files inside the book directory (images/, styles/)") from None
 
 
