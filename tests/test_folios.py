@@ -5,6 +5,7 @@ chapter's opening page."""
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from pathlib import Path
 
 import pdfplumber
@@ -53,7 +54,7 @@ def test_body_folios_run_on_through_every_chapter(pdf: Path) -> None:
     body_start = next(i for i, (_, text) in enumerate(pages) if text.startswith(first_title))
     printed = [(i, int(folio)) for i, (folio, _) in enumerate(pages) if folio.isdigit()]
     assert printed[0] == (body_start, 1)
-    for (before, number), (after, following) in zip(printed, printed[1:], strict=False):
+    for (before, number), (after, following) in pairwise(printed):
         assert following == number + (after - before), f"page {after + 1}: {following}"
     unnumbered = [i for i, (folio, text) in enumerate(pages) if i >= body_start and not folio]
     assert all(not pages[i][1] for i in unnumbered), "only blank versos go without a folio"

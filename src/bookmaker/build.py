@@ -112,9 +112,9 @@ def build(book_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS,
     with ``vertical`` a vertical EPUB of each Traditional edition too."""
     check_output_dir(book_dir, out_dir)
     stage("load")
-    book = load_book(book_dir)
-    modified = source_date(book_dir)
     result = BuildResult()
+    book = load_book(book_dir, warn=result.diagnostics.append)
+    modified = source_date(book_dir)
     for variant in variants:
         if variant is not None:
             stage(f"convert ({variant})")

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from pydantic import BaseModel
 
-from bookmaker.diagnostics import error
+from bookmaker.diagnostics import Diagnostic, error
 from bookmaker.load.files import read_text, resolve_inside
 from bookmaker.load.markdown import ChapterParser
 from bookmaker.load.yamldoc import YamlDoc
@@ -35,7 +36,11 @@ def _models_in(annotation: object) -> list[type[BaseModel]]:
     return [m for arg in getattr(annotation, "__args__", ()) for m in _models_in(arg)]
 
 
-def load_book(book_dir: Path) -> Book:
+Warn = Callable[[Diagnostic], None]
+
+
+def load_book(book_dir: Path, warn: Warn = lambda diagnostic: None) -> Book:
+    """The book in ``book_dir``; errors raise ``BookError``, warnings go to ``warn``."""
     if not (book_dir / BOOK_FILE).is_file():
         raise error("S004", f"no {BOOK_FILE} in {book_dir}", str(book_dir),
                     hint="give the path of a book directory (see docs/source-format.md)")
@@ -43,7 +48,8 @@ def load_book(book_dir: Path) -> Book:
     meta = doc.validate(BookMeta, known_keys(BookMeta))
     images: list[str] = []
     chapters = [
-        _load_chapter(book_dir, path, f"c{i:02d}", doc.lines.get(("chapters", i - 1)), images)
+        _load_chapter(book_dir, path, f"c{i:02d}", doc.lines.get(("chapters", i - 1)), images,
+                      warn)
         for i, path in enumerate(meta.chapters, start=1)
     ]
     return Book(meta=meta, chapters=chapters, cover=_find_cover(book_dir), images=images)
@@ -58,7 +64,7 @@ def _find_cover(book_dir: Path) -> str | None:
 
 
 def _load_chapter(book_dir: Path, relative: str, chapter_id: str, line: int | None,
-                  images: list[str]) -> Chapter:
+                  images: list[str], warn: Warn) -> Chapter:
     path = resolve_inside(book_dir, relative, BOOK_FILE, line)
     if not path.is_file():
         raise error("S004", f"chapter '{relative}' does not exist", BOOK_FILE, line,
@@ -82,7 +88,8 @@ def _load_chapter(book_dir: Path, relative: str, chapter_id: str, line: int | No
             images.append(normal)
         return normal
 
-    parser = ChapterParser(relative, body_first_line, use_image, id_prefix=f"{chapter_id}-")
+    parser = ChapterParser(relative, body_first_line, use_image, id_prefix=f"{chapter_id}-",
+                           warn=warn)
     blocks, footnotes = parser.parse(text[match.end():])
     return Chapter(id=chapter_id, source=relative, meta=meta, blocks=blocks, footnotes=footnotes)
 
