@@ -28,8 +28,8 @@ def sample_paragraphs() -> list[str]:
     """The body paragraphs of the sample's speech: no headings, containers or blank lines."""
     text = (SAMPLE / "chapters" / "02-speech.md").read_text(encoding="utf-8")
     body = text.split("\n---\n", 1)[1]
-    return [p.strip() for p in body.split("\n\n")
-            if p.strip() and not p.startswith(("#", ":::"))]
+    blocks = [p.strip() for p in body.split("\n\n")]
+    return [p for p in blocks if p and not p.startswith(("#", ":::"))]
 
 
 def filler(count: int, start: int = 0) -> str:

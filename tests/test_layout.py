@@ -1,0 +1,80 @@
+"""The print layout of what real books contain, measured on a typeset PDF (pdfplumber positions):
+lists, lead-in sentences, footnotes, figures and tables, a chapter's title block.
+
+One generated book holds a chapter per point, each written so that today's naive layout would
+show the fault (a lead-in at the foot of a page, a figure that does not fit, …)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bookgen import chapter, filler, sample_paragraphs, write_book
+from bookmaker.build import build
+from bookmaker.model import PageDesign
+from pdflines import MM, Line, pdf_lines
+
+PAGE = PageDesign()
+EM = PAGE.body_size
+TOLERANCE = 1.0  # pt
+
+# Items long enough to wrap, each starting with a text found nowhere else.
+ITEMS = [f"第{n}项" + sample_paragraphs()[n][:40 + 25 * n] for n in range(1, 5)]
+BULLETS = [f"要点{n}" + sample_paragraphs()[n + 5][:70] for n in range(1, 4)]
+
+
+def lists_chapter() -> str:
+    ordered = "\n".join(f"{n}. {text}" for n, text in enumerate(ITEMS, start=1))
+    bullets = "\n".join(f"- {text}" for text in BULLETS)
+    return chapter("列表", f"{filler(1)}\n\n{ordered}\n\n{filler(1, 2)}\n\n{bullets}\n")
+
+
+@pytest.fixture(scope="module")
+def book_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    book = write_book(tmp_path_factory.mktemp("layout") / "book", [lists_chapter()])
+    out = tmp_path_factory.mktemp("out")
+    build(book, out, formats=("pdf",), profiles=("screen",))
+    return out / "testbook.pdf"
+
+
+@pytest.fixture(scope="module")
+def lines(book_pdf: Path) -> list[Line]:
+    return pdf_lines(book_pdf, EM)
+
+
+def left_edge(line: Line) -> float:
+    """The type area's left edge on the line's page (page 0 is a recto: gutter on the left)."""
+    return (PAGE.inner if line.page % 2 == 0 else PAGE.outer) * MM
+
+
+def lines_of(lines: list[Line], text: str) -> list[Line]:
+    """The lines that set ``text`` (a paragraph or list item), the first with what precedes
+    the text on it (a list marker)."""
+    start = next(i for i, line in enumerate(lines) if text[:6] in line.text)
+    first = lines[start]
+    found, rest = [first], text[len(first.text) - first.text.index(text[:6]):]
+    for line in lines[start + 1:]:
+        if not rest:
+            break
+        assert rest.startswith(line.text), (rest[:20], line.text[:20])
+        found.append(line)
+        rest = rest[len(line.text):]
+    return found
+
+
+@pytest.mark.parametrize("items", [ITEMS, BULLETS], ids=["ordered", "unordered"])
+def test_list_items_hang_from_the_paragraph_indent(lines: list[Line],
+                                                   items: list[str]) -> None:
+    """The marker in the two-em indent, the item's text at two ems, its wrapped lines too."""
+    for item in items:
+        first, *wrapped = lines_of(lines, item)
+        text_start = left_edge(first) + 2 * EM
+        marker = [g for g in first.glyphs if g[2] <= text_start - 0.1 * EM]
+        item_glyph = next(g for g in first.glyphs if g[1] >= text_start - TOLERANCE)
+        assert marker, f"no marker before {item[:6]}"
+        assert marker[0][1] >= left_edge(first) - TOLERANCE
+        assert abs(item_glyph[1] - text_start) < TOLERANCE, item[:6]
+        assert wrapped, f"{item[:6]} does not wrap"
+        for line in wrapped:
+            assert abs(line.x0 - text_start) < TOLERANCE, (item[:6], line.x0 - text_start)
