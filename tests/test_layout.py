@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pdfplumber
 import pytest
 
 from bookgen import chapter, filler, sample_paragraphs, write_book
@@ -30,9 +31,21 @@ def lists_chapter() -> str:
     return chapter("列表", f"{filler(1)}\n\n{ordered}\n\n{filler(1, 2)}\n\n{bullets}\n")
 
 
+LEAD_INS = 40
+
+
+def lead_in_chapter() -> str:
+    """Pairs of a one-line sentence ending with "：" and the quotation it introduces, many of
+    them, so that page breaks fall between some lead-in and its quotation."""
+    pairs = [f"{sample_paragraphs()[n % 20][:20 + n % 7]}第{n}段如下：\n\n"
+             f"> 引文{n}号{sample_paragraphs()[n % 13][:30]}" for n in range(LEAD_INS)]
+    return chapter("引文", "\n\n".join(pairs))
+
+
 @pytest.fixture(scope="module")
 def book_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    book = write_book(tmp_path_factory.mktemp("layout") / "book", [lists_chapter()])
+    chapters = [lists_chapter(), lead_in_chapter()]
+    book = write_book(tmp_path_factory.mktemp("layout") / "book", chapters)
     out = tmp_path_factory.mktemp("out")
     build(book, out, formats=("pdf",), profiles=("screen",))
     return out / "testbook.pdf"
@@ -78,3 +91,16 @@ def test_list_items_hang_from_the_paragraph_indent(lines: list[Line],
         assert wrapped, f"{item[:6]} does not wrap"
         for line in wrapped:
             assert abs(line.x0 - text_start) < TOLERANCE, (item[:6], line.x0 - text_start)
+
+
+def page_texts(pdf: Path) -> list[str]:
+    with pdfplumber.open(pdf) as document:
+        return ["".join(c["text"] for c in page.chars) for page in document.pages]
+
+
+def test_a_lead_in_stays_on_the_page_of_what_it_introduces(book_pdf: Path) -> None:
+    pages = page_texts(book_pdf)
+    for n in range(LEAD_INS):
+        lead_in = next(i for i, text in enumerate(pages) if f"第{n}段如下：" in text)
+        quotation = next(i for i, text in enumerate(pages) if f"引文{n}号" in text)
+        assert lead_in == quotation, f"lead-in {n} on page {lead_in + 1}, its quotation overleaf"

@@ -6,8 +6,9 @@ from collections.abc import Callable
 
 import pytest
 
+from bookmaker.load.markdown import ChapterParser
 from bookmaker.model import Inline, Span, Text, plain_text
-from bookmaker.transform.typography import halt_marks, space_latin, upright
+from bookmaker.transform.typography import _mark_lead_ins, halt_marks, space_latin, upright
 
 
 def shape(nodes: list[Inline]) -> list[str]:
@@ -44,3 +45,12 @@ def test_spans_around_existing_text(function: Callable[[str], list[Inline]], tex
     nodes = function(text)
     assert shape(nodes) == expected
     assert plain_text(nodes) == text  # no character added or lost
+
+
+def test_a_paragraph_ending_with_a_colon_is_marked_as_introducing_the_next_block() -> None:
+    blocks, _ = ChapterParser("c.md", 1, lambda src, line: src).parse(
+        "他说：\n\n> 引文。\n\n正文。\n\n- 列表前：\n\n  1. 甲\n\n最后一段：\n")
+    marked = _mark_lead_ins(blocks)
+    leads = [getattr(b, "lead_in", None) for b in marked]
+    assert leads == [True, None, False, None, False]  # the last has nothing to introduce
+    assert marked[3].items[0][0].lead_in  # inside a list item too

@@ -359,9 +359,13 @@ Inline = Annotated[
 
 
 class Paragraph(Frozen):
+    """``lead_in``: the paragraph introduces the block after it (it ends with "："), and print
+    keeps the two on one page; set by a transform, never by the source."""
+
     type: Literal["paragraph"] = "paragraph"
     children: list[Inline]
     line: int | None = None
+    lead_in: bool = False
 
 
 class Heading(Frozen):

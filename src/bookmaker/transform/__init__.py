@@ -1,8 +1,8 @@
 """The transform stage: pure functions ``Book -> Book``, in named, ordered lists per output.
 
 They touch text nodes only, never ids, hrefs or code, and never add or remove a character:
-what they add is structure (a ``Span``) that the templates and stylesheets turn into
-typesetting.
+what they add is structure (a ``Span``, a flag on a block) that the templates and stylesheets
+turn into typesetting.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from bookmaker.model import Book
 from bookmaker.transform.typography import (
     halt_adjacent_punctuation,
     keep_last_characters,
+    mark_lead_ins,
     space_han_and_latin,
     upright_short_numbers,
 )
@@ -24,6 +25,7 @@ PRINT: list[tuple[str, Transform]] = [
     ("halt-adjacent-punctuation", halt_adjacent_punctuation),
     ("keep-last-characters", keep_last_characters),
     ("space-han-and-latin", space_han_and_latin),
+    ("mark-lead-ins", mark_lead_ins),
 ]
 
 

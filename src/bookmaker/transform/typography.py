@@ -16,6 +16,7 @@ from bookmaker.model import (
     Paragraph,
     Span,
     Text,
+    plain_text,
 )
 
 CLOSING_BRACKETS = set("）》」』〉】〕”’")  # the glyph on the left half, the right half blank
@@ -153,3 +154,27 @@ def _keep_last(inlines: list[Inline]) -> list[Inline]:
 
 def keep_last_characters(book: Book) -> Book:
     return map_paragraphs(book, _keep_last)
+
+
+LEAD_IN_END = "："
+
+
+def _mark_lead_ins(blocks: list[Block]) -> list[Block]:
+    """A paragraph ending with "：" and followed by a block introduces it (a quotation, a list,
+    verse): marked, so that print keeps it on the page of what it introduces (clreq)."""
+    marked: list[Block] = []
+    for item, following in zip(blocks, [*blocks[1:], None], strict=True):
+        if isinstance(item, Container):
+            item = item.model_copy(update={"children": _mark_lead_ins(item.children)})
+        elif isinstance(item, ListBlock):
+            item = item.model_copy(update={"items": [_mark_lead_ins(i) for i in item.items]})
+        elif (isinstance(item, Paragraph) and following is not None
+              and plain_text(item.children).rstrip().endswith(LEAD_IN_END)):
+            item = item.model_copy(update={"lead_in": True})
+        marked.append(item)
+    return marked
+
+
+def mark_lead_ins(book: Book) -> Book:
+    chapters = [c.model_copy(update={"blocks": _mark_lead_ins(c.blocks)}) for c in book.chapters]
+    return book.model_copy(update={"chapters": chapters})
