@@ -257,6 +257,9 @@ def test_every_construct_of_the_format_makes_a_valid_epub(book_copy: Path,
     assert note is not None and note.get(f"{{{NS['epub']}}}type") == "footnote"
     ref = page.find(".//x:a[@href='#c01-note-1']", NS)
     assert ref is not None and ref.get("role") == "doc-noteref"
+    assert ref.text == "①" and ref.get(f"{{{NS['epub']}}}type") == "noteref"
+    back = note.find("x:a[@role='doc-backlink']", NS)
+    assert back is not None and back.get("href") == f"#{ref.get('id')}" and back.text == "①"
     for tag in ("blockquote", "table", "ol", "ul", "hr", "em", "strong", "code"):
         assert page.find(f".//x:{tag}", NS) is not None, tag
     assert page.find(".//x:div[@class='verse']/x:p/x:br", NS) is not None

@@ -42,9 +42,22 @@ def lead_in_chapter() -> str:
     return chapter("引文", "\n\n".join(pairs))
 
 
+NOTES = 12
+
+
+def notes_chapter() -> str:
+    """Notes on several pages, two or more a page, some long enough to wrap."""
+    paragraphs = sample_paragraphs()
+    text = [f"{paragraphs[n][:160]}注{n}在此[^{n}]。{paragraphs[n + 1][:90]}"
+            for n in range(1, NOTES + 1)]
+    notes = [f"[^{n}]: 注文{n}：{paragraphs[n + 2][:40 + 30 * (n % 3)]}"
+             for n in range(1, NOTES + 1)]
+    return chapter("注释", "\n\n".join(text) + "\n\n" + "\n".join(notes))
+
+
 @pytest.fixture(scope="module")
 def book_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    chapters = [lists_chapter(), lead_in_chapter()]
+    chapters = [lists_chapter(), lead_in_chapter(), notes_chapter()]
     book = write_book(tmp_path_factory.mktemp("layout") / "book", chapters)
     out = tmp_path_factory.mktemp("out")
     build(book, out, formats=("pdf",), profiles=("screen",))
@@ -104,3 +117,66 @@ def test_a_lead_in_stays_on_the_page_of_what_it_introduces(book_pdf: Path) -> No
         lead_in = next(i for i, text in enumerate(pages) if f"第{n}段如下：" in text)
         quotation = next(i for i, text in enumerate(pages) if f"引文{n}号" in text)
         assert lead_in == quotation, f"lead-in {n} on page {lead_in + 1}, its quotation overleaf"
+
+
+NOTE_SIZE = 0.8 * EM  # print.css: .footnote
+CALL_SIZE = 0.65 * EM  # print.css: ::footnote-call
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+
+
+def note_pages(pdf: Path) -> list[tuple[int, list[Line], str, list[dict]]]:
+    """Each page with notes: its index, the lines of its notes, the marks of the calls in its
+    text, and the rules drawn on it."""
+    found = []
+    calls = {}
+    with pdfplumber.open(pdf) as document:
+        for index, page in enumerate(document.pages):
+            calls[index] = "".join(c["text"] for c in page.chars
+                                   if abs(c["size"] - CALL_SIZE) < 0.05)
+            rules = [r for r in page.rects + page.lines if r["height"] < 1]
+            found.append((index, rules))
+    notes = pdf_lines(pdf, NOTE_SIZE)
+    return [(index, [n for n in notes if n.page == index], calls[index], rules)
+            for index, rules in found if any(n.page == index for n in notes)]
+
+
+def test_footnotes_are_circled_and_restart_on_every_page(book_pdf: Path) -> None:
+    pages = note_pages(book_pdf)
+    assert len(pages) >= 2 and all(calls for _, _, calls, _ in pages)
+    for index, _, calls, _ in pages:
+        assert calls == CIRCLED[:len(calls)], f"page {index + 1}: calls {calls}"
+    # each note under its call, in order; one that did not fit heads the notes overleaf
+    notes = "".join(line.text[0] for _, lines, _, _ in pages for line in lines
+                    if line.text[0] in CIRCLED)
+    assert notes == "".join(calls for _, _, calls, _ in pages)
+
+
+def test_footnotes_hang_from_their_mark(book_pdf: Path) -> None:
+    hanging = 1.5 * NOTE_SIZE
+    wrapped = 0
+    for _, notes, _, _ in note_pages(book_pdf):
+        for line in notes:
+            left = left_edge(line)
+            if line.text[0] in CIRCLED:
+                assert abs(line.glyphs[0][1] - left) < TOLERANCE, line.text[:8]
+                assert abs(line.glyphs[1][1] - (left + hanging)) < TOLERANCE, line.text[:8]
+            else:
+                assert abs(line.x0 - (left + hanging)) < TOLERANCE, line.text[:8]
+                wrapped += 1
+    assert wrapped, "some note wraps"
+
+
+def test_a_short_rule_above_the_notes(book_pdf: Path) -> None:
+    for index, notes, _, rules in note_pages(book_pdf):
+        (rule,) = [r for r in rules if r["top"] > PAGE.top * MM + PAGE.text_height * MM / 2]
+        assert abs(rule["x0"] - left_edge(notes[0])) < TOLERANCE, f"page {index + 1}"
+        width = rule["x1"] - rule["x0"]
+        assert 0.2 < width / (PAGE.text_width * MM) < 0.34, f"page {index + 1}: {width:.1f} pt"
+
+
+def test_footnotes_can_run_on_through_the_chapter(tmp_path: Path) -> None:
+    book = write_book(tmp_path / "book", [notes_chapter()], numbering={"footnotes": "chapter"})
+    build(book, tmp_path / "out", formats=("pdf",), profiles=("screen",))
+    pages = note_pages(tmp_path / "out" / "testbook.pdf")
+    assert len(pages) >= 2
+    assert "".join(calls for _, _, calls, _ in pages) == CIRCLED[:NOTES]

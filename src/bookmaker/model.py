@@ -223,6 +223,15 @@ class PageDesign(Frozen):
         return self
 
 
+class Numbering(Frozen):
+    """How notes and captions are numbered (``numbering:`` in book.yaml)."""
+
+    footnotes: Literal["page", "chapter"] = Field(
+        default="page", description="print: ①② restart on every page, or run on per chapter")
+    captions: Literal["book", "chapter", "none"] = Field(
+        default="book", description="图1 表1 through the book, 图2-1 per chapter, or none")
+
+
 def _check_title_lines(title: str, lines: list[str] | None) -> None:
     if lines is not None and "".join(lines) != title:
         raise ValueError("title_lines joined must equal the title, character for character")
@@ -276,6 +285,7 @@ class BookMeta(Frozen):
     contacts: list[Contact] = []
     editorial_board: EditorialBoard | None = None
     page: PageDesign = PageDesign()
+    numbering: Numbering = Numbering()
     variants: dict[Literal["zh-Hant"], VariantConfig] = {}
     accessibility_summary: str = (
         "本书为可重排的文本电子书：章节标题、目录与导览地标齐全，阅读顺序与印刷版一致；"

@@ -20,7 +20,7 @@ import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
 from bookmaker.diagnostics import Diagnostic, Severity, error
-from bookmaker.pdf import justify
+from bookmaker.pdf import justify, passes
 from bookmaker.pdf.fetcher import BookURLFetcher, RefusedResource
 from bookmaker.render.print_edition import PrintDocument
 
@@ -95,18 +95,18 @@ def typeset_pdf(document: PrintDocument, book_dir: Path, fonts_dir: Path,
     sheets = [weasyprint.CSS(string=css, base_url=base_url, url_fetcher=fetcher,
                              font_config=font_config)
               for css in document.stylesheets]
+    options = {
+        "stylesheets": sheets,
+        "pdf_variant": VARIANTS[profile],
+        # fixed by the content: the same source gives the same bytes, another profile (other
+        # stylesheets) another identifier
+        "pdf_identifier": hashlib.md5("".join((document.html, *document.stylesheets)).encode(),
+                                      usedforsecurity=False).digest(),
+        "custom_metadata": True,
+    }
     with _weasyprint_log() as log, _refusals():
-        data = html.write_pdf(
-            stylesheets=sheets,
-            font_config=font_config,
-            pdf_variant=VARIANTS[profile],
-            finisher=black_to_k if profile == "press" else None,
-            # fixed by the content: the same source gives the same bytes, another profile
-            # (other stylesheets) another identifier
-            pdf_identifier=hashlib.md5("".join((document.html, *document.stylesheets)).encode(),
-                                       usedforsecurity=False).digest(),
-            custom_metadata=True,
-        )
+        pages = passes.settle(html, lambda: html.render(font_config=font_config, **options))
+        data = pages.write_pdf(finisher=black_to_k if profile == "press" else None, **options)
     diagnostics = [
         Diagnostic("P001", record.getMessage(), severity=Severity.WARNING)
         for record in log.records if not is_environment_notice(record.getMessage())

@@ -66,6 +66,14 @@ def same(text: str) -> str:
     return text
 
 
+CIRCLED = [chr(0x2460 + i) for i in range(20)]  # ①–⑳: in GB 2312 and Big5, so in every font
+
+
+def note_mark(number: int) -> str:
+    """A footnote's mark as Chinese books print it: ①②③ …; past ⑳ the number itself."""
+    return CIRCLED[number - 1] if 1 <= number <= len(CIRCLED) else str(number)
+
+
 class ConvertLabels(Extension):
     """Converts the Chinese text of a template's source (its labels: 出版, 目录, …) when the
     template is compiled, for an edition in another script."""
@@ -90,6 +98,7 @@ def template_environment(book_dir: Path, labels: Labels = same) -> jinja2.Enviro
     )
     env.globals.update(labels=labels, role_words=role_words(labels),
                        front_matter_kinds=FRONT_MATTER_KINDS, print=False)
+    env.filters["note_mark"] = note_mark
     return env
 
 
