@@ -17,22 +17,28 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pypdfium2
+
 from bookmaker import transform
-from bookmaker.cover import cover_design, draw_cover
+from bookmaker.cover import cover_geometry, front_geometry, rasterise, spine_characters
 from bookmaker.diagnostics import BookError, Diagnostic, Severity, error
 from bookmaker.epub import Image, package_epub
 from bookmaker.fonts import characters_by_source, subset_face, text_of, uncovered
 from bookmaker.load import load_book
 from bookmaker.model import Book
 from bookmaker.pdf import PROFILES, typeset_pdf
+from bookmaker.pdf.cover import typeset_cover
 from bookmaker.render import Rendered, render_book
-from bookmaker.render.documents import Labels, cover_image_name, image_name, role_words, same
+from bookmaker.render.cover_document import render_cover, render_front
+from bookmaker.render.documents import Labels, cover_image_name, image_name, same
 from bookmaker.render.print_edition import render_print
 from bookmaker.resources import FontFace, font_faces, fonts_dir
 from bookmaker.variants import convert_book, make_converter, variant_config
 
-FORMATS = ("epub", "pdf")
+FORMATS = ("epub", "pdf")  # what a build makes unless told
+ALL_FORMATS = (*FORMATS, "cover")  # the printed cover spread only on request
 PDF_SUFFIX = {"screen": ".pdf", "press": ".press.pdf"}
+COVER_SUFFIX = ".cover.pdf"
 
 
 @dataclass
@@ -140,13 +146,25 @@ def build_edition(edition: Edition, book_dir: Path, out_dir: Path, formats: tupl
         stage("epub")
         result.outputs.append(write_epub(edition, book_dir, out_dir, rendered, faces,
                                          "".join(chars), modified))
+    print_edition = replace(edition, book=transform.apply(book, transform.PRINT))
+    interior: bytes | None = None  # the press PDF, whose pages decide the spine
     if "pdf" in formats:
-        print_edition = replace(edition, book=transform.apply(book, transform.PRINT))
         for profile in profiles:
             stage(f"pdf ({profile})")
-            path, logged = write_pdf(print_edition, book_dir, out_dir, faces, profile, modified)
+            path, data, logged = write_pdf(print_edition, book_dir, out_dir, faces, profile,
+                                           modified)
             result.outputs.append(path)
             result.diagnostics += logged
+            interior = data if profile == "press" else interior
+    if "cover" in formats:
+        if interior is None:
+            stage("pdf (press, for the page count)")
+            interior = typeset_interior(print_edition, book_dir, faces, "press", modified)[0]
+        stage("cover")
+        path, found = write_cover(edition, book_dir, out_dir, faces, page_count(interior),
+                                  modified)
+        result.outputs.append(path)
+        result.diagnostics += found
 
 
 def check_coverage(chars: dict[str, str], faces: list[FontFace],
@@ -165,8 +183,7 @@ def write_epub(edition: Edition, book_dir: Path, out_dir: Path, rendered: Render
     if book.cover:
         cover = Image(cover_image_name(book), (book_dir / book.cover).read_bytes())
     else:
-        drawn = draw_cover(book, cover_design(book_dir), faces, role_words(edition.labels))
-        cover = Image(cover_image_name(book), drawn)
+        cover = Image(cover_image_name(book), front_cover_image(edition, book_dir, faces))
     images = [Image(image_name(src), (book_dir / src).read_bytes()) for src in book.images]
     cache = cache_dir(out_dir) / "fonts"
     fonts = [subset_face(face, chars, cache) for face in faces]
@@ -188,14 +205,52 @@ def write_vertical_epub(edition: Edition, book_dir: Path, out_dir: Path,
     return write_epub(vertical, book_dir, out_dir, rendered, faces, "".join(chars), modified)
 
 
+def typeset_interior(edition: Edition, book_dir: Path, faces: list[FontFace], profile: str,
+                     modified: datetime) -> tuple[bytes, list[Diagnostic]]:
+    document = render_print(edition.book, book_dir, faces, profile, pdf_date(modified),
+                            edition.labels)
+    return typeset_pdf(document, book_dir, fonts_dir(), profile)
+
+
 def write_pdf(edition: Edition, book_dir: Path, out_dir: Path, faces: list[FontFace],
-              profile: str, modified: datetime) -> tuple[Path, list[Diagnostic]]:
-    created = modified.strftime("%Y-%m-%dT%H:%M:%SZ")
-    document = render_print(edition.book, book_dir, faces, profile, created, edition.labels)
-    data, logged = typeset_pdf(document, book_dir, fonts_dir(), profile)
+              profile: str, modified: datetime) -> tuple[Path, bytes, list[Diagnostic]]:
+    data, logged = typeset_interior(edition, book_dir, faces, profile, modified)
     path = out_dir / f"{edition.book.meta.name}{edition.suffix}{PDF_SUFFIX[profile]}"
     write_atomically(path, data)
-    return path, logged
+    return path, data, logged
+
+
+def pdf_date(modified: datetime) -> str:
+    return modified.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def page_count(pdf: bytes) -> int:
+    return len(pypdfium2.PdfDocument(pdf))
+
+
+def write_cover(edition: Edition, book_dir: Path, out_dir: Path, faces: list[FontFace],
+                pages: int, modified: datetime) -> tuple[Path, list[Diagnostic]]:
+    """The printed cover spread, its spine as thick as the interior's ``pages``."""
+    book = edition.book
+    title, publisher = spine_characters(book)
+    geometry, found = cover_geometry(book, pages, edition.labels(title),
+                                     edition.labels(publisher))
+    if any(d.severity is Severity.ERROR for d in found):
+        raise BookError(found)
+    document = render_cover(book, book_dir, faces, geometry, pdf_date(modified),
+                            edition.labels)
+    data, logged = typeset_cover(document, book_dir, fonts_dir(), geometry)
+    path = out_dir / f"{book.meta.name}{edition.suffix}{COVER_SUFFIX}"
+    write_atomically(path, data)
+    return path, found + logged
+
+
+def front_cover_image(edition: Edition, book_dir: Path, faces: list[FontFace]) -> bytes:
+    """The EPUB's cover: the print cover's front panel, rasterised."""
+    document = render_front(edition.book, book_dir, faces, front_geometry(edition.book),
+                            edition.labels)
+    data, _logged = typeset_cover(document, book_dir, fonts_dir())  # the spread reports them
+    return rasterise(data)
 
 
 def used_characters(book: Book, rendered: Rendered) -> dict[str, str]:

@@ -232,6 +232,21 @@ class Numbering(Frozen):
         default="book", description="图1 表1 through the book, 图2-1 per chapter, or none")
 
 
+class CoverSpec(Frozen):
+    """The printed cover (``cover:`` in book.yaml): the paper and binding that decide the
+    spine's width, and the text of the back. The interior's page count comes from the built
+    PDF, never from here."""
+
+    binding: Literal["perfect", "sewn"] = "perfect"  # 胶装 / 锁线胶装: both have a square spine
+    caliper: float = Field(default=0.1, gt=0, le=1,
+                           description="mm per leaf (two pages): 0.1 for 70 g/m² offset")
+    board: float = Field(default=0, ge=0, description="mm the cover board adds to the spine")
+    min_spine: float = Field(default=5, ge=0,
+                             description="mm: a narrower spine carries no text")
+    spine_title: str | None = None  # a shorter title for the spine, one character a line
+    blurb: list[str] = []  # paragraphs on the back cover
+
+
 def _check_title_lines(title: str, lines: list[str] | None) -> None:
     if lines is not None and "".join(lines) != title:
         raise ValueError("title_lines joined must equal the title, character for character")
@@ -286,6 +301,9 @@ class BookMeta(Frozen):
     editorial_board: EditorialBoard | None = None
     page: PageDesign = PageDesign()
     numbering: Numbering = Numbering()
+
+
+    cover: CoverSpec = CoverSpec()
     variants: dict[Literal["zh-Hant"], VariantConfig] = {}
     accessibility_summary: str = (
         "本书为可重排的文本电子书：章节标题、目录与导览地标齐全，阅读顺序与印刷版一致；"
