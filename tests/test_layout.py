@@ -14,6 +14,7 @@ import pytest
 from bookgen import chapter, filler, sample_paragraphs, write_book
 from bookmaker.build import build
 from bookmaker.model import PageDesign
+from conftest import NS, Epub, require_program
 from pdflines import MM, Line, pdf_lines
 
 PAGE = PageDesign()
@@ -180,3 +181,66 @@ def test_footnotes_can_run_on_through_the_chapter(tmp_path: Path) -> None:
     pages = note_pages(tmp_path / "out" / "testbook.pdf")
     assert len(pages) >= 2
     assert "".join(calls for _, _, calls, _ in pages) == CIRCLED[:NOTES]
+
+
+def title_block_chapter() -> str:
+    body = f"{filler(1)}\n\n……\n\n{filler(1, 3)}"
+    return chapter("娜拉走后怎样", body, subtitle="在女高师文艺会的讲演", date="1923-12-26",
+                   occasion="一九二三年十二月二十六日在北京女子高等师范学校文艺会讲",
+                   epigraph={"text": "人生最苦痛的是梦醒了无路可以走。", "source": "鲁迅"},
+                   abridged=True)
+
+
+def rows_of(page: pdfplumber.page.Page) -> list[tuple[str, float, float, float, float]]:
+    """The page's text as rows: text, x0, x1, top and size."""
+    rows: list[list[dict]] = []
+    for char in sorted(page.chars, key=lambda c: (round(c["top"]), c["x0"])):
+        if rows and abs(rows[-1][0]["top"] - char["top"]) < 1:
+            rows[-1].append(char)
+        else:
+            rows.append([char])
+    return [("".join(c["text"] for c in row), row[0]["x0"], row[-1]["x1"], row[0]["top"],
+             row[0]["size"]) for row in rows]
+
+
+def test_subtitle_occasion_epigraph_and_abridgement(tmp_path: Path) -> None:
+    book = write_book(tmp_path / "book", [title_block_chapter()])
+    build(book, tmp_path / "out", formats=("epub", "pdf"), profiles=("screen",))
+    with pdfplumber.open(tmp_path / "out" / "testbook.pdf") as pdf:
+        rows = next(rows for rows in map(rows_of, pdf.pages)
+                    if rows and rows[0][0] == "娜拉走后怎样")
+        last = rows_of(pdf.pages[-1])
+    texts = [row[0] for row in rows]
+    left = PAGE.inner * MM  # the opening is a recto
+    centre = left + PAGE.text_width * MM / 2
+    title, subtitle, date, occasion = (texts.index(t) for t in (
+        "娜拉走后怎样", "——在女高师文艺会的讲演", "（1923年12月26日）",
+        "（一九二三年十二月二十六日在北京女子高等师范学校文艺会讲）"))
+    assert title < subtitle < date < occasion  # in this order under the title
+    for index in (subtitle, date, occasion):  # centred, the occasion set as the date is
+        text, x0, x1, _, _ = rows[index]
+        assert abs((x0 + x1) / 2 - centre) < TOLERANCE, text
+    assert abs(rows[occasion][4] - rows[date][4]) < 0.05
+    epigraph = texts.index("人生最苦痛的是梦醒了无路可以走。")
+    source = texts.index("——鲁迅")
+    assert occasion < epigraph < source
+    assert rows[epigraph][1] > left + 0.3 * PAGE.text_width * MM  # to the right of the measure
+    assert abs(rows[source][2] - (left + PAGE.text_width * MM)) < TOLERANCE  # flush right
+    omission = texts.index("…………")
+    assert epigraph < omission and abs(rows[omission][1] - (left + 2 * EM)) < TOLERANCE
+    note = [row for row in last if row[0] == "（有删节）"]
+    assert note and note[0][3] == max(r[3] for r in last if r[4] > 9.5)  # the last line
+    right = (PAGE.inner if (len(pdf.pages) - 1) % 2 == 0 else PAGE.outer) * MM
+    assert abs(note[0][2] - (right + PAGE.text_width * MM)) < TOLERANCE
+
+    page = Epub(tmp_path / "out" / "testbook.epub").xml("EPUB/text/c01.xhtml")
+    epub_ns = f"{{{NS['epub']}}}type"
+    assert page.find(".//x:p[@role='doc-subtitle']", NS).text == "——在女高师文艺会的讲演"
+    epigraph_block = page.find(".//x:blockquote[@role='doc-epigraph']", NS)
+    assert epigraph_block.get(epub_ns) == "epigraph"
+    assert page.find(".//x:p[@class='omission']", NS).text == "…………"
+    assert page.find(".//x:p[@class='abridged-note']", NS).text == "（有删节）"
+    require_program("java", "EPUBCheck validation of a chapter's title block")
+    from bookmaker.epubcheck import run_epubcheck
+
+    assert [str(d) for d in run_epubcheck(tmp_path / "out" / "testbook.epub")] == []

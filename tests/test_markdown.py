@@ -149,3 +149,10 @@ def test_markup_errors_and_warnings_reach_the_command_line(book_copy: Path,
     assert result.exit_code == 0, result.output
     (line,) = [w for w in result.stderr.splitlines() if "M004" in w]
     assert line.startswith("chapters/01-preface.md:") and "warning M004" in line
+
+
+def test_a_paragraph_of_only_ellipses_marks_an_omission() -> None:
+    blocks, _ = parse("前文。\n\n……\n\n…………\n\n他说……后来。\n")
+    assert [type(b).__name__ for b in blocks] == ["Paragraph", "Omission", "Omission",
+                                                  "Paragraph"]
+    assert blocks[1].line == 7

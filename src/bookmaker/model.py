@@ -447,8 +447,16 @@ class ThematicBreak(Frozen):
     type: Literal["hr"] = "hr"
 
 
+class Omission(Frozen):
+    """Text left out of an abridged chapter: a paragraph of only …… in the source, printed
+    as a line of twelve dots (GB/T 15834: two ellipses mark an omitted paragraph)."""
+
+    type: Literal["omission"] = "omission"
+    line: int | None = None
+
+
 Block = Annotated[
-    Paragraph | Heading | Figure | Container | ListBlock | Table | ThematicBreak,
+    Paragraph | Heading | Figure | Container | ListBlock | Table | ThematicBreak | Omission,
     Field(discriminator="type"),
 ]
 
@@ -480,20 +488,38 @@ class Author(Frozen):
     affiliation: str | None = None
 
 
+class Epigraph(Frozen):
+    """A quotation set at the head of a chapter, and where it comes from."""
+
+    text: str = Field(min_length=1)
+    source: str | None = None
+
+
 class ChapterMeta(Frozen):
-    """What a chapter's front matter says."""
+    """What a chapter's front matter says. ``subtitle`` and ``occasion`` (the line that says
+    when and where a speech was given) are set under the title; ``abridged`` says that text
+    was left out (the places marked by omissions in the text)."""
 
     title: str = Field(min_length=1)
     title_lines: list[str] | None = None
+    subtitle: str | None = None
     kind: ChapterKind = "chapter"
     date: PartialDate | None = None
+    occasion: str | None = None
     authors: list[Author] = []
+    epigraph: Epigraph | None = None
     excerpt: bool = False
+    abridged: bool = False
 
     @field_validator("date", mode="before")
     @classmethod
     def _date(cls, value: object) -> PartialDate | None:
         return None if value is None else PartialDate.parse(value)
+
+    @field_validator("epigraph", mode="before")
+    @classmethod
+    def _epigraph(cls, value: object) -> object:
+        return {"text": value} if isinstance(value, str) else value
 
     @model_validator(mode="after")
     def _title_lines_match(self) -> ChapterMeta:

@@ -34,6 +34,7 @@ from bookmaker.model import (
     Link,
     ListBlock,
     NoteRef,
+    Omission,
     Paragraph,
     SoftBreak,
     Table,
@@ -44,6 +45,7 @@ from bookmaker.model import (
 
 FENCED_KINDS = ("verse", "signature", "salutation")
 UNKNOWN_CONTAINER = "container_unknown"
+OMISSION = re.compile(r"(……){1,2}")  # a paragraph of only this marks text left out
 CLOSING_FENCE = re.compile(r"[\s>]*:{3,}\s*")
 DELIMITER_ROW = re.compile(r"\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*")
 
@@ -202,6 +204,8 @@ class ChapterParser:
         only = [c for c in inline.children if not (c.type == "text" and not c.content.strip())]
         if len(only) == 1 and only[0].type == "image":
             return self._figure(only[0])
+        if OMISSION.fullmatch(inline.content.strip()):
+            return Omission(line=self._line(node))
         self._check_not_a_broken_table(node)
         return Paragraph(children=self._inlines_of(inline), line=self._line(node))
 
