@@ -190,7 +190,7 @@ def test_a_figure_with_its_image_in_the_epub_and_the_pdf(book_copy: Path, tmp_pa
     Image.new("RGB", (400, 300), "#336699").save(book_copy / "images" / "hall.png")
     chapter = book_copy / "chapters" / "01-preface.md"
     chapter.write_text(chapter.read_text(encoding="utf-8").replace(
-        "第一，要认真", '![会场全景](images/hall.png "图1　研讨会会场")\n\n第一，要认真', 1),
+        "第一，要认真", '![会场全景](images/hall.png "研讨会会场")\n\n第一，要认真', 1),
         encoding="utf-8")
     outputs = build(book_copy, tmp_path, profiles=("screen",)).outputs
     epub = Epub(next(p for p in outputs if p.suffix == ".epub"))

@@ -156,3 +156,19 @@ def test_a_paragraph_of_only_ellipses_marks_an_omission() -> None:
     assert [type(b).__name__ for b in blocks] == ["Paragraph", "Omission", "Omission",
                                                   "Paragraph"]
     assert blocks[1].line == 7
+
+
+def test_a_table_takes_its_caption_from_the_paragraph_before_or_after_it() -> None:
+    table = "| 甲 | 乙 |\n|--|--|\n| 1 | 2 |\n"
+    before, _ = parse(f": 各区县论文数\n\n{table}")
+    after, _ = parse(f"{table}\nTable: 各区县论文数\n\n正文。\n")
+    assert [b.caption for b in before] == ["各区县论文数"]
+    assert [type(b).__name__ for b in after] == ["Table", "Paragraph"]
+    assert after[0].caption == "各区县论文数"
+
+
+def test_a_caption_with_no_table_is_an_error() -> None:
+    with pytest.raises(BookError) as caught:
+        parse("正文。\n\n: 孤零零的题注\n")
+    (diagnostic,) = caught.value.diagnostics
+    assert (diagnostic.code, diagnostic.location.line) == ("M007", 7)

@@ -409,10 +409,14 @@ class Heading(Frozen):
 
 
 class Figure(Frozen):
+    """An image with its description and caption; ``number`` (图1, 图2-1) is given by the
+    loader to a figure with a caption, as ``numbering.captions`` says."""
+
     type: Literal["figure"] = "figure"
     src: str
     alt: str
     caption: str = ""
+    number: str | None = None
     line: int | None = None
 
 
@@ -438,9 +442,14 @@ class TableCell(Frozen):
 
 
 class Table(Frozen):
+    """A table; ``caption`` and ``number`` (表1) as for a figure."""
+
     type: Literal["table"] = "table"
     head: list[list[TableCell]]
     body: list[list[TableCell]]
+    caption: str = ""
+    number: str | None = None
+    line: int | None = None
 
 
 class ThematicBreak(Frozen):
@@ -480,6 +489,8 @@ def plain_text(inlines: list[Inline]) -> str:
 ChapterKind = Literal[
     "preface", "foreword", "introduction", "chapter", "paper", "speech", "afterword", "appendix"
 ]
+# Chapters of these kinds are front matter: before the contents, with Roman folios.
+FRONT_MATTER_KINDS = frozenset({"preface", "foreword"})
 
 
 class Author(Frozen):

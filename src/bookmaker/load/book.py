@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -12,7 +14,18 @@ from bookmaker.diagnostics import Diagnostic, error
 from bookmaker.load.files import read_text, resolve_inside
 from bookmaker.load.markdown import ChapterParser
 from bookmaker.load.yamldoc import YamlDoc
-from bookmaker.model import Book, BookMeta, Chapter, ChapterMeta
+from bookmaker.model import (
+    FRONT_MATTER_KINDS,
+    Block,
+    Book,
+    BookMeta,
+    Chapter,
+    ChapterMeta,
+    Container,
+    Figure,
+    ListBlock,
+    Table,
+)
 
 BOOK_FILE = "book.yaml"
 COVER_NAMES = ("cover.jpg", "cover.jpeg", "cover.png")
@@ -52,7 +65,49 @@ def load_book(book_dir: Path, warn: Warn = lambda diagnostic: None) -> Book:
                       warn)
         for i, path in enumerate(meta.chapters, start=1)
     ]
+    chapters = number_captions(chapters, meta.numbering.captions)
     return Book(meta=meta, chapters=chapters, cover=_find_cover(book_dir), images=images)
+
+
+def number_captions(chapters: list[Chapter], numbering: str) -> list[Chapter]:
+    """Number the figures and the tables that have a caption, each kind on its own: through
+    the book (1, 2, …), or per chapter with the chapter's number (2-1, 2-2, …; the body's
+    chapters count from 1, a front-matter chapter's captions are numbered 1, 2, …)."""
+    if numbering == "none":
+        return chapters
+    counts: Counter[str] = Counter()
+    body_chapters = 0
+    numbered = []
+    for chapter in chapters:
+        prefix = ""
+        if numbering == "chapter":
+            counts.clear()
+            if chapter.meta.kind not in FRONT_MATTER_KINDS:
+                body_chapters += 1
+                prefix = f"{body_chapters}-"
+        blocks = _map_blocks(chapter.blocks, partial(_number, counts=counts, prefix=prefix))
+        numbered.append(chapter.model_copy(update={"blocks": blocks}))
+    return numbered
+
+
+def _number(block: Block, counts: Counter[str], prefix: str) -> Block:
+    if isinstance(block, Figure | Table) and block.caption:
+        counts[block.type] += 1
+        return block.model_copy(update={"number": f"{prefix}{counts[block.type]}"})
+    return block
+
+
+def _map_blocks(blocks: list[Block], function: Callable[[Block], Block]) -> list[Block]:
+    """``function`` applied to every block, in reading order, inside containers and lists."""
+    result = []
+    for block in blocks:
+        if isinstance(block, Container):
+            block = block.model_copy(update={"children": _map_blocks(block.children, function)})
+        elif isinstance(block, ListBlock):
+            block = block.model_copy(update={"items": [_map_blocks(i, function)
+                                                       for i in block.items]})
+        result.append(function(block))
+    return result
 
 
 def _find_cover(book_dir: Path) -> str | None:

@@ -41,11 +41,13 @@ from bookmaker.model import (
     TableCell,
     Text,
     ThematicBreak,
+    plain_text,
 )
 
 FENCED_KINDS = ("verse", "signature", "salutation")
 UNKNOWN_CONTAINER = "container_unknown"
 OMISSION = re.compile(r"(……){1,2}")  # a paragraph of only this marks text left out
+TABLE_CAPTION = re.compile(r"(?:Table)?:\s*(.+)", re.DOTALL)  # pandoc's "Table: …" or ": …"
 CLOSING_FENCE = re.compile(r"[\s>]*:{3,}\s*")
 DELIMITER_ROW = re.compile(r"\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*")
 
@@ -109,7 +111,7 @@ class ChapterParser:
                 footnotes = [self._footnote(n) for n in node.children]
             else:
                 blocks.extend(self._block(node))
-        return blocks, footnotes
+        return self._attach_captions(blocks), footnotes
 
     def _check_definitions(self, definitions: list[tuple[str, int]], env: dict) -> set[str]:
         """The labels defined once each; a second definition is an error, a definition never
@@ -197,7 +199,28 @@ class ChapterParser:
         raise error(code, what, self.path, self._line(node), hint)
 
     def _blocks(self, nodes: list[SyntaxTreeNode]) -> list[Block]:
-        return [b for n in nodes for b in self._block(n)]
+        return self._attach_captions([b for n in nodes for b in self._block(n)])
+
+    def _attach_captions(self, blocks: list[Block]) -> list[Block]:
+        """A paragraph ``: caption`` (or ``Table: caption``, as pandoc writes it) just before
+        or after a table is that table's caption; anywhere else it is a mistake."""
+        result: list[Block] = []
+        for block in blocks:
+            previous = result[-1] if result else None
+            if isinstance(block, Table) and _caption_of(previous) is not None and not block.caption:
+                result[-1] = block.model_copy(update={"caption": _caption_of(previous)})
+            elif (_caption_of(block) is not None and isinstance(previous, Table)
+                  and not previous.caption):
+                result[-1] = previous.model_copy(update={"caption": _caption_of(block)})
+            else:
+                result.append(block)
+        for block in result:
+            if _caption_of(block) is not None:
+                raise error("M007", "a table caption with no table next to it", self.path,
+                            block.line,  # type: ignore[union-attr]
+                            "put ': caption' on its own paragraph right before or after the "
+                            "table, with a blank line between")
+        return result
 
     def _paragraph(self, node: SyntaxTreeNode) -> Block:
         inline = node.children[0]
@@ -247,7 +270,8 @@ class ChapterParser:
 
         head = [rows(s) for s in node.children if s.type == "thead"]
         body = [rows(s) for s in node.children if s.type == "tbody"]
-        return Table(head=head[0] if head else [], body=body[0] if body else [])
+        return Table(head=head[0] if head else [], body=body[0] if body else [],
+                     line=self._line(node))
 
     def _row(self, row: SyntaxTreeNode) -> list[TableCell]:
         """The cells of a row, which must be as many as the header's: Markdown pads a short
@@ -322,6 +346,14 @@ class ChapterParser:
                         self.path, self.inline_line,
                         f"add the note as a line '[^{label}]: 注文' after the paragraph, or "
                         "correct the label")
+
+
+def _caption_of(block: Block | None) -> str | None:
+    """The caption a paragraph gives the table next to it, if it is a caption paragraph."""
+    if not isinstance(block, Paragraph):
+        return None
+    match = TABLE_CAPTION.fullmatch(plain_text(block.children).strip())
+    return match.group(1).strip() if match else None
 
 
 def _cell_count(row: str) -> int:

@@ -11,13 +11,12 @@ from pathlib import Path
 import jinja2
 from jinja2.ext import Extension
 
-from bookmaker.model import ROLE_WORDS, Book, Chapter
+from bookmaker.model import FRONT_MATTER_KINDS, ROLE_WORDS, Book, Chapter
 from bookmaker.resources import FontFace, styles_dirs
 
 TEXT_DIR = "text"
 STYLE_DIR = "styles"
 IMAGE_DIR = "images"
-FRONT_MATTER_KINDS = frozenset({"preface", "foreword"})
 # The stylesheets every document links, in cascade order. fonts.css is generated from the fonts
 # chosen for the book's script, so that book.css can name abstract families only.
 STYLESHEETS = ("fonts.css", "book.css")
