@@ -6,10 +6,12 @@ show the fault (a lead-in at the foot of a page, a figure that does not fit, …
 
 from __future__ import annotations
 
+from io import BytesIO
 from pathlib import Path
 
 import pdfplumber
 import pytest
+from PIL import Image
 
 from bookgen import chapter, filler, sample_paragraphs, write_book
 from bookmaker.build import build
@@ -56,10 +58,39 @@ def notes_chapter() -> str:
     return chapter("注释", "\n\n".join(text) + "\n\n" + "\n".join(notes))
 
 
+FIGURES = 6
+
+
+def png(width: int, height: int) -> bytes:
+    picture = BytesIO()
+    Image.new("RGB", (width, height), "#6b8cae").save(picture, "PNG")
+    return picture.getvalue()
+
+
+IMAGES = {"images/wide.png": png(800, 600), "images/tall.png": png(600, 800)}
+
+
+def floats_chapter() -> str:
+    """Figures and tables after runs of text of many lengths, so that some fall where the
+    page has too little room left for them."""
+    paragraphs = sample_paragraphs()
+    blocks = []
+    for n in range(FIGURES):
+        blocks.append(paragraphs[n][:150 + 110 * n])
+        image = "wide" if n % 2 == 0 else "tall"
+        blocks.append(f"![示意图{n}](images/{image}.png \"示意图{n}题注\")")
+        blocks.append(f"图后文字{n}：" + paragraphs[n + 6][:200])
+        if n % 2 == 1:
+            rows = "\n".join(f"| 区县{r} | {10 * r + n} | {r + 2} |" for r in range(1, 9))
+            blocks.append(f": 统计表{n}\n\n| 单位 | 论文 | 篇目 |\n|--|--:|--:|\n{rows}")
+            blocks.append(f"表后文字{n}：" + paragraphs[n + 3][:120])
+    return chapter("图表", "\n\n".join(blocks))
+
+
 @pytest.fixture(scope="module")
 def book_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    chapters = [lists_chapter(), lead_in_chapter(), notes_chapter()]
-    book = write_book(tmp_path_factory.mktemp("layout") / "book", chapters)
+    chapters = [lists_chapter(), lead_in_chapter(), notes_chapter(), floats_chapter()]
+    book = write_book(tmp_path_factory.mktemp("layout") / "book", chapters, IMAGES)
     out = tmp_path_factory.mktemp("out")
     build(book, out, formats=("pdf",), profiles=("screen",))
     return out / "testbook.pdf"
@@ -244,3 +275,66 @@ def test_subtitle_occasion_epigraph_and_abridgement(tmp_path: Path) -> None:
     from bookmaker.epubcheck import run_epubcheck
 
     assert [str(d) for d in run_epubcheck(tmp_path / "out" / "testbook.epub")] == []
+
+
+def short_pages(pdf: Path) -> list[str]:
+    """Body pages whose content ends more than three lines above where it could go: the foot
+    of the type area, or the notes' rule less the room above it. Not at a chapter's end: its
+    last page, and a page after which the chapter holds only figures and tables."""
+    line = PAGE.body_size * PAGE.leading
+    foot = (PAGE.top + PAGE.text_height) * MM
+    found = []
+    with pdfplumber.open(pdf) as document:
+        pages = list(document.pages)
+        heads = [[c for c in p.chars if c["bottom"] < PAGE.top * MM] for p in pages]
+        text_pages = [any(abs(c["size"] - EM) < 0.05 for c in p.chars) for p in pages]
+        for index, page in enumerate(pages):
+            folio = "".join(c["text"] for c in page.chars if c["top"] > foot)
+            end = next((i for i in range(index + 1, len(pages)) if not heads[i]), len(pages))
+            if not folio.isdigit() or not any(text_pages[index + 1:end]):
+                continue
+            rules = [r for r in page.rects if r["height"] < 1 and r["top"] > foot / 2
+                     and r["x1"] - r["x0"] < PAGE.text_width * MM / 2]
+            available = min([r["top"] - 4 * MM for r in rules] or [foot])
+            text = [c["bottom"] for c in page.chars
+                    if PAGE.top * MM < c["top"] < available and c["size"] > NOTE_SIZE + 0.5]
+            drawn = [g["bottom"] for g in page.images + page.rects
+                     if PAGE.top * MM < g["top"] < available]
+            gap = available - max(text + drawn)
+            if gap > 3 * line + TOLERANCE:
+                found.append(f"page {index + 1}: {gap / line:.1f} lines short")
+    return found
+
+
+def test_no_body_page_is_left_short_but_at_a_chapters_end(book_pdf: Path) -> None:
+    assert short_pages(book_pdf) == []
+
+
+def test_floats_keep_every_line_of_text_in_order(book_pdf: Path) -> None:
+    """Moving floats and splitting paragraphs loses and reorders nothing."""
+    with pdfplumber.open(book_pdf) as document:
+        text = "".join(c["text"] for page in document.pages for c in page.chars
+                       if abs(c["size"] - EM) < 0.05 and not c["text"].isspace())
+    start = 0
+    for block in floats_chapter().split("\n---\n", 1)[1].strip().split("\n\n"):
+        if block.startswith(("!", ":", "|")):
+            continue
+        found = text.find(block.replace(" ", ""), start)
+        assert found >= 0, block[:12]
+        start = found
+
+
+def test_captions_numbered_the_figures_under_the_tables_over(book_pdf: Path) -> None:
+    with pdfplumber.open(book_pdf) as document:
+        for page in document.pages:
+            rows = rows_of(page)
+            for text, _, _, top, _ in rows:
+                if "示意图" in text and "题注" in text:
+                    n = int(text.split("示意图")[1][0])
+                    assert text == f"图{n + 1}　示意图{n}题注"
+                    assert any(i["bottom"] <= top for i in page.images), text
+                if text.startswith("表") and "统计表" in text:
+                    n = int(text.split("统计表")[1][0])
+                    assert text == f"表{(n + 1) // 2}　统计表{n}"
+                    table = [r for r in page.rects + page.lines if r["top"] > top]
+                    assert table and min(r["top"] for r in table) > top, text

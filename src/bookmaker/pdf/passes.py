@@ -1,9 +1,10 @@
 """What can be decided only once the pages exist.
 
-WeasyPrint numbers footnotes with a counter fixed before layout, so it cannot restart ①②③ on
-every page. This module reads the laid-out pages, changes the document (the marks of the
-notes), and has it laid out again. Everything that reaches into WeasyPrint's pages and
-document tree stays here; written against WeasyPrint 70.0 (pinned in pyproject.toml).
+Where figures and tables go (``floats``), and footnote marks per page: WeasyPrint numbers
+footnotes with a counter fixed before layout, so it cannot restart ①②③ on every page. These
+passes read the laid-out pages, change the document, and have it laid out again. Everything
+that reaches into WeasyPrint's pages and document tree stays here and in ``floats``; written
+against WeasyPrint 70.0 (pinned in pyproject.toml).
 """
 
 from __future__ import annotations
@@ -14,23 +15,33 @@ import cssselect2
 import weasyprint
 from weasyprint.formatting_structure import boxes
 
+from bookmaker.pdf import floats
 from bookmaker.render.documents import note_mark
 
 Render = Callable[[], weasyprint.Document]
 
 
+PX_PER_PT = 4 / 3
+
+
 def settle(html: weasyprint.HTML, render: Render) -> weasyprint.Document:
-    """The document laid out, then again as long as a pass changed it."""
+    """The document laid out; again with its floats placed; again with its footnotes
+    numbered per page."""
     document = render()
-    if _numbering(html) == "page" and _mark_footnotes_per_page(document):
+    line_height = float(_body(html, "data-line-height") or 0) * PX_PER_PT
+    if line_height:
+        document = floats.place_floats(html.etree_element, render, lambda: _changed(html),
+                                       document, line_height)
+    if _body(html, "data-footnote-numbering") == "page" and _mark_footnotes_per_page(document):
         _changed(html)
         document = render()
     return document
 
 
-def _numbering(html: weasyprint.HTML) -> str | None:
+def _body(html: weasyprint.HTML, attribute: str) -> str | None:
+    """What the print template wrote on the body element for this stage."""
     body = html.etree_element.find("body")
-    return None if body is None else body.get("data-footnote-numbering")
+    return None if body is None else body.get(attribute)
 
 
 def _changed(html: weasyprint.HTML) -> None:
