@@ -20,17 +20,20 @@ from pathlib import Path
 import pypdfium2
 
 from bookmaker import transform
+from bookmaker.bookfiles import BOOK_FILE
 from bookmaker.cover import cover_geometry, front_geometry, rasterise, spine_characters
-from bookmaker.diagnostics import BookError, Diagnostic, Severity, error
+from bookmaker.diagnostics import BookError, Diagnostic, Location, Severity, error
 from bookmaker.epub import Image, package_epub
+from bookmaker.epub_names import cover_image_name, image_name
 from bookmaker.fonts import characters_by_source, subset_face, text_of, uncovered
 from bookmaker.load import load_book
 from bookmaker.model import Book
 from bookmaker.pdf import PROFILES, typeset_pdf
 from bookmaker.pdf.cover import typeset_cover
+from bookmaker.reader_text import reader_passages
 from bookmaker.render import Rendered, render_book
 from bookmaker.render.cover_document import render_cover, render_front
-from bookmaker.render.documents import Labels, cover_image_name, image_name, same
+from bookmaker.render.documents import Labels, same
 from bookmaker.render.print_edition import render_print
 from bookmaker.resources import FontFace, font_faces, fonts_dir
 from bookmaker.variants import convert_book, make_converter, variant_config
@@ -41,10 +44,13 @@ PDF_SUFFIX = {"screen": ".pdf", "press": ".press.pdf"}
 COVER_SUFFIX = ".cover.pdf"
 
 
-@dataclass
+@dataclass(frozen=True)
 class BuildResult:
     outputs: list[Path] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def __add__(self, other: BuildResult) -> BuildResult:
+        return BuildResult(self.outputs + other.outputs, self.diagnostics + other.diagnostics)
 
 
 def source_date(book_dir: Path) -> datetime:
@@ -80,13 +86,6 @@ def write_atomically(path: Path, data: bytes) -> None:
         raise
 
 
-def metadata_text(book: Book) -> str:
-    """Strings the package carries outside the documents (titles and names in the OPF/NCX)."""
-    meta = book.meta
-    return "".join([meta.title, meta.subtitle or "", meta.publisher.name,
-                    *(c.name for c in meta.contributors)])
-
-
 @dataclass(frozen=True)
 class Edition:
     """The book in one script: the source's own, or a conversion of it."""
@@ -101,7 +100,7 @@ def make_edition(book: Book, book_dir: Path, variant: str | None) -> Edition:
     if variant is None or variant == book.meta.language:
         return Edition(book, book.meta.language, "")
     if book.meta.script == "Hant":
-        raise error("B002", f"the book is already {book.meta.language}", "book.yaml",
+        raise error("B002", f"the book is already {book.meta.language}", BOOK_FILE,
                     hint="variants convert a Simplified source to Traditional")
     converter = make_converter(book, book_dir, variant)
     language = variant_config(book.meta, variant).language
@@ -118,34 +117,37 @@ def build(book_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS,
     with ``vertical`` a vertical EPUB of each Traditional edition too."""
     check_output_dir(book_dir, out_dir)
     stage("load")
-    result = BuildResult()
-    book = load_book(book_dir, warn=result.diagnostics.append)
+    warnings: list[Diagnostic] = []
+    book = load_book(book_dir, warn=warnings.append)
+    result = BuildResult(diagnostics=warnings)
     modified = source_date(book_dir)
     for variant in variants:
         if variant is not None:
             stage(f"convert ({variant})")
         edition = make_edition(book, book_dir, variant)
-        build_edition(edition, book_dir, out_dir, formats, profiles, modified, stage, result)
+        result += build_edition(edition, book_dir, out_dir, formats, profiles, modified, stage)
         if vertical and "epub" in formats and edition.book.meta.script == "Hant":
             stage("epub (vertical)")
-            result.outputs.append(write_vertical_epub(edition, book_dir, out_dir, modified))
+            result += BuildResult([write_vertical_epub(edition, book_dir, out_dir, modified)])
     return result
 
 
 def build_edition(edition: Edition, book_dir: Path, out_dir: Path, formats: tuple[str, ...],
-                  profiles: tuple[str, ...], modified: datetime, stage: Callable[[str], None],
-                  result: BuildResult) -> None:
+                  profiles: tuple[str, ...], modified: datetime,
+                  stage: Callable[[str], None]) -> BuildResult:
+    """The outputs of one edition, and what the build found to warn about."""
     book = edition.book
     faces = font_faces(book.meta.script)
     stage("render")
     rendered = render_book(book, book_dir, faces, edition.labels)
     stage("fonts")
     chars = used_characters(book, rendered)
-    result.diagnostics += check_coverage(chars, faces, strict="pdf" in formats)
+    diagnostics = check_coverage(chars, faces, strict="pdf" in formats)
+    outputs = []
     if "epub" in formats:
         stage("epub")
-        result.outputs.append(write_epub(edition, book_dir, out_dir, rendered, faces,
-                                         "".join(chars), modified))
+        outputs.append(write_epub(edition, book_dir, out_dir, rendered, faces, "".join(chars),
+                                  modified))
     print_edition = replace(edition, book=transform.apply(book, transform.PRINT))
     interior: bytes | None = None  # the press PDF, whose pages decide the spine
     if "pdf" in formats:
@@ -153,8 +155,8 @@ def build_edition(edition: Edition, book_dir: Path, out_dir: Path, formats: tupl
             stage(f"pdf ({profile})")
             path, data, logged = write_pdf(print_edition, book_dir, out_dir, faces, profile,
                                            modified)
-            result.outputs.append(path)
-            result.diagnostics += logged
+            outputs.append(path)
+            diagnostics += logged
             interior = data if profile == "press" else interior
     if "cover" in formats:
         if interior is None:
@@ -163,11 +165,12 @@ def build_edition(edition: Edition, book_dir: Path, out_dir: Path, formats: tupl
         stage("cover")
         path, found = write_cover(edition, book_dir, out_dir, faces, page_count(interior),
                                   modified)
-        result.outputs.append(path)
-        result.diagnostics += found
+        outputs.append(path)
+        diagnostics += found
+    return BuildResult(outputs, diagnostics)
 
 
-def check_coverage(chars: dict[str, str], faces: list[FontFace],
+def check_coverage(chars: dict[str, Location], faces: list[FontFace],
                    strict: bool) -> list[Diagnostic]:
     """Characters no embedded font has: warnings for the EPUB (reading systems fall back to
     their own fonts), errors when a PDF is built (print has no fallback: it would be tofu)."""
@@ -253,7 +256,10 @@ def front_cover_image(edition: Edition, book_dir: Path, faces: list[FontFace]) -
     return rasterise(data)
 
 
-def used_characters(book: Book, rendered: Rendered) -> dict[str, str]:
-    """Every character the edition shows, with the first source file it comes from."""
-    texts = [(d.source, text_of(d.xhtml)) for d in rendered.documents]
-    return characters_by_source([*texts, ("book.yaml", metadata_text(book))])
+def used_characters(book: Book, rendered: Rendered) -> dict[str, Location]:
+    """Every character the edition shows, with the first place it comes from: the book's
+    reader text first (in the documents and in the package metadata alike), then what the
+    templates add around it (labels, dates, numbers)."""
+    passages = [(p.location, p.text) for p in reader_passages(book, verbatim=True)]
+    passages += [(Location(d.source), text_of(d.xhtml)) for d in rendered.documents]
+    return characters_by_source(passages)

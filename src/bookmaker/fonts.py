@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import io
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,28 +39,29 @@ def text_of(xhtml: str) -> str:
     return "".join(parts)
 
 
-def characters_by_source(texts: list[tuple[str, str]]) -> dict[str, str]:
+def characters_by_source(texts: Iterable[tuple[Location, str]]) -> dict[str, Location]:
     """Every character a font must draw (spaces too, which have widths), mapped to the first
-    source file it occurs in; control and format characters are not drawn."""
-    found: dict[str, str] = {}
-    for source, text in texts:
+    place it occurs in; control and format characters are not drawn."""
+    found: dict[str, Location] = {}
+    for where, text in texts:
         for char in text:
             if char not in found and unicodedata.category(char)[0] != "C":
-                found[char] = source
+                found[char] = where
     return found
 
 
-def uncovered(chars: dict[str, str], faces: list[FontFace]) -> list[Diagnostic]:
+def uncovered(chars: dict[str, Location], faces: list[FontFace]) -> list[Diagnostic]:
     cmaps = [set(TTFont(face.path, lazy=True).getBestCmap()) for face in faces]
     return [
         Diagnostic(
             "F001",
             f"no embedded font has '{char}' (U+{ord(char):04X})",
-            Location(source),
+            where,
             "replace the character, or name a font that has it in fonts/fonts.toml",
             Severity.WARNING,
         )
-        for char, source in sorted(chars.items(), key=lambda item: (item[1], item[0]))
+        for char, where in sorted(chars.items(),
+                                  key=lambda item: (item[1].path, item[1].line or 0, item[0]))
         if not any(ord(char) in cmap for cmap in cmaps)
     ]
 
