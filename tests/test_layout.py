@@ -7,6 +7,7 @@ show the fault (a lead-in at the foot of a page, a figure that does not fit, …
 from __future__ import annotations
 
 from io import BytesIO
+from itertools import pairwise
 from pathlib import Path
 
 import pdfplumber
@@ -338,3 +339,27 @@ def test_captions_numbered_the_figures_under_the_tables_over(book_pdf: Path) -> 
                     assert text == f"表{(n + 1) // 2}　统计表{n}"
                     table = [r for r in page.rects + page.lines if r["top"] > top]
                     assert table and min(r["top"] for r in table) > top, text
+
+
+def test_captions_and_the_title_block_are_spaced_as_the_body_is(tmp_path: Path) -> None:
+    """The quarter em between Han and digits, in a figure's and a table's caption, a
+    subtitle, an occasion and an epigraph as in a paragraph (the same print transform)."""
+    body = ("正文有2008年的数字。\n\n![图](images/wide.png \"2008年奥运会会场\")\n\n"
+            ": 2008年统计\n\n| 甲 | 乙 |\n|--|--|\n| 共54篇 | 2 |\n")
+    meta = {"subtitle": "副题2008年", "occasion": "2006年在北京讲",
+            "epigraph": {"text": "题词2008年", "source": "1925年文"}}
+    book = write_book(tmp_path / "book", [chapter("第二篇", body, **meta)], IMAGES)
+    build(book, tmp_path / "out", formats=("pdf",), profiles=("screen",))
+    gaps = {}
+    with pdfplumber.open(tmp_path / "out" / "testbook.pdf") as pdf:
+        texts = ["".join(c["text"] for c in page.chars) for page in pdf.pages]
+        opening = next(i for i, text in enumerate(texts) if "副题" in text)
+        for page in pdf.pages[opening:]:  # the chapter's pages
+            chars = page.chars
+            for i, (before, after) in enumerate(pairwise(chars)):
+                if (before["text"].isdigit() and after["text"] == "年"
+                        and abs(before["top"] - after["top"]) < 1):
+                    context = "".join(c["text"] for c in chars[max(i - 3, 0):i + 3])
+                    gaps[context] = round((after["x0"] - before["x1"]) / before["size"], 2)
+    assert len(gaps) == 7, gaps
+    assert all(gap == 0.25 for gap in gaps.values()), gaps

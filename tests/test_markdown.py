@@ -10,7 +10,16 @@ from click.testing import CliRunner
 from bookmaker.cli import cli
 from bookmaker.diagnostics import BookError, Diagnostic, Location, Severity
 from bookmaker.load.markdown import ChapterParser
-from bookmaker.model import Container, Figure, Heading, ListBlock, NoteRef, Paragraph, Table
+from bookmaker.model import (
+    Container,
+    Figure,
+    Heading,
+    ListBlock,
+    NoteRef,
+    Paragraph,
+    Table,
+    plain_text,
+)
 
 
 def parse(text: str) -> tuple[list, list]:
@@ -162,9 +171,9 @@ def test_a_table_takes_its_caption_from_the_paragraph_before_or_after_it() -> No
     table = "| 甲 | 乙 |\n|--|--|\n| 1 | 2 |\n"
     before, _ = parse(f": 各区县论文数\n\n{table}")
     after, _ = parse(f"{table}\nTable: 各区县论文数\n\n正文。\n")
-    assert [b.caption for b in before] == ["各区县论文数"]
+    assert [plain_text(b.caption) for b in before] == ["各区县论文数"]
     assert [type(b).__name__ for b in after] == ["Table", "Paragraph"]
-    assert after[0].caption == "各区县论文数"
+    assert plain_text(after[0].caption) == "各区县论文数"
 
 
 def test_a_caption_with_no_table_is_an_error() -> None:

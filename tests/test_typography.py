@@ -8,7 +8,13 @@ import pytest
 
 from bookmaker.load.markdown import ChapterParser
 from bookmaker.model import Inline, Span, Text, plain_text
-from bookmaker.transform.typography import _mark_lead_ins, halt_marks, space_latin, upright
+from bookmaker.transform.typography import (
+    _keep_last,
+    _mark_lead_ins,
+    halt_marks,
+    space_latin,
+    upright,
+)
 
 
 def shape(nodes: list[Inline]) -> list[str]:
@@ -54,3 +60,12 @@ def test_a_paragraph_ending_with_a_colon_is_marked_as_introducing_the_next_block
     leads = [getattr(b, "lead_in", None) for b in marked]
     assert leads == [True, None, False, None, False]  # the last has nothing to introduce
     assert marked[3].items[0][0].lead_in  # inside a list item too
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("全文完。", ["全", "keep(文完。)"]),
+    ("写于1925年底", ["写于", "keep(1925年底)"]),  # the number stays by its Han neighbour
+    ("共54篇", ["共54篇"]),  # nothing to hold apart from
+])
+def test_the_last_two_characters_are_held_together(text: str, expected: list[str]) -> None:
+    assert shape(_keep_last([Text(text=text)])) == expected

@@ -400,6 +400,14 @@ Inline = Annotated[
 ProseRun = Annotated[list[Inline], ReaderText("run")]
 
 
+def _run(value: object) -> object:
+    """A run written as a plain string (YAML front matter, an image's title) is one text node:
+    as a run it gets the typesetting of the body (the print spans) and its conversion."""
+    if isinstance(value, str):
+        return [Text(text=value)] if value else []
+    return value
+
+
 class Paragraph(Frozen):
     """``lead_in``: the paragraph introduces the block after it (it ends with "："), and print
     keeps the two on one page; set by a transform, never by the source."""
@@ -429,9 +437,11 @@ class Figure(Frozen):
     type: Literal["figure"] = "figure"
     src: str
     alt: Prose
-    caption: Prose = ""
+    caption: ProseRun = []
     number: Verbatim | None = None  # drawn as written: 1, 2-1
     line: int | None = None
+
+    _caption = field_validator("caption", mode="before")(_run)
 
 
 class Container(Frozen):
@@ -461,9 +471,11 @@ class Table(Frozen):
     type: Literal["table"] = "table"
     head: list[list[TableCell]]
     body: list[list[TableCell]]
-    caption: Prose = ""
+    caption: ProseRun = []
     number: Verbatim | None = None
     line: int | None = None
+
+    _caption = field_validator("caption", mode="before")(_run)
 
 
 class ThematicBreak(Frozen):
@@ -516,8 +528,10 @@ class Author(Frozen):
 class Epigraph(Frozen):
     """A quotation set at the head of a chapter, and where it comes from."""
 
-    text: Prose = Field(min_length=1)
-    source: Prose | None = None
+    text: ProseRun = Field(min_length=1)
+    source: ProseRun = []
+
+    _runs = field_validator("text", "source", mode="before")(_run)
 
 
 class ChapterMeta(Frozen):
@@ -527,10 +541,10 @@ class ChapterMeta(Frozen):
 
     title: Prose = Field(min_length=1)
     title_lines: list[Prose] | None = None
-    subtitle: Prose | None = None
+    subtitle: ProseRun = []  # none: empty, as runs are walked whole
     kind: ChapterKind = "chapter"
     date: PartialDate | None = None
-    occasion: Prose | None = None
+    occasion: ProseRun = []
     authors: list[Author] = []
     epigraph: Epigraph | None = None
     excerpt: bool = False
@@ -540,6 +554,8 @@ class ChapterMeta(Frozen):
     @classmethod
     def _date(cls, value: object) -> PartialDate | None:
         return None if value is None else PartialDate.parse(value)
+
+    _runs = field_validator("subtitle", "occasion", mode="before")(_run)
 
     @field_validator("epigraph", mode="before")
     @classmethod

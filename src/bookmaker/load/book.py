@@ -24,6 +24,7 @@ from bookmaker.model import (
     Container,
     Figure,
     ListBlock,
+    ReaderText,
     Table,
 )
 
@@ -33,10 +34,13 @@ FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n", re.DOTALL)
 
 
 def known_keys(model: type[BaseModel]) -> set[str]:
-    """Every key a source file may use, for did-you-mean hints."""
+    """Every key a source file may use, for did-you-mean hints (a run of text is written as a
+    string: the keys of its inline nodes are not the source's)."""
     keys: set[str] = set()
     for name, field in model.model_fields.items():
         keys.add(field.alias or name)
+        if any(isinstance(m, ReaderText) and m.kind == "run" for m in field.metadata):
+            continue
         for sub in _models_in(field.annotation):
             keys |= known_keys(sub)
     return keys

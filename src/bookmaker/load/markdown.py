@@ -348,12 +348,12 @@ class ChapterParser:
                         "correct the label")
 
 
-def _caption_of(block: Block | None) -> str | None:
+def _caption_of(block: Block | None) -> list[Inline] | None:
     """The caption a paragraph gives the table next to it, if it is a caption paragraph."""
     if not isinstance(block, Paragraph):
         return None
     match = TABLE_CAPTION.fullmatch(plain_text(block.children).strip())
-    return match.group(1).strip() if match else None
+    return [Text(text=match.group(1).strip())] if match else None
 
 
 def _cell_count(row: str) -> int:

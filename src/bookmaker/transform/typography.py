@@ -31,6 +31,7 @@ HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]
 LAST_TWO = re.compile(f"{HAN.pattern}[^\u3400-\u9fff]*{HAN.pattern}[^\u3400-\u9fff]*$")
 
 LATIN_RUN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.%]*(?<![.])")
+LATIN_TAIL = re.compile(r"[A-Za-z0-9.%]*$")
 
 
 def halt_marks(text: str) -> list[Inline]:
@@ -130,10 +131,15 @@ def _keep_last(inlines: list[Inline]) -> list[Inline]:
         return inlines
     text = inlines[-1].text
     match = LAST_TWO.search(text)
-    if not match or match.start() == 0:
+    if not match:
         return inlines
-    tail = Span(role="keep", children=[Text(text=text[match.start():])])
-    return [*inlines[:-1], Text(text=text[:match.start()]), tail]
+    # with a Latin word or number just before them, which must stay in the same text node as
+    # its Han neighbour to get its quarter em (space-han-and-latin runs after this)
+    start = match.start() - len(LATIN_TAIL.search(text[:match.start()]).group())
+    if start == 0:
+        return inlines
+    tail = Span(role="keep", children=[Text(text=text[start:])])
+    return [*inlines[:-1], Text(text=text[:start]), tail]
 
 
 def keep_last_characters(book: Book) -> Book:
