@@ -51,18 +51,19 @@ check: setup ## Build both editions, then validate their EPUBs with EPUBCheck (n
 	$(BIN)/bookmaker check $(BOOK) --out $(OUT) --variant source --variant zh-Hant
 
 test: setup ## Lint, then run the tests (EPUBCheck/Calibre tests skip loudly without Java/Calibre)
-	$(BIN)/ruff check src tests bench docs/render-pages.py tools/make-fonts.py
+	$(BIN)/ruff check src tests bench docs/render-pages.py docs/render-layout-pages.py tools/make-fonts.py
 	$(BIN)/python -m pytest
 
-docs-images: screen ## Redraw docs/title-leaf.png and docs/body-spread.png from the screen PDF
+docs-images: screen ## Redraw the page images in docs/: the sample's title leaf and spread, and a figure, list and notes page
 	$(BIN)/python docs/render-pages.py $(OUT)/beijing-xianjinxing-2006.pdf docs
+	$(BIN)/python docs/render-layout-pages.py docs
 
 bench: setup ## Print build time and peak memory: sample and full-size book, EPUB and PDF
 	$(BIN)/python bench/bench_build.py --format epub
 	$(BIN)/python bench/bench_build.py --format pdf --runs 1
 
 lint: setup ## Check the code with ruff
-	$(BIN)/ruff check src tests bench docs/render-pages.py tools/make-fonts.py
+	$(BIN)/ruff check src tests bench docs/render-pages.py docs/render-layout-pages.py tools/make-fonts.py
 
 system-deps: ## Install Pango for WeasyPrint and the programs the tests use (Debian/Ubuntu, root)
 	apt-get update -qq
