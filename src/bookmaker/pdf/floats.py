@@ -182,6 +182,8 @@ def _defer(elements: list[ET.Element], root: ET.Element, render: Render,
         section = parents[element]
         places.append((element, section, list(section), list(section).index(element)))
         section.remove(element)
+        for img in element.iter("img"):  # at the top of a page it has its room again
+            img.attrib.pop("style", None)
     changed()
     trial = render()
     parents = _parents(root)
