@@ -50,22 +50,23 @@ check: setup ## Build both editions, then validate their EPUBs with EPUBCheck (n
 	$(BIN)/bookmaker check $(BOOK) --out $(OUT) --variant source --variant zh-Hant
 
 test: setup ## Lint, check the declared dependencies, then run the tests (outside programs: see README)
-	$(BIN)/ruff check src tests bench docs/render-pages.py tools/make-fonts.py
+	$(BIN)/ruff check src tests bench docs/render-pages.py docs/render-layout-pages.py tools/make-fonts.py
 	$(BIN)/deptry .
 	$(BIN)/python -m pytest
 
 test-fast: setup ## The tests without the slow ones (whole PDFs, EPUBCheck, the wheel), for the edit-test loop
 	$(BIN)/python -m pytest -m "not slow"
 
-docs-images: screen ## Redraw docs/title-leaf.png and docs/body-spread.png from the screen PDF
+docs-images: screen ## Redraw the page images in docs/: the sample's title leaf and spread, and a figure, list and notes page
 	$(BIN)/python docs/render-pages.py $(OUT)/beijing-xianjinxing-2006.pdf docs
+	$(BIN)/python docs/render-layout-pages.py docs
 
 bench: setup ## Print build time and peak memory: sample and full-size book, EPUB and PDF
 	$(BIN)/python bench/bench_build.py --format epub
 	$(BIN)/python bench/bench_build.py --format pdf --runs 1
 
 lint: setup ## Check the code with ruff
-	$(BIN)/ruff check src tests bench docs/render-pages.py tools/make-fonts.py
+	$(BIN)/ruff check src tests bench docs/render-pages.py docs/render-layout-pages.py tools/make-fonts.py
 
 constraints: ## After changing a version in pyproject.toml: resolve afresh and rewrite constraints.txt
 	rm -rf .venv-lock

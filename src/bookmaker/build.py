@@ -121,9 +121,10 @@ def build(book_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS,
     with ``vertical`` a vertical EPUB of each Traditional edition too."""
     check_output_dir(book_dir, out_dir)
     stage("load")
-    book = load_book(book_dir)
+    warnings: list[Diagnostic] = []
+    book = load_book(book_dir, warn=warnings.append)
+    result = BuildResult(diagnostics=warnings)
     modified = source_date(book_dir)
-    result = BuildResult()
     for variant in variants:
         if variant is not None:
             stage(f"convert ({variant})")

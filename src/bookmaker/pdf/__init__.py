@@ -22,7 +22,7 @@ import weasyprint.pdf.fonts
 from weasyprint.text.fonts import FontConfiguration
 
 from bookmaker.diagnostics import Diagnostic, Severity, error
-from bookmaker.pdf import justify, subset
+from bookmaker.pdf import justify, passes, subset
 from bookmaker.pdf.fetcher import BookURLFetcher, RefusedResource
 from bookmaker.render.print_edition import PrintDocument
 
@@ -131,16 +131,16 @@ def typeset_pdf(document: PrintDocument, book_dir: Path, fonts_dir: Path,
     sheets = [weasyprint.CSS(string=css, base_url=base_url, url_fetcher=fetcher,
                              font_config=font_config)
               for css in document.stylesheets]
+    options = {
+        "stylesheets": sheets,
+        "pdf_variant": VARIANTS[profile],
+        # fixed by the content: the same source gives the same bytes, another profile (other
+        # stylesheets) another identifier
+        "pdf_identifier": hashlib.md5("".join((document.html, *document.stylesheets)).encode(),
+                                      usedforsecurity=False).digest(),
+        "custom_metadata": True,
+    }
     with _weasyprint_log() as log, _refusals(), weasyprint_patched() as patched:
-        data = html.write_pdf(
-            stylesheets=sheets,
-            font_config=font_config,
-            pdf_variant=VARIANTS[profile],
-            finisher=black_to_k if profile == "press" else None,
-            # fixed by the content: the same source gives the same bytes, another profile
-            # (other stylesheets) another identifier
-            pdf_identifier=hashlib.md5("".join((document.html, *document.stylesheets)).encode(),
-                                       usedforsecurity=False).digest(),
-            custom_metadata=True,
-        )
+        pages = passes.settle(html, lambda: html.render(font_config=font_config, **options))
+        data = pages.write_pdf(finisher=black_to_k if profile == "press" else None, **options)
     return data, ([] if patched else [justify.fallback_warning()]) + logged_diagnostics(log)
