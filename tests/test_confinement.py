@@ -32,8 +32,12 @@ import sysconfig
 import tempfile
 from pathlib import Path
 
+import pytest
+
 import bookmaker
 from conftest import SAMPLE
+
+pytestmark = pytest.mark.slow  # a whole build, both editions, PDF included
 
 WATCHED_BUILD = r"""
 import json, os, sys

@@ -22,8 +22,7 @@ from PIL import Image
 
 from bookmaker import outputs as outputs_module
 from bookmaker.cli import CRASH_REPORT, EXIT_BUG, cli
-from bookmaker.epubcheck import run_epubcheck
-from conftest import SAMPLE, Epub, require_program
+from conftest import SAMPLE, Epub, SessionEpubCheck
 
 NAME = "beijing-xianjinxing-2006"
 BUILD = ["--format", "epub", "--format", "pdf", "--profile", "screen"]
@@ -360,12 +359,11 @@ PASSIVE_SVG = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-def test_what_valid_books_contain_is_accepted_and_epubcheck_clean(book_copy: Path,
-                                                                  tmp_path: Path) -> None:
+def test_what_valid_books_contain_is_accepted_and_epubcheck_clean(
+        book_copy: Path, tmp_path: Path, epubcheck: SessionEpubCheck) -> None:
     """CRLF line ends and a BOM, image names with a space and Chinese characters, a chapter
     image called images/cover.jpg, a passive SVG, a link to another chapter's .md: one build
     of the EPUB and the PDF, one EPUBCheck run."""
-    require_program("java", "EPUBCheck on a book of unusual but valid files")
     speech = book_copy / SPEECH
     speech.write_bytes(b"\xef\xbb\xbf" + speech.read_bytes().replace(b"\n", b"\r\n"))
     write(book_copy / "images/图 一.png", png())
@@ -386,4 +384,4 @@ def test_what_valid_books_contain_is_accepted_and_epubcheck_clean(book_copy: Pat
     assert "c02.xhtml" in links
     speech_doc = epub.xml("EPUB/text/c02.xhtml")
     assert "历时一年半" in "".join(speech_doc.itertext())
-    assert run_epubcheck(tmp_path / f"{NAME}.epub") == []
+    assert epubcheck(tmp_path / f"{NAME}.epub", "EPUBCheck on a book of unusual files") == []

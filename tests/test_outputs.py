@@ -89,6 +89,7 @@ def changed_book(tmp_path: Path, marker: str) -> Path:
     return book
 
 
+@pytest.mark.slow  # builds with PDFs, in other processes
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["Ctrl-C", "SIGTERM"])
 def test_an_interrupted_build_leaves_the_earlier_outputs(earlier: Path, tmp_path: Path,
                                                          signum: int) -> None:
@@ -111,6 +112,7 @@ def test_an_interrupted_build_leaves_the_earlier_outputs(earlier: Path, tmp_path
     assert temporaries(out) == []
 
 
+@pytest.mark.slow
 def test_two_builds_into_one_folder_leave_one_complete_set(tmp_path: Path) -> None:
     """Two sources, built at once into one folder: the EPUB and the PDF left there come from
     the same source."""

@@ -50,6 +50,10 @@ class BuildResult:
     outputs: list[Path] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        # a diagnostic that several outputs report (each PDF's P003) is kept once
+        object.__setattr__(self, "diagnostics", list(dict.fromkeys(self.diagnostics)))
+
     def __add__(self, other: BuildResult) -> BuildResult:
         return BuildResult(self.outputs + other.outputs, self.diagnostics + other.diagnostics)
 
@@ -129,12 +133,13 @@ def build(book_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS,
     Nothing in ``out_dir`` changes until every output is made; then all are put in place."""
     check_output_dir(book_dir, out_dir)
     modified = source_date(book_dir)
-    result = BuildResult()
+    warnings: list[Diagnostic] = []
+    result = BuildResult(diagnostics=warnings)
     with OutputSet(out_dir) as staged:
         prepare_folder(cache_dir(out_dir), "cache folder")
         segment.keep_cache_in(cache_dir(out_dir) / "jieba")
         stage("load")
-        book = load_book(book_dir)
+        book = load_book(book_dir, warn=warnings.append)
         for variant in variants:
             if variant is not None:
                 stage(f"convert ({variant})")

@@ -4,17 +4,33 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections import Counter
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from pydantic import BaseModel
 
 from bookmaker.bookfiles import BOOK_FILE, MIB, read_bytes, read_text, resolve_inside
-from bookmaker.diagnostics import error
+from bookmaker.diagnostics import Diagnostic, error
 from bookmaker.load.images import check_image
 from bookmaker.load.markdown import ChapterParser
 from bookmaker.load.yamldoc import YamlDoc
-from bookmaker.model import Book, BookMeta, Chapter, ChapterMeta, Limits
+from bookmaker.model import (
+    FRONT_MATTER_KINDS,
+    Block,
+    Book,
+    BookMeta,
+    Chapter,
+    ChapterMeta,
+    Container,
+    Figure,
+    Limits,
+    ListBlock,
+    ReaderText,
+    Table,
+)
 
 BOOK_FILE_LIMIT = 1 * MIB
 COVER_NAMES = ("cover.jpg", "cover.jpeg", "cover.png")
@@ -25,10 +41,13 @@ LINK_SCHEMES = {"http", "https", "mailto"}
 
 
 def known_keys(model: type[BaseModel]) -> set[str]:
-    """Every key a source file may use, for did-you-mean hints."""
+    """Every key a source file may use, for did-you-mean hints (a run of text is written as a
+    string: the keys of its inline nodes are not the source's)."""
     keys: set[str] = set()
     for name, field in model.model_fields.items():
         keys.add(field.alias or name)
+        if any(isinstance(m, ReaderText) and m.kind == "run" for m in field.metadata):
+            continue
         for sub in _models_in(field.annotation):
             keys |= known_keys(sub)
     return keys
@@ -40,7 +59,11 @@ def _models_in(annotation: object) -> list[type[BaseModel]]:
     return [m for arg in getattr(annotation, "__args__", ()) for m in _models_in(arg)]
 
 
-def load_book(book_dir: Path) -> Book:
+Warn = Callable[[Diagnostic], None]
+
+
+def load_book(book_dir: Path, warn: Warn = lambda diagnostic: None) -> Book:
+    """The book in ``book_dir``; errors raise ``BookError``, warnings go to ``warn``."""
     if not (book_dir / BOOK_FILE).is_file():
         raise error("S004", f"no {BOOK_FILE} in {book_dir}", str(book_dir),
                     hint="give the path of a book directory (see docs/source-format.md)")
@@ -56,9 +79,10 @@ def load_book(book_dir: Path) -> Book:
         sources[source] = f"c{i:02d}"
     images: list[str] = []
     chapters = [
-        _load_chapter(book_dir, path, chapter_id, line, images, meta.limits, sources)
-        for (path, chapter_id), line in zip(sources.items(), lines, strict=True)
+        _load_chapter(book_dir, path, chapter_id, images, meta.limits, sources, warn)
+        for path, chapter_id in sources.items()
     ]
+    chapters = number_captions(chapters, meta.numbering.captions)
     return Book(meta=meta, chapters=chapters, cover=_find_cover(book_dir, meta.limits),
                 images=images)
 
@@ -70,6 +94,47 @@ def _chapter_source(book_dir: Path, relative: str, line: int | None) -> str:
         raise error("S004", f"chapter '{relative}' does not exist", BOOK_FILE, line,
                     "create the file or correct the path under 'chapters'")
     return posixpath.normpath(relative)
+
+
+def number_captions(chapters: list[Chapter], numbering: str) -> list[Chapter]:
+    """Number the figures and the tables that have a caption, each kind on its own: through
+    the book (1, 2, …), or per chapter with the chapter's number (2-1, 2-2, …; the body's
+    chapters count from 1, a front-matter chapter's captions are numbered 1, 2, …)."""
+    if numbering == "none":
+        return chapters
+    counts: Counter[str] = Counter()
+    body_chapters = 0
+    numbered = []
+    for chapter in chapters:
+        prefix = ""
+        if numbering == "chapter":
+            counts.clear()
+            if chapter.meta.kind not in FRONT_MATTER_KINDS:
+                body_chapters += 1
+                prefix = f"{body_chapters}-"
+        blocks = _map_blocks(chapter.blocks, partial(_number, counts=counts, prefix=prefix))
+        numbered.append(chapter.model_copy(update={"blocks": blocks}))
+    return numbered
+
+
+def _number(block: Block, counts: Counter[str], prefix: str) -> Block:
+    if isinstance(block, Figure | Table) and block.caption:
+        counts[block.type] += 1
+        return block.model_copy(update={"number": f"{prefix}{counts[block.type]}"})
+    return block
+
+
+def _map_blocks(blocks: list[Block], function: Callable[[Block], Block]) -> list[Block]:
+    """``function`` applied to every block, in reading order, inside containers and lists."""
+    result = []
+    for block in blocks:
+        if isinstance(block, Container):
+            block = block.model_copy(update={"children": _map_blocks(block.children, function)})
+        elif isinstance(block, ListBlock):
+            block = block.model_copy(update={"items": [_map_blocks(i, function)
+                                                       for i in block.items]})
+        result.append(function(block))
+    return result
 
 
 def _find_cover(book_dir: Path, limits: Limits) -> str | None:
@@ -102,8 +167,8 @@ def _link_target(href: str, chapter: str, chapters: dict[str, str],
     return target
 
 
-def _load_chapter(book_dir: Path, relative: str, chapter_id: str, line: int | None,
-                  images: list[str], limits: Limits, chapters: dict[str, str]) -> Chapter:
+def _load_chapter(book_dir: Path, relative: str, chapter_id: str, images: list[str],
+                  limits: Limits, chapters: dict[str, str], warn: Warn) -> Chapter:
     text = read_text(book_dir, relative, limit=limits.chapter_bytes, what="chapter")
     match = FRONT_MATTER.match(text)
     if not match:
@@ -128,7 +193,7 @@ def _load_chapter(book_dir: Path, relative: str, chapter_id: str, line: int | No
         return normal
 
     parser = ChapterParser(
-        relative, body_first_line, use_image, id_prefix=f"{chapter_id}-",
+        relative, body_first_line, use_image, id_prefix=f"{chapter_id}-", warn=warn,
         on_link=lambda href, link_line: _link_target(href, relative, chapters, link_line),
     )
     blocks, footnotes = parser.parse(text[match.end():])
