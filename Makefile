@@ -58,23 +58,24 @@ check: setup ace ## Build every EPUB (both editions, vertical too), then EPUBChe
 	$(BIN)/bookmaker check $(BOOK) --out $(OUT) --variant source --variant zh-Hant --vertical
 
 test: setup ## Lint, check the declared dependencies, then run the tests (outside programs: see README)
-	$(BIN)/ruff check src tests bench docs/render-pages.py tools/make-fonts.py
+	$(BIN)/ruff check src tests bench docs/render-pages.py docs/render-layout-pages.py tools/make-fonts.py
 	$(BIN)/deptry .
 	$(BIN)/python -m pytest
 
 test-fast: setup ## The tests without the slow ones (whole PDFs, EPUBCheck, the wheel), for the edit-test loop
 	$(BIN)/python -m pytest -m "not slow"
 
-docs-images: pdf ## Redraw docs/title-leaf.png, body-spread.png (screen PDF), press-corner.png (press)
+docs-images: pdf ## Redraw the page images in docs/: title leaf, spread and press corner of the sample; a figure, list and notes page
 	$(BIN)/python docs/render-pages.py $(OUT)/beijing-xianjinxing-2006.pdf docs \
 		$(OUT)/beijing-xianjinxing-2006.press.pdf
+	$(BIN)/python docs/render-layout-pages.py docs
 
 bench: setup ## Print build time and peak memory: sample and full-size book, EPUB and PDF
 	$(BIN)/python bench/bench_build.py --format epub
 	$(BIN)/python bench/bench_build.py --format pdf --runs 1
 
 lint: setup ## Check the code with ruff
-	$(BIN)/ruff check src tests bench docs/render-pages.py tools/make-fonts.py
+	$(BIN)/ruff check src tests bench docs/render-pages.py docs/render-layout-pages.py tools/make-fonts.py
 
 constraints: ## After changing a version in pyproject.toml: resolve afresh and rewrite constraints.txt
 	rm -rf .venv-lock

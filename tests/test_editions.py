@@ -193,4 +193,4 @@ def test_a_partial_book_with_figures_of_its_own(book_copy: Path, tmp_path: Path)
     note = "".join(epub.xml(epub.base + "text/editors-note.xhtml").itertext())
     assert "本版不列" not in note and "讲话》（有删节）" in note
     speech = "".join(epub.xml(epub.base + "text/c02.xhtml").itertext())
-    assert speech.rstrip().endswith("（本篇有删节。）")
+    assert speech.rstrip().endswith("（有删节）")

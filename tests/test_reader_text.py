@@ -9,6 +9,7 @@ from typing import Literal, get_args, get_origin
 
 import pytest
 from lxml import etree
+from PIL import Image
 from pydantic import BaseModel
 
 from bookmaker import transform
@@ -50,7 +51,8 @@ TAIL = """
 @pytest.fixture
 def book_dir(book_copy: Path) -> Path:
     (book_copy / "images").mkdir()
-    (book_copy / "images" / "hall.png").write_bytes(b"")  # only its path is read here
+    Image.new("RGB", (4, 3), "white").save(book_copy / "images" / "hall.png")  # an image: the
+    # loader checks what it is before the figure is made
     chapter = book_copy / CHAPTER
     chapter.write_text(chapter.read_text(encoding="utf-8") + TAIL, encoding="utf-8")
     return book_copy

@@ -5,13 +5,13 @@
          -> print transforms -> print document -> typeset (PDF, per profile) -> write
 
 Everything a stage needs comes in as arguments and goes out as a value; this module wires them
-and writes the outputs atomically, so a failed build leaves earlier outputs intact.
+and writes the outputs as one set (``outputs.OutputSet``), so a failed or interrupted build
+leaves every earlier output intact.
 """
 
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -20,7 +20,7 @@ from pathlib import Path
 import pypdfium2
 
 from bookmaker import transform
-from bookmaker.bookfiles import BOOK_FILE
+from bookmaker.bookfiles import BOOK_FILE, read_bytes
 from bookmaker.cover import cover_geometry, front_geometry, rasterise, spine_characters
 from bookmaker.diagnostics import BookError, Diagnostic, Location, Severity, error
 from bookmaker.epub import Image, package_epub
@@ -28,6 +28,7 @@ from bookmaker.epub_names import cover_image_name, image_name
 from bookmaker.fonts import characters_by_source, subset_face, text_of, uncovered
 from bookmaker.load import load_book
 from bookmaker.model import Book
+from bookmaker.outputs import OutputSet, prepare_folder
 from bookmaker.pdf import PROFILES, TypesetPdf, typeset_pdf
 from bookmaker.pdf.cover import typeset_cover
 from bookmaker.reader_text import reader_passages
@@ -37,7 +38,7 @@ from bookmaker.render.documents import Labels, same
 from bookmaker.render.pagebreaks import PageStart
 from bookmaker.render.print_edition import render_print
 from bookmaker.resources import FontFace, font_faces, fonts_dir
-from bookmaker.variants import convert_book, make_converter, variant_config
+from bookmaker.variants import convert_book, make_converter, segment, variant_config
 
 FORMATS = ("epub", "pdf")  # what a build makes unless told
 ALL_FORMATS = (*FORMATS, "cover")  # the printed cover spread only on request
@@ -58,13 +59,29 @@ class BuildResult:
         return BuildResult(self.outputs + other.outputs, self.diagnostics + other.diagnostics)
 
 
+LAST_EPOCH = 253402300799  # 9999-12-31T23:59:59Z, the last second a datetime can hold
+
+
 def source_date(book_dir: Path) -> datetime:
     """SOURCE_DATE_EPOCH when set, else the newest modification among the source files: a
     rebuild of unchanged sources gets the same timestamps, hence the same bytes."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch is None:
-        epoch = str(max(int(p.stat().st_mtime) for p in book_dir.rglob("*") if p.is_file()))
-    return datetime.fromtimestamp(int(epoch), tz=UTC)
+    given = os.environ.get("SOURCE_DATE_EPOCH")
+    if given is None:
+        epoch = max(int(p.stat().st_mtime) for p in book_dir.rglob("*") if p.is_file())
+    else:
+        epoch = environment_epoch(given)
+    return datetime.fromtimestamp(min(max(epoch, 0), LAST_EPOCH), tz=UTC)
+
+
+def environment_epoch(given: str) -> int:
+    """SOURCE_DATE_EPOCH as the specification has it: a whole number of seconds since
+    1970-01-01 UTC."""
+    if not given.strip().isdigit() or int(given) > LAST_EPOCH:
+        raise error("B004", f"SOURCE_DATE_EPOCH is '{given}', not a number of seconds",
+                    "SOURCE_DATE_EPOCH",
+                    hint="set it to seconds since 1970, e.g. $(git log -1 --format=%ct), "
+                    "or unset it")
+    return int(given)
 
 
 def cache_dir(out_dir: Path) -> Path:
@@ -73,22 +90,15 @@ def cache_dir(out_dir: Path) -> Path:
 
 
 def check_output_dir(book_dir: Path, out_dir: Path) -> None:
+    """bookmaker writes neither its outputs nor its cache into the book."""
     if out_dir.resolve().is_relative_to(book_dir.resolve()):
         raise error("B001", f"the output folder '{out_dir}' is inside the book directory",
                     str(book_dir), hint="bookmaker never writes into the source: use --out")
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, partial = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.chmod(partial, 0o644)
-        os.replace(partial, path)
-    except BaseException:
-        Path(partial).unlink(missing_ok=True)
-        raise
+    cache = cache_dir(out_dir)
+    if cache.resolve().is_relative_to(book_dir.resolve()):
+        raise error("B001", f"the cache folder '{cache}' is inside the book directory",
+                    "BOOKMAKER_CACHE_DIR", hint="bookmaker never writes into the source: "
+                    "set BOOKMAKER_CACHE_DIR to a folder outside it, or unset it")
 
 
 @dataclass(frozen=True)
@@ -119,26 +129,35 @@ def build(book_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS,
           variants: tuple[str | None, ...] = (None,), vertical: bool = False) -> BuildResult:
     """Build ``formats`` of the book in ``book_dir`` into ``out_dir``, for each of
     ``variants`` (None: the source's own script; "zh-Hant": the Traditional edition), and
-    with ``vertical`` a vertical EPUB of each Traditional edition too."""
+    with ``vertical`` a vertical EPUB of each Traditional edition too.
+
+    Nothing in ``out_dir`` changes until every output is made; then all are put in place."""
     check_output_dir(book_dir, out_dir)
-    stage("load")
-    book = load_book(book_dir)
     modified = source_date(book_dir)
-    result = BuildResult()
-    for variant in variants:
-        if variant is not None:
-            stage(f"convert ({variant})")
-        edition = make_edition(book, book_dir, variant)
-        result += build_edition(edition, book_dir, out_dir, formats, profiles, modified, stage,
-                                vertical and edition.book.meta.script == "Hant")
-    return result
+    warnings: list[Diagnostic] = []
+    result = BuildResult(diagnostics=warnings)
+    with OutputSet(out_dir) as staged:
+        prepare_folder(cache_dir(out_dir), "cache folder")
+        segment.keep_cache_in(cache_dir(out_dir) / "jieba")
+        stage("load")
+        book = load_book(book_dir, warn=warnings.append)
+        for variant in variants:
+            if variant is not None:
+                stage(f"convert ({variant})")
+            edition = make_edition(book, book_dir, variant)
+            result += build_edition(edition, book_dir, out_dir, formats, profiles, modified,
+                                    stage, staged,
+                                    vertical and edition.book.meta.script == "Hant")
+        return BuildResult(staged.commit(), result.diagnostics)
 
 
 def build_edition(edition: Edition, book_dir: Path, out_dir: Path, formats: tuple[str, ...],
                   profiles: tuple[str, ...], modified: datetime,
-                  stage: Callable[[str], None], vertical: bool = False) -> BuildResult:
-    """The outputs of one edition, and what the build found to warn about. The PDF is laid
-    out first: where its pages begin becomes the EPUB's page-list."""
+                  stage: Callable[[str], None], staged: OutputSet,
+                  vertical: bool = False) -> BuildResult:
+    """The outputs of one edition (staged, put in place by ``build``), and what the build
+    found to warn about. The PDF is laid out first: where its pages begin becomes the EPUB's
+    page-list. (The EPUBs are staged first all the same, and listed first.)"""
     book = edition.book
     faces = font_faces(book.meta.script)
     stage("render")
@@ -146,20 +165,16 @@ def build_edition(edition: Edition, book_dir: Path, out_dir: Path, formats: tupl
     stage("fonts")
     chars = used_characters(book, rendered)
     diagnostics = check_coverage(chars, faces, strict="pdf" in formats)
-    epubs: list[Path] = []
-    outputs: list[Path] = []  # the PDFs and the cover, listed after the EPUBs
+    outputs = []
     print_edition = replace(edition, book=transform.apply(book, transform.PRINT))
-    interior: bytes | None = None  # the press PDF, whose pages decide the spine
-    pages: tuple[PageStart, ...] = ()  # where the print edition's pages begin
+    typeset: dict[str, TypesetPdf] = {}
     if "pdf" in formats:
         for profile in profiles:
             stage(f"pdf ({profile})")
-            path, typeset = write_pdf(print_edition, book_dir, out_dir, faces, profile,
-                                      modified)
-            outputs.append(path)
-            diagnostics += typeset.diagnostics
-            interior = typeset.data if profile == "press" else interior
-            pages = pages or typeset.pages
+            typeset[profile] = typeset_interior(print_edition, book_dir, faces, profile,
+                                                modified)
+            diagnostics += typeset[profile].diagnostics
+    pages = next(iter(typeset.values())).pages if typeset else ()
     if "epub" in formats:
         stage("epub")
         source = page_source(edition, pages)
@@ -167,22 +182,27 @@ def build_edition(edition: Edition, book_dir: Path, out_dir: Path, formats: tupl
             rendered = render_book(book, book_dir, faces, edition.labels, pages=pages,
                                    page_source=source)
             chars = used_characters(book, rendered)
-        epubs.append(write_epub(edition, book_dir, out_dir, rendered, faces, "".join(chars),
-                                modified))
+        outputs.append(write_epub(edition, book_dir, out_dir, rendered, faces, "".join(chars),
+                                  modified, staged))
         if vertical:
             stage("epub (vertical)")
-            epubs.append(write_vertical_epub(edition, book_dir, out_dir, modified, pages,
-                                             source))
+            outputs.append(write_vertical_epub(edition, book_dir, out_dir, modified, staged,
+                                               pages, source))
+    for profile, pdf in typeset.items():
+        name = f"{edition.book.meta.name}{edition.suffix}{PDF_SUFFIX[profile]}"
+        outputs.append(staged.add(name, pdf.data))
     if "cover" in formats:
+        # the press PDF, whose pages decide the spine
+        interior = typeset["press"].data if "press" in typeset else None
         if interior is None:
             stage("pdf (press, for the page count)")
             interior = typeset_interior(print_edition, book_dir, faces, "press", modified).data
         stage("cover")
-        path, found = write_cover(edition, book_dir, out_dir, faces, page_count(interior),
-                                  modified)
+        path, found = write_cover(edition, book_dir, faces, page_count(interior), modified,
+                                  staged)
         outputs.append(path)
         diagnostics += found
-    return BuildResult(epubs + outputs, diagnostics)
+    return BuildResult(outputs, diagnostics)
 
 
 def page_source(edition: Edition, pages: tuple[PageStart, ...]) -> str:
@@ -207,24 +227,23 @@ def check_coverage(chars: dict[str, Location], faces: list[FontFace],
 
 
 def write_epub(edition: Edition, book_dir: Path, out_dir: Path, rendered: Rendered,
-               faces: list[FontFace], chars: str, modified: datetime) -> Path:
+               faces: list[FontFace], chars: str, modified: datetime,
+               staged: OutputSet) -> Path:
     book = edition.book
     if book.cover:
-        cover = Image(cover_image_name(book), (book_dir / book.cover).read_bytes())
+        cover = Image(cover_image_name(book), read_bytes(book_dir, book.cover))
     else:
         cover = Image(cover_image_name(book), front_cover_image(edition, book_dir, faces))
-    images = [Image(image_name(src), (book_dir / src).read_bytes()) for src in book.images]
+    images = [Image(image_name(src), read_bytes(book_dir, src)) for src in book.images]
     cache = cache_dir(out_dir) / "fonts"
     fonts = [subset_face(face, chars, cache) for face in faces]
-    path = out_dir / f"{book.meta.name}{edition.suffix}.epub"
     data = package_epub(book, rendered, fonts, cover, images, modified, edition.variant)
-    write_atomically(path, data)
-    return path
+    return staged.add(f"{book.meta.name}{edition.suffix}.epub", data)
 
 
 def write_vertical_epub(edition: Edition, book_dir: Path, out_dir: Path,
-                        modified: datetime, pages: tuple[PageStart, ...] = (),
-                        source: str = "") -> Path:
+                        modified: datetime, staged: OutputSet,
+                        pages: tuple[PageStart, ...] = (), source: str = "") -> Path:
     """The edition set vertically: its own EPUB, with its own identifier."""
     book = transform.apply(edition.book, transform.VERTICAL)
     vertical = replace(edition, book=book, variant=f"{edition.variant}-vertical",
@@ -233,7 +252,8 @@ def write_vertical_epub(edition: Edition, book_dir: Path, out_dir: Path,
     rendered = render_book(book, book_dir, faces, edition.labels, vertical=True, pages=pages,
                            page_source=source)
     chars = used_characters(book, rendered)
-    return write_epub(vertical, book_dir, out_dir, rendered, faces, "".join(chars), modified)
+    return write_epub(vertical, book_dir, out_dir, rendered, faces, "".join(chars), modified,
+                      staged)
 
 
 def typeset_interior(edition: Edition, book_dir: Path, faces: list[FontFace], profile: str,
@@ -241,14 +261,6 @@ def typeset_interior(edition: Edition, book_dir: Path, faces: list[FontFace], pr
     document = render_print(edition.book, book_dir, faces, profile, pdf_date(modified),
                             edition.labels)
     return typeset_pdf(document, book_dir, fonts_dir(), profile)
-
-
-def write_pdf(edition: Edition, book_dir: Path, out_dir: Path, faces: list[FontFace],
-              profile: str, modified: datetime) -> tuple[Path, TypesetPdf]:
-    typeset = typeset_interior(edition, book_dir, faces, profile, modified)
-    path = out_dir / f"{edition.book.meta.name}{edition.suffix}{PDF_SUFFIX[profile]}"
-    write_atomically(path, typeset.data)
-    return path, typeset
 
 
 def pdf_date(modified: datetime) -> str:
@@ -259,8 +271,8 @@ def page_count(pdf: bytes) -> int:
     return len(pypdfium2.PdfDocument(pdf))
 
 
-def write_cover(edition: Edition, book_dir: Path, out_dir: Path, faces: list[FontFace],
-                pages: int, modified: datetime) -> tuple[Path, list[Diagnostic]]:
+def write_cover(edition: Edition, book_dir: Path, faces: list[FontFace], pages: int,
+                modified: datetime, staged: OutputSet) -> tuple[Path, list[Diagnostic]]:
     """The printed cover spread, its spine as thick as the interior's ``pages``."""
     book = edition.book
     title, publisher = spine_characters(book)
@@ -271,8 +283,7 @@ def write_cover(edition: Edition, book_dir: Path, out_dir: Path, faces: list[Fon
     document = render_cover(book, book_dir, faces, geometry, pdf_date(modified),
                             edition.labels)
     data, logged = typeset_cover(document, book_dir, fonts_dir(), geometry)
-    path = out_dir / f"{book.meta.name}{edition.suffix}{COVER_SUFFIX}"
-    write_atomically(path, data)
+    path = staged.add(f"{book.meta.name}{edition.suffix}{COVER_SUFFIX}", data)
     return path, found + logged
 
 

@@ -1,13 +1,21 @@
 """The command line: the only module that prints or chooses exit codes.
 
-Exit codes: 0 done; 1 the outputs failed validation; 2 the source has a problem to fix (one line
-per problem: file, line, what is wrong, what to do).
+Exit codes: 0 done; 1 the outputs failed validation; 2 the source (or a setting, or the
+machine) has a problem to fix, one line per problem: file, line, what is wrong, what to do;
+3 bookmaker itself failed (a bug: one line asks for a report, the traceback goes to a file);
+130 interrupted (Ctrl-C or SIGTERM), with every earlier output left as it was.
 """
 
 from __future__ import annotations
 
+import contextlib
+import platform
+import signal
 import sys
+import tempfile
+import traceback
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -29,6 +37,9 @@ from bookmaker.variants.report import report as variant_report
 
 EXIT_INVALID_OUTPUT = 1
 EXIT_BAD_SOURCE = 2
+EXIT_BUG = 3
+EXIT_INTERRUPTED = 130
+CRASH_REPORT = "bookmaker-crash.txt"
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -59,6 +70,49 @@ def report(diagnostics: list[Diagnostic] | tuple[Diagnostic, ...]) -> None:
     for d in diagnostics:
         style = "red" if d.severity is Severity.ERROR else "yellow"
         err.print(str(d), style=style, markup=False, highlight=False, emoji=False)
+
+
+@contextlib.contextmanager
+def outcome(out_dir: Path | None, book_dir: Path | None = None) -> Iterator[None]:
+    """Every way a command can end becomes an exit code and lines for a person, never a
+    traceback: diagnostics (2), an interruption (130), or a bug (3), whose traceback is
+    written to a file in the output folder for the report."""
+    try:
+        yield
+    except BookError as exc:
+        report(exc.diagnostics)
+        sys.exit(EXIT_BAD_SOURCE)
+    except KeyboardInterrupt:
+        err.print("interrupted: no output was changed", style="red", markup=False)
+        sys.exit(EXIT_INTERRUPTED)
+    except (SystemExit, click.exceptions.Exit, click.ClickException, click.Abort):
+        raise
+    except BaseException:  # WeasyPrint's fatal fetch errors are BaseExceptions too
+        inside_book = (out_dir is not None and book_dir is not None
+                       and out_dir.resolve().is_relative_to(book_dir.resolve()))
+        path = write_crash_report(None if inside_book else out_dir)
+        err.print(f"bookmaker failed: this is a bug, not a problem of the book. Please report "
+                  f"it with the file {path}", style="red", markup=False, highlight=False)
+        sys.exit(EXIT_BUG)
+
+
+def write_crash_report(out_dir: Path | None) -> Path:
+    """The traceback and what produced it, in the output folder (else the temporary one)."""
+    text = "".join([
+        f"bookmaker {__version__}, Python {platform.python_version()}, {platform.platform()}\n",
+        f"command: {' '.join(sys.argv)}\n\n",
+        traceback.format_exc(),
+    ])
+    for folder in (out_dir, Path(tempfile.gettempdir())):
+        if folder is None:
+            continue
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / CRASH_REPORT).write_text(text, encoding="utf-8")
+            return folder / CRASH_REPORT
+        except OSError:
+            continue
+    return Path("(nowhere: no folder could be written)")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -113,15 +167,10 @@ def build_command(book_dir: Path, out_dir: Path, formats: tuple[str, ...],
 def run_build(book_dir: Path, out_dir: Path, formats: tuple[str, ...],
               profiles: tuple[str, ...] = PROFILES,
               variants: tuple[str | None, ...] = (None,), vertical: bool = False) -> list[Path]:
-    with err.status("building…") as status:
-        try:
-            result = build(book_dir, out_dir, formats,
-                           stage=lambda name: status.update(f"building: {name}…"),
-                           profiles=profiles, variants=variants, vertical=vertical)
-        except BookError as exc:
-            status.stop()
-            report(exc.diagnostics)
-            sys.exit(EXIT_BAD_SOURCE)
+    with outcome(out_dir, book_dir), err.status("building…") as status:
+        result = build(book_dir, out_dir, formats,
+                       stage=lambda name: status.update(f"building: {name}…"),
+                       profiles=profiles, variants=variants, vertical=vertical)
     report(result.diagnostics)
     return result.outputs
 
@@ -143,21 +192,22 @@ def check_command(book_dir: Path, out_dir: Path, variants: tuple[str, ...],
     outputs = run_build(book_dir, out_dir, ("epub",), variants=editions(variants),
                         vertical=vertical)
     found: list[Diagnostic] = []
-    try:
-        with EpubCheck() as epubcheck:  # one Java process for every EPUB
-            for path in outputs:
-                with err.status(f"EPUBCheck: {path.name}…"):
-                    found += epubcheck.check(path)
-    except EpubCheckUnavailable as exc:
-        err.print(f"cannot run EPUBCheck: {exc}", style="red", markup=False)
-        sys.exit(EXIT_INVALID_OUTPUT)
-    for path in outputs:
+    with outcome(out_dir, book_dir):
         try:
-            with err.status(f"Ace: {path.name}…"):
-                found += run_ace(path)
-        except AceUnavailable as exc:
-            err.print(f"cannot run Ace: {exc}", style="red", markup=False)
+            with EpubCheck() as epubcheck:  # one Java process for every EPUB
+                for path in outputs:
+                    with err.status(f"EPUBCheck: {path.name}…"):
+                        found += epubcheck.check(path)
+        except EpubCheckUnavailable as exc:
+            err.print(f"cannot run EPUBCheck: {exc}", style="red", markup=False)
             sys.exit(EXIT_INVALID_OUTPUT)
+        for path in outputs:
+            try:
+                with err.status(f"Ace: {path.name}…"):
+                    found += run_ace(path)
+            except AceUnavailable as exc:
+                err.print(f"cannot run Ace: {exc}", style="red", markup=False)
+                sys.exit(EXIT_INVALID_OUTPUT)
     report(found)
     if found:
         sys.exit(EXIT_INVALID_OUTPUT)
@@ -191,16 +241,13 @@ def variants_report(book_dir: Path, variant: str, every: bool, form: str,
     the word in the fix column of a --format tsv or md report and run --apply on it: the fixes
     become entries of the book's dictionary (variants.zh-Hant.dictionary in book.yaml).
     """
-    try:
+    with outcome(None):
         book = load_book(book_dir)
         converter = make_converter(book, book_dir, variant)
         if annotations:
             apply_report(book_dir, book, variant, annotations)
             return
         found = variant_report(book, converter)
-    except BookError as exc:
-        report(exc.diagnostics)
-        sys.exit(EXIT_BAD_SOURCE)
     if form == "tsv":
         click.echo(as_tsv(found, every), nl=False)
     elif form == "md":
@@ -250,7 +297,13 @@ def print_variant_report(found: VariantReport, every: bool) -> None:
               f"{len(found.substitutions)} phrase substitutions")
 
 
+def _terminate(signum: int, frame: object) -> None:
+    """SIGTERM ends a build the way Ctrl-C does: temporary files removed, outputs untouched."""
+    raise KeyboardInterrupt
+
+
 def main() -> None:
+    signal.signal(signal.SIGTERM, _terminate)
     cli()
 
 

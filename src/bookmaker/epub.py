@@ -33,6 +33,9 @@ APPLE_DISPLAY_OPTIONS = b"""<?xml version="1.0" encoding="UTF-8"?>
 </display_options>
 """
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+# The range of a ZIP entry's date: a source file dated 1970 or 2200 still builds.
+ZIP_FIRST = (1980, 1, 1, 0, 0, 0)
+ZIP_LAST = (2107, 12, 31, 23, 59, 58)
 ONIX_ISBN13 = "15"  # ONIX code list 5: ISBN-13
 # The MARC relator code of each contributor role (model.ContributorRole).
 MARC_RELATORS: dict[str, str] = {"author": "aut", "editor": "edt", "chief-editor": "edt",
@@ -213,7 +216,7 @@ def _ncx_entries(entries: tuple[TocEntry, ...], prefix: str = "nav") -> list[obj
 
 def normalise_archive(data: bytes, modified: datetime) -> bytes:
     """The same archive with fixed timestamps and permissions; mimetype first and stored."""
-    stamp = max(modified.timetuple()[:6], (1980, 1, 1, 0, 0, 0))
+    stamp = min(max(modified.timetuple()[:6], ZIP_FIRST), ZIP_LAST)
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
         for info in source.infolist():

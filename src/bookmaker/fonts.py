@@ -8,6 +8,8 @@ CJK face, and cached under the build folder by the hash of the font file and the
 from __future__ import annotations
 
 import hashlib
+import os
+import tempfile
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -20,6 +22,7 @@ from lxml import etree
 from bookmaker.diagnostics import Diagnostic, Location, Severity
 from bookmaker.resources import FontFace
 
+NOT_DRAWN = {"Cc", "Cf", "Cs"}
 # Bumped when the subsetting options change, so that older cached subsets are not reused.
 SUBSET_RECIPE = "2"
 
@@ -41,11 +44,12 @@ def text_of(xhtml: str) -> str:
 
 def characters_by_source(texts: Iterable[tuple[Location, str]]) -> dict[str, Location]:
     """Every character a font must draw (spaces too, which have widths), mapped to the first
-    place it occurs in; control and format characters are not drawn."""
+    place it occurs in. Control, format and surrogate characters are not drawn; private use
+    and unassigned ones are, and no font of bookmaker's has them: they are reported."""
     found: dict[str, Location] = {}
     for where, text in texts:
         for char in text:
-            if char not in found and unicodedata.category(char)[0] != "C":
+            if char not in found and unicodedata.category(char) not in NOT_DRAWN:
                 found[char] = where
     return found
 
@@ -77,9 +81,14 @@ def subset_face(face: FontFace, chars: str, cache_dir: Path) -> EmbeddedFont:
         return EmbeddedFont(face, cached.read_bytes())
     data = _subset(source, text)
     cache_dir.mkdir(parents=True, exist_ok=True)
-    partial = cached.with_suffix(".tmp")
-    partial.write_bytes(data)
-    partial.replace(cached)
+    fd, partial = tempfile.mkstemp(dir=cache_dir, prefix=f".{key}.", suffix=".part")
+    try:  # a unique temporary name: two builds may subset the same face at once
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(partial, cached)
+    except BaseException:
+        Path(partial).unlink(missing_ok=True)
+        raise
     return EmbeddedFont(face, data)
 
 

@@ -322,6 +322,15 @@ class PageDesign(Frozen):
         return self
 
 
+class Numbering(Frozen):
+    """How notes and captions are numbered (``numbering:`` in book.yaml)."""
+
+    footnotes: Literal["page", "chapter"] = Field(
+        default="page", description="print: ①② restart on every page, or run on per chapter")
+    captions: Literal["book", "chapter", "none"] = Field(
+        default="book", description="图1 表1 through the book, 图2-1 per chapter, or none")
+
+
 class CoverSpec(Frozen):
     """The printed cover (``cover:`` in book.yaml): the paper and binding that decide the
     spine's width, and the text of the back. The interior's page count comes from the built
@@ -335,6 +344,13 @@ class CoverSpec(Frozen):
                              description="mm: a narrower spine carries no text")
     spine_title: Prose | None = None  # a shorter title for the spine, one character a line
     blurb: list[Prose] = []  # paragraphs on the back cover
+
+
+def _not_blank(value: str) -> str:
+    """A title of spaces would be an empty heading and an empty entry of the contents."""
+    if not value.strip():
+        raise ValueError("it has no words, only spaces")
+    return value
 
 
 def _check_title_lines(title: str, lines: list[str] | None) -> None:
@@ -368,6 +384,30 @@ class VariantConfig(Frozen):
         return self.quotes if self.quotes is not None else self.opencc != "s2t"
 
 
+MIB = 1024 * 1024
+
+
+class Limits(Frozen):
+    """How much a build reads and decodes, so that no file of a book can make it run without
+    end; a publisher raises them in ``book.yaml`` (``limits:``) for a book that needs more."""
+
+    chapter_mb: float = Field(default=4, gt=0, description="MiB of Markdown per chapter")
+    image_mb: float = Field(default=20, gt=0, description="MiB per image file")
+    image_megapixels: float = Field(default=50, gt=0, description="decoded size per image")
+
+    @property
+    def chapter_bytes(self) -> int:
+        return int(self.chapter_mb * MIB)
+
+    @property
+    def image_bytes(self) -> int:
+        return int(self.image_mb * MIB)
+
+    @property
+    def image_pixels(self) -> int:
+        return int(self.image_megapixels * 1_000_000)
+
+
 class LintConfig(Frozen):
     """How ``bookmaker lint`` checks this book (``lint:`` in book.yaml)."""
 
@@ -394,14 +434,18 @@ class BookMeta(Frozen):
     excerpt: Partial | None = None  # the book holds part of the work (节选)
     abridged: Partial | None = None  # the book holds the work with cuts (有删节)
     page: PageDesign = PageDesign()
+    numbering: Numbering = Numbering()
     cover: CoverSpec = CoverSpec()
     variants: dict[Literal["zh-Hant"], VariantConfig] = {}
     lint: LintConfig = LintConfig()
     accessibility_summary: Prose | None = None  # default: said from what the edition holds
+    limits: Limits = Limits()
     chapters: list[str] = Field(min_length=1)
 
     _date = field_validator("date", mode="before")(_partial_date)
     _partial = field_validator("excerpt", "abridged", mode="before")(_partial)
+
+    _title = field_validator("title")(_not_blank)
 
     @model_validator(mode="after")
     def _title_lines_match(self) -> BookMeta:
@@ -490,10 +534,22 @@ Inline = Annotated[
 ProseRun = Annotated[list[Inline], ReaderText("run")]
 
 
+def _run(value: object) -> object:
+    """A run written as a plain string (YAML front matter, an image's title) is one text node:
+    as a run it gets the typesetting of the body (the print spans) and its conversion."""
+    if isinstance(value, str):
+        return [Text(text=value)] if value else []
+    return value
+
+
 class Paragraph(Frozen):
+    """``lead_in``: the paragraph introduces the block after it (it ends with "："), and print
+    keeps the two on one page; set by a transform, never by the source."""
+
     type: Literal["paragraph"] = "paragraph"
     children: ProseRun
     line: int | None = None
+    lead_in: bool = False
 
 
 class Heading(Frozen):
@@ -509,11 +565,17 @@ class Heading(Frozen):
 
 
 class Figure(Frozen):
+    """An image with its description and caption; ``number`` (图1, 图2-1) is given by the
+    loader to a figure with a caption, as ``numbering.captions`` says."""
+
     type: Literal["figure"] = "figure"
     src: str
     alt: Prose
-    caption: Prose = ""
+    caption: ProseRun = []
+    number: Verbatim | None = None  # drawn as written: 1, 2-1
     line: int | None = None
+
+    _caption = field_validator("caption", mode="before")(_run)
 
 
 class Container(Frozen):
@@ -538,18 +600,32 @@ class TableCell(Frozen):
 
 
 class Table(Frozen):
+    """A table; ``caption`` and ``number`` (表1) as for a figure."""
+
     type: Literal["table"] = "table"
     head: list[list[TableCell]]
     body: list[list[TableCell]]
+    caption: ProseRun = []
+    number: Verbatim | None = None
     line: int | None = None
+
+    _caption = field_validator("caption", mode="before")(_run)
 
 
 class ThematicBreak(Frozen):
     type: Literal["hr"] = "hr"
 
 
+class Omission(Frozen):
+    """Text left out of an abridged chapter: a paragraph of only …… in the source, printed
+    as a line of twelve dots (GB/T 15834: two ellipses mark an omitted paragraph)."""
+
+    type: Literal["omission"] = "omission"
+    line: int | None = None
+
+
 Block = Annotated[
-    Paragraph | Heading | Figure | Container | ListBlock | Table | ThematicBreak,
+    Paragraph | Heading | Figure | Container | ListBlock | Table | ThematicBreak | Omission,
     Field(discriminator="type"),
 ]
 
@@ -573,6 +649,8 @@ def plain_text(inlines: list[Inline]) -> str:
 ChapterKind = Literal[
     "preface", "foreword", "introduction", "chapter", "paper", "speech", "afterword", "appendix"
 ]
+# Chapters of these kinds are front matter: before the contents, with Roman folios.
+FRONT_MATTER_KINDS = frozenset({"preface", "foreword"})
 
 
 class Author(Frozen):
@@ -581,14 +659,28 @@ class Author(Frozen):
     affiliation: Prose | None = None
 
 
+class Epigraph(Frozen):
+    """A quotation set at the head of a chapter, and where it comes from."""
+
+    text: ProseRun = Field(min_length=1)
+    source: ProseRun = []
+
+    _runs = field_validator("text", "source", mode="before")(_run)
+
+
 class ChapterMeta(Frozen):
-    """What a chapter's front matter says."""
+    """What a chapter's front matter says. ``subtitle`` and ``occasion`` (the line that says
+    when and where a speech was given) are set under the title; ``abridged`` says that text
+    was left out (the places marked by omissions in the text)."""
 
     title: Prose = Field(min_length=1)
     title_lines: list[Prose] | None = None
+    subtitle: ProseRun = []  # none: empty, as runs are walked whole
     kind: ChapterKind = "chapter"
     date: PartialDate | None = None
+    occasion: ProseRun = []
     authors: list[Author] = []
+    epigraph: Epigraph | None = None
     excerpt: bool = False  # the text is an excerpt that stops where the source stops
     abridged: bool = False  # the text has cuts
 
@@ -600,6 +692,15 @@ class ChapterMeta(Frozen):
     @classmethod
     def _date(cls, value: object) -> PartialDate | None:
         return None if value is None else PartialDate.parse(value)
+
+    _title = field_validator("title")(_not_blank)
+
+    _runs = field_validator("subtitle", "occasion", mode="before")(_run)
+
+    @field_validator("epigraph", mode="before")
+    @classmethod
+    def _epigraph(cls, value: object) -> object:
+        return {"text": value} if isinstance(value, str) else value
 
     @model_validator(mode="after")
     def _title_lines_match(self) -> ChapterMeta:

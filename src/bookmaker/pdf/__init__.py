@@ -22,7 +22,7 @@ import weasyprint.pdf.fonts
 from weasyprint.text.fonts import FontConfiguration
 
 from bookmaker.diagnostics import Diagnostic, Severity, error
-from bookmaker.pdf import justify, subset
+from bookmaker.pdf import justify, passes, subset
 from bookmaker.pdf.fetcher import BookURLFetcher, RefusedResource
 from bookmaker.pdf.pages import page_starts
 from bookmaker.pdf.press import press_finisher
@@ -101,7 +101,8 @@ def _refusals() -> Iterator[None]:
     try:
         yield
     except RefusedResource as refused:
-        raise error("P002", f"the print edition may not read {refused.url}", "styles/",
+        raise error("P002", f"the print edition may not read {refused.url}",
+                    "templates/ or styles/",
                     hint="use only files inside the book directory (images/, styles/)") from None
 
 
@@ -120,23 +121,24 @@ def typeset_pdf(document: PrintDocument, book_dir: Path, fonts_dir: Path,
     # @font-face rules take effect only through a FontConfiguration shared by the stylesheets
     # and the rendering
     font_config = FontConfiguration()
-    sheets = [weasyprint.CSS(string=css, base_url=base_url, url_fetcher=fetcher,
-                             font_config=font_config)
-              for css in document.stylesheets]
-    options = {
-        "pdf_variant": VARIANTS[profile],
-        # fixed by the content: the same source gives the same bytes, another profile (other
-        # stylesheets) another identifier
-        "pdf_identifier": hashlib.md5("".join((document.html, *document.stylesheets)).encode(),
-                                      usedforsecurity=False).digest(),
-        "custom_metadata": True,
-    }
     with _weasyprint_log() as log, _refusals(), weasyprint_patched() as patched:
-        # laid out first, so that the pages can be read (where each begins), then written
-        laid_out = html.render(stylesheets=sheets, font_config=font_config, **options)
+        sheets = [weasyprint.CSS(string=css, base_url=base_url, url_fetcher=fetcher,
+                                 font_config=font_config)
+                  for css in document.stylesheets]
+        options = {
+            "stylesheets": sheets,
+            "pdf_variant": VARIANTS[profile],
+            # fixed by the content: the same source gives the same bytes, another profile
+            # (other stylesheets) another identifier
+            "pdf_identifier": hashlib.md5("".join((document.html, *document.stylesheets))
+                                          .encode(), usedforsecurity=False).digest(),
+            "custom_metadata": True,
+        }
+        laid_out = passes.settle(html,
+                                 lambda: html.render(font_config=font_config, **options))
         finisher = (press_finisher(document.bleed, document.signature)
                     if profile == "press" else None)
-        data = laid_out.write_pdf(finisher=finisher,
-                                  **{**weasyprint.DEFAULT_OPTIONS, **options})
+        data = laid_out.write_pdf(finisher=finisher, **options)
     diagnostics = ([] if patched else [justify.fallback_warning()]) + logged_diagnostics(log)
+    # where each page begins, read from the layout: the EPUB's page-list
     return TypesetPdf(data, diagnostics, page_starts(laid_out))

@@ -7,7 +7,14 @@ from pathlib import Path
 
 from bookmaker.cover import CoverGeometry, ean13, marks
 from bookmaker.model import Book
-from bookmaker.render.documents import Labels, read_stylesheet, same, template_environment
+from bookmaker.render.documents import (
+    Labels,
+    check_xhtml,
+    read_stylesheet,
+    same,
+    template_environment,
+    template_errors,
+)
 from bookmaker.render.print_edition import PrintDocument
 from bookmaker.resources import FontFace, fonts_dir
 
@@ -32,12 +39,11 @@ def _render(book: Book, book_dir: Path, faces: list[FontFace], geometry: CoverGe
             labels: Labels, template: str, front_only: bool = False,
             **context: object) -> PrintDocument:
     env = template_environment(book_dir, labels)
-    html = env.get_template(template).render(book=book, lang=book.meta.language, **context)
     font_base = fonts_dir().resolve().as_uri() + "/"
-    sheets = (
-        env.get_template("fonts.css").render(faces=faces, font_base=font_base),
-        read_stylesheet("cover.css", book_dir),
-        env.get_template("cover-page.css").render(g=geometry, front_only=front_only,
-                                                  spine=context.get("spine")),
-    )
-    return PrintDocument(html, sheets)
+    with template_errors(book_dir):
+        html = env.get_template(template).render(book=book, lang=book.meta.language, **context)
+        fonts_css = env.get_template("fonts.css").render(faces=faces, font_base=font_base)
+        page_css = env.get_template("cover-page.css").render(g=geometry, front_only=front_only,
+                                                             spine=context.get("spine"))
+    check_xhtml(html, template, book_dir)
+    return PrintDocument(html, (fonts_css, read_stylesheet("cover.css", book_dir), page_css))

@@ -4,16 +4,23 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from pathlib import Path
+from types import TracebackType
+from urllib.parse import urlsplit
 
 import jinja2
 from jinja2.ext import Extension
+from jinja2.loaders import split_template_path
+from jinja2.sandbox import SandboxedEnvironment
+from lxml import etree
 from markupsafe import Markup
 
-from bookmaker.bookfiles import BOOK_FILE
+from bookmaker.bookfiles import BOOK_FILE, find_in_book, read_text
+from bookmaker.diagnostics import BookError, error
 from bookmaker.epub_names import (
     FONT_DIR,
     chapter_file,
@@ -22,7 +29,8 @@ from bookmaker.epub_names import (
     image_name,
     stylesheet_name,
 )
-from bookmaker.model import Block, Book, Container, ListBlock
+from bookmaker.load.styles import book_stylesheet
+from bookmaker.model import FRONT_MATTER_KINDS, Block, Book, Chapter, Container, ListBlock
 from bookmaker.render.pagebreaks import (
     PageStart,
     PageTarget,
@@ -32,10 +40,9 @@ from bookmaker.render.pagebreaks import (
     placeable,
     unit_ids,
 )
-from bookmaker.resources import FontFace, styles_dirs
+from bookmaker.resources import FontFace, data_dir
 from bookmaker.variants.segment import boundaries
 
-FRONT_MATTER_KINDS = frozenset({"preface", "foreword"})
 # The stylesheets every document links, in cascade order. fonts.css is generated from the fonts
 # chosen for the book's script, so that book.css can name abstract families only.
 STYLESHEETS = ("fonts.css", "book.css")
@@ -88,6 +95,14 @@ def same(text: str) -> str:
     return text
 
 
+CIRCLED = [chr(0x2460 + i) for i in range(20)]  # ①–⑳: in GB 2312 and Big5, so in every font
+
+
+def note_mark(number: int) -> str:
+    """A footnote's mark as Chinese books print it: ①②③ …; past ⑳ the number itself."""
+    return CIRCLED[number - 1] if 1 <= number <= len(CIRCLED) else str(number)
+
+
 class ConvertLabels(Extension):
     """Converts the Chinese text of a template's source (its labels: 出版, 目录, …) when the
     template is compiled, for an edition in another script."""
@@ -97,13 +112,34 @@ class ConvertLabels(Extension):
         return HAN_RUN.sub(lambda match: labels(match.group()), source)
 
 
+class BookTemplates(jinja2.BaseLoader):
+    """The book's own templates (``templates/``): files inside the book only, links resolved,
+    read as text of the book (UTF-8, no control characters)."""
+
+    def __init__(self, book_dir: Path) -> None:
+        self.book_dir = book_dir
+
+    def get_source(self, environment: jinja2.Environment,
+                   template: str) -> tuple[str, str, Callable[[], bool]]:
+        relative = "/".join(("templates", *split_template_path(template)))
+        path = find_in_book(self.book_dir, relative)
+        if path is None:
+            raise jinja2.TemplateNotFound(template)
+        source = read_text(self.book_dir, relative)
+        return source, relative, lambda: True
+
+
 def template_environment(book_dir: Path, labels: Labels = same) -> jinja2.Environment:
     """Templates of the book directory first, then the built-in ones; their labels through
-    ``labels`` (OpenCC for a Traditional edition)."""
-    env = jinja2.Environment(
+    ``labels`` (OpenCC for a Traditional edition).
+
+    A book's template is data, not code: every template runs in Jinja2's sandbox, which
+    refuses the attribute walks (``cycler.__init__.__globals__`` …) that would reach Python.
+    """
+    env = SandboxedEnvironment(
         extensions=[ConvertLabels],
         loader=jinja2.ChoiceLoader([
-            jinja2.FileSystemLoader(book_dir / "templates"),
+            BookTemplates(book_dir),
             jinja2.PackageLoader("bookmaker.render", "templates"),
         ]),
         autoescape=jinja2.select_autoescape(["xhtml", "xml"]),
@@ -112,6 +148,7 @@ def template_environment(book_dir: Path, labels: Labels = same) -> jinja2.Enviro
     )
     env.filters["phrases"] = phrases
     env.globals.update(labels=labels, front_matter_kinds=FRONT_MATTER_KINDS, print=False)
+    env.filters["note_mark"] = note_mark
     return env
 
 
@@ -150,6 +187,73 @@ def build_landmarks(book: Book, nav_name: str) -> tuple[Landmark, ...]:
     )
 
 
+def chapter_link(book: Book, href: str, to_chapter: Callable[[Chapter], str]) -> str:
+    """A link's target in a document: web and mail addresses as they are; a chapter (named
+    by its source file, as the loader leaves it) through ``to_chapter``."""
+    if urlsplit(href).scheme:
+        return href
+    return to_chapter(next(c for c in book.chapters if c.source == href))
+
+
+@contextmanager
+def template_errors(book_dir: Path) -> Iterator[None]:
+    """Errors raised while rendering, as diagnostics naming the book's template and line.
+
+    An error whose innermost template is a built-in one is bookmaker's bug, and stays one."""
+    try:
+        yield
+    except BookError:
+        raise
+    except jinja2.TemplateSyntaxError as exc:
+        if not (exc.filename or "").startswith("templates/"):
+            raise
+        raise _template_diagnostic(exc.filename or "", exc.lineno,
+                                   f"template syntax error: {exc.message}") from None
+    except Exception as exc:
+        where = _book_template_frame(exc.__traceback__)
+        if where is None:
+            raise
+        if isinstance(exc, jinja2.TemplateNotFound):
+            message = f"no template '{exc.name}' in the book or bookmaker"
+        elif isinstance(exc, jinja2.exceptions.SecurityError):
+            message = f"the template may not do this: {exc}"
+        else:
+            message = f"the template failed: {exc}"
+        raise _template_diagnostic(*where, message) from None
+
+
+def _book_template_frame(tb: TracebackType | None) -> tuple[str, int] | None:
+    """The innermost frame of the traceback that runs a template of the book."""
+    found = None
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.startswith("templates/"):
+            found = (filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
+def _template_diagnostic(path: str, line: int | None, message: str) -> BookError:
+    return error("T001", message, path, line,
+                 "correct the book's template, or remove it to use the built-in one")
+
+
+def check_xhtml(xhtml: str, template: str, book_dir: Path) -> None:
+    """A document must be well-formed XML; a book's template that breaks it is named."""
+    try:
+        etree.fromstring(xhtml.encode("utf-8"))
+    except etree.XMLSyntaxError as exc:
+        overrides = sorted(p.relative_to(book_dir).as_posix()
+                           for p in (book_dir / "templates").rglob("*") if p.is_file())
+        if not overrides:
+            raise
+        own = f"templates/{template}"
+        raise error("T002", f"'{template}' renders malformed XHTML: {exc.msg} (line "
+                    f"{exc.lineno} of the output)", own if own in overrides else "templates/",
+                    hint="close every element, quote every attribute, escape & and <; the "
+                    f"book overrides {', '.join(overrides)}") from None
+
+
 def render_book(book: Book, book_dir: Path, fonts: list[FontFace],
                 labels: Labels = same, vertical: bool = False,
                 pages: tuple[PageStart, ...] = (), page_source: str = "") -> Rendered:
@@ -168,12 +272,17 @@ def render_book(book: Book, book_dir: Path, fonts: list[FontFace],
         def href(target: str) -> str:
             return relative(target, name)
 
-        xhtml = env.get_template(template).render(
-            book=book, lang=lang, doc_title=title, product=book.product("ebook"),
-            product_kind="ebook",
-            stylesheets=[href(stylesheet_name(s)) for s in sheets],
-            image_href=lambda src: href(image_name(src)), **context,
-        )
+        with template_errors(book_dir):
+            xhtml = env.get_template(template).render(
+                book=book, lang=lang, doc_title=title, product=book.product("ebook"),
+                product_kind="ebook",
+                stylesheets=[href(stylesheet_name(s)) for s in sheets],
+                image_href=lambda src: href(image_name(src)),
+                link_href=lambda target: chapter_link(book, target,
+                                                      lambda c: href(chapter_file(c))),
+                **context,
+            )
+        check_xhtml(xhtml, template, book_dir)
         return Document(name, title, xhtml, source, properties)
 
     def nav_entries(entries: tuple[TocEntry, ...], doc: str) -> list[TocEntry]:
@@ -209,10 +318,9 @@ def render_book(book: Book, book_dir: Path, fonts: list[FontFace],
     documents += [render(chapter_file(c), "chapter.xhtml", c.meta.title, c.source, chapter=c)
                   for c in book.chapters if c.meta.kind not in FRONT_MATTER_KINDS]
     font_base = relative(FONT_DIR, stylesheet_name("fonts.css")) + "/"  # ../fonts/
-    stylesheets = {
-        "fonts.css": env.get_template("fonts.css").render(faces=fonts, font_base=font_base),
-        "book.css": read_stylesheet("book.css", book_dir),
-    }
+    with template_errors(book_dir):
+        fonts_css = env.get_template("fonts.css").render(faces=fonts, font_base=font_base)
+    stylesheets = {"fonts.css": fonts_css, "book.css": read_stylesheet("book.css", book_dir)}
     if vertical:
         stylesheets[VERTICAL_STYLESHEET] = read_stylesheet(VERTICAL_STYLESHEET, book_dir)
     if pages:
@@ -273,8 +381,9 @@ def count_blocks(book: Book, kind: str) -> int:
 
 
 def read_stylesheet(name: str, book_dir: Path) -> str:
-    for directory in styles_dirs(book_dir):
-        if (directory / name).is_file():
-            return (directory / name).read_text(encoding="utf-8")
-    raise FileNotFoundError(name)
+    """The book's own stylesheet of that name (checked), else bookmaker's."""
+    own = book_stylesheet(book_dir, name)
+    if own is not None:
+        return own
+    return (data_dir() / "styles" / name).read_text(encoding="utf-8")
 
