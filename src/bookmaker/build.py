@@ -148,7 +148,9 @@ def build(book_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS,
             result += build_edition(edition, book_dir, out_dir, formats, profiles, modified,
                                     stage, staged,
                                     vertical and edition.book.meta.script == "Hant")
-        return BuildResult(staged.commit(), result.diagnostics)
+        committed = staged.commit()  # in the order staged: each edition's PDFs, then EPUBs
+        return BuildResult(sorted(committed, key=lambda path: path.suffix != ".epub"),
+                           result.diagnostics)
 
 
 def build_edition(edition: Edition, book_dir: Path, out_dir: Path, formats: tuple[str, ...],
@@ -157,7 +159,7 @@ def build_edition(edition: Edition, book_dir: Path, out_dir: Path, formats: tupl
                   vertical: bool = False) -> BuildResult:
     """The outputs of one edition (staged, put in place by ``build``), and what the build
     found to warn about. The PDF is laid out first: where its pages begin becomes the EPUB's
-    page-list. (The EPUBs are staged first all the same, and listed first.)"""
+    page-list, so the PDFs are staged before the EPUBs (``build`` lists the EPUBs first)."""
     book = edition.book
     faces = font_faces(book.meta.script)
     stage("render")
@@ -174,6 +176,8 @@ def build_edition(edition: Edition, book_dir: Path, out_dir: Path, formats: tupl
             typeset[profile] = typeset_interior(print_edition, book_dir, faces, profile,
                                                 modified)
             diagnostics += typeset[profile].diagnostics
+            name = f"{edition.book.meta.name}{edition.suffix}{PDF_SUFFIX[profile]}"
+            outputs.append(staged.add(name, typeset[profile].data))
     pages = next(iter(typeset.values())).pages if typeset else ()
     if "epub" in formats:
         stage("epub")
@@ -188,9 +192,6 @@ def build_edition(edition: Edition, book_dir: Path, out_dir: Path, formats: tupl
             stage("epub (vertical)")
             outputs.append(write_vertical_epub(edition, book_dir, out_dir, modified, staged,
                                                pages, source))
-    for profile, pdf in typeset.items():
-        name = f"{edition.book.meta.name}{edition.suffix}{PDF_SUFFIX[profile]}"
-        outputs.append(staged.add(name, pdf.data))
     if "cover" in formats:
         # the press PDF, whose pages decide the spine
         interior = typeset["press"].data if "press" in typeset else None
