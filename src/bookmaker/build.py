@@ -135,12 +135,12 @@ def build(book_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS,
     check_output_dir(book_dir, out_dir)
     modified = source_date(book_dir)
     warnings: list[Diagnostic] = []
-    result = BuildResult(diagnostics=warnings)
     with OutputSet(out_dir) as staged:
         prepare_folder(cache_dir(out_dir), "cache folder")
         segment.keep_cache_in(cache_dir(out_dir) / "jieba")
         stage("load")
         book = load_book(book_dir, warn=warnings.append)
+        result = BuildResult(diagnostics=warnings)
         for variant in variants:
             if variant is not None:
                 stage(f"convert ({variant})")

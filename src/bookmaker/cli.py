@@ -82,12 +82,13 @@ def outcome(out_dir: Path | None, book_dir: Path | None = None) -> Iterator[None
     except BookError as exc:
         report(exc.diagnostics)
         sys.exit(EXIT_BAD_SOURCE)
-    except KeyboardInterrupt:
-        err.print("interrupted: no output was changed", style="red", markup=False)
-        sys.exit(EXIT_INTERRUPTED)
     except (SystemExit, click.exceptions.Exit, click.ClickException, click.Abort):
         raise
-    except BaseException:  # WeasyPrint's fatal fetch errors are BaseExceptions too
+    except BaseException as exc:  # WeasyPrint's fatal fetch errors are BaseExceptions too
+        if isinstance(exc, KeyboardInterrupt) or _signalled:
+            # a library may wrap the interruption in an error of its own (pydantic does)
+            err.print("interrupted: no output was changed", style="red", markup=False)
+            sys.exit(EXIT_INTERRUPTED)
         inside_book = (out_dir is not None and book_dir is not None
                        and out_dir.resolve().is_relative_to(book_dir.resolve()))
         path = write_crash_report(None if inside_book else out_dir)
@@ -297,13 +298,18 @@ def print_variant_report(found: VariantReport, every: bool) -> None:
               f"{len(found.substitutions)} phrase substitutions")
 
 
-def _terminate(signum: int, frame: object) -> None:
-    """SIGTERM ends a build the way Ctrl-C does: temporary files removed, outputs untouched."""
+_signalled: list[int] = []  # the signals received, so that an interruption is told from a bug
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    """Ctrl-C and SIGTERM end a build alike: temporary files removed, outputs untouched."""
+    _signalled.append(signum)
     raise KeyboardInterrupt
 
 
 def main() -> None:
-    signal.signal(signal.SIGTERM, _terminate)
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
     cli()
 
 

@@ -521,10 +521,12 @@ class Span(Frozen):
 
 
 class NoteRef(Frozen):
-    """A footnote call; ``number`` counts per chapter from 1."""
+    """A footnote call; ``number`` counts per chapter from 1, ``call`` counts the calls of one
+    note (a note may be called more than once; its back-link leads to the first)."""
 
     type: Literal["noteref"] = "noteref"
     number: int
+    call: int = 1
 
 
 Inline = Annotated[

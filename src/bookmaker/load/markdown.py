@@ -363,10 +363,8 @@ class ChapterParser:
                 result.append(Link(href=href, children=self._inlines(node.children)))
             elif kind == "footnote_ref":
                 self._check_defined(node.meta.get("label"))  # ^[…] notes have none
-                if node.meta.get("subId", 0) > 0:  # the note's call and back-link are one
-                    self._refuse(node, f"the footnote [^{node.meta.get('label')}] is called "
-                                 "twice", "call each note once; write a second note if needed")
-                result.append(NoteRef(number=int(node.meta["id"]) + 1))
+                result.append(NoteRef(number=int(node.meta["id"]) + 1,
+                                      call=int(node.meta.get("subId", 0)) + 1))
             elif kind == "html_inline":
                 self._refuse(node, f"raw HTML is not allowed in a chapter: {node.content}",
                              "write it in Markdown; the renderer makes the markup")

@@ -169,7 +169,7 @@ def _mark_lead_ins(blocks: list[Block]) -> list[Block]:
     """A paragraph ending with "：" and followed by a block introduces it (a quotation, a list,
     verse): marked, so that print keeps it on the page of what it introduces (clreq)."""
     marked: list[Block] = []
-    for item, following in zip(blocks, [*blocks[1:], None], strict=True):
+    for item, following in zip(blocks, [*blocks[1:], None][:len(blocks)], strict=True):
         if isinstance(item, Container):
             item = item.model_copy(update={"children": _mark_lead_ins(item.children)})
         elif isinstance(item, ListBlock):
