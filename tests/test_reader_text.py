@@ -88,7 +88,7 @@ def test_every_construct_and_the_metadata_is_reader_text(book: Book, book_dir: P
 # Strings of the model that a reader never sees as they are: names of files, anchors, links,
 # codes and settings. Any other string field must be marked as reader text (model.ReaderText).
 NOT_READER_TEXT = {
-    "BookMeta.name", "BookMeta.language", "BookMeta.chapters", "Isbn.digits",
+    "BookMeta.name", "BookMeta.language", "BookMeta.chapters", "Isbn.digits", "Isbn.printed",
     "VariantConfig.dictionary", "Link.href", "Heading.id", "Figure.src",
     "Chapter.id", "Chapter.source", "Book.cover", "Book.images",
     "LintConfig.select", "LintConfig.ignore", "LintConfig.confusions",

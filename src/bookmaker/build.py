@@ -29,12 +29,13 @@ from bookmaker.fonts import characters_by_source, subset_face, text_of, uncovere
 from bookmaker.load import load_book
 from bookmaker.model import Book
 from bookmaker.outputs import OutputSet, prepare_folder
-from bookmaker.pdf import PROFILES, typeset_pdf
+from bookmaker.pdf import PROFILES, TypesetPdf, typeset_pdf
 from bookmaker.pdf.cover import typeset_cover
 from bookmaker.reader_text import reader_passages
 from bookmaker.render import Rendered, render_book
 from bookmaker.render.cover_document import render_cover, render_front
 from bookmaker.render.documents import Labels, same
+from bookmaker.render.pagebreaks import PageStart
 from bookmaker.render.print_edition import render_print
 from bookmaker.resources import FontFace, font_faces, fonts_dir
 from bookmaker.variants import convert_book, make_converter, segment, variant_config
@@ -117,9 +118,9 @@ def make_edition(book: Book, book_dir: Path, variant: str | None) -> Edition:
         raise error("B002", f"the book is already {book.meta.language}", BOOK_FILE,
                     hint="variants convert a Simplified source to Traditional")
     converter = make_converter(book, book_dir, variant)
-    language = variant_config(book.meta, variant).language
-    return Edition(convert_book(book, converter, language), variant, f".{variant}",
-                   converter.convert)
+    config = variant_config(book.meta, variant)
+    return Edition(convert_book(book, converter, config.language, config), variant,
+                   f".{variant}", converter.convert)
 
 
 def build(book_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS,
@@ -145,18 +146,18 @@ def build(book_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS,
                 stage(f"convert ({variant})")
             edition = make_edition(book, book_dir, variant)
             result += build_edition(edition, book_dir, out_dir, formats, profiles, modified,
-                                    stage, staged)
-            if vertical and "epub" in formats and edition.book.meta.script == "Hant":
-                stage("epub (vertical)")
-                write_vertical_epub(edition, book_dir, out_dir, modified, staged)
+                                    stage, staged,
+                                    vertical and edition.book.meta.script == "Hant")
         return BuildResult(staged.commit(), result.diagnostics)
 
 
 def build_edition(edition: Edition, book_dir: Path, out_dir: Path, formats: tuple[str, ...],
                   profiles: tuple[str, ...], modified: datetime,
-                  stage: Callable[[str], None], staged: OutputSet) -> BuildResult:
+                  stage: Callable[[str], None], staged: OutputSet,
+                  vertical: bool = False) -> BuildResult:
     """The outputs of one edition (staged, put in place by ``build``), and what the build
-    found to warn about."""
+    found to warn about. The PDF is laid out first: where its pages begin becomes the EPUB's
+    page-list. (The EPUBs are staged first all the same, and listed first.)"""
     book = edition.book
     faces = font_faces(book.meta.script)
     stage("render")
@@ -165,30 +166,54 @@ def build_edition(edition: Edition, book_dir: Path, out_dir: Path, formats: tupl
     chars = used_characters(book, rendered)
     diagnostics = check_coverage(chars, faces, strict="pdf" in formats)
     outputs = []
-    if "epub" in formats:
-        stage("epub")
-        outputs.append(write_epub(edition, book_dir, out_dir, rendered, faces, "".join(chars),
-                                  modified, staged))
     print_edition = replace(edition, book=transform.apply(book, transform.PRINT))
-    interior: bytes | None = None  # the press PDF, whose pages decide the spine
+    typeset: dict[str, TypesetPdf] = {}
     if "pdf" in formats:
         for profile in profiles:
             stage(f"pdf ({profile})")
-            path, data, logged = write_pdf(print_edition, book_dir, faces, profile, modified,
-                                           staged)
-            outputs.append(path)
-            diagnostics += logged
-            interior = data if profile == "press" else interior
+            typeset[profile] = typeset_interior(print_edition, book_dir, faces, profile,
+                                                modified)
+            diagnostics += typeset[profile].diagnostics
+    pages = next(iter(typeset.values())).pages if typeset else ()
+    if "epub" in formats:
+        stage("epub")
+        source = page_source(edition, pages)
+        if pages:  # the page-list's folios are text too: the font subsets must hold them
+            rendered = render_book(book, book_dir, faces, edition.labels, pages=pages,
+                                   page_source=source)
+            chars = used_characters(book, rendered)
+        outputs.append(write_epub(edition, book_dir, out_dir, rendered, faces, "".join(chars),
+                                  modified, staged))
+        if vertical:
+            stage("epub (vertical)")
+            outputs.append(write_vertical_epub(edition, book_dir, out_dir, modified, staged,
+                                               pages, source))
+    for profile, pdf in typeset.items():
+        name = f"{edition.book.meta.name}{edition.suffix}{PDF_SUFFIX[profile]}"
+        outputs.append(staged.add(name, pdf.data))
     if "cover" in formats:
+        # the press PDF, whose pages decide the spine
+        interior = typeset["press"].data if "press" in typeset else None
         if interior is None:
             stage("pdf (press, for the page count)")
-            interior = typeset_interior(print_edition, book_dir, faces, "press", modified)[0]
+            interior = typeset_interior(print_edition, book_dir, faces, "press", modified).data
         stage("cover")
         path, found = write_cover(edition, book_dir, faces, page_count(interior), modified,
                                   staged)
         outputs.append(path)
         diagnostics += found
     return BuildResult(outputs, diagnostics)
+
+
+def page_source(edition: Edition, pages: tuple[PageStart, ...]) -> str:
+    """What the EPUB's page-list follows (``pageBreakSource``): the print book's ISBN, or the
+    PDF bookmaker made of this edition when the print book has none."""
+    if not pages:
+        return ""
+    printed = edition.book.product("print")
+    if printed.isbn:
+        return printed.isbn.urn
+    return f"{edition.book.meta.name}{edition.suffix}{PDF_SUFFIX['screen']}"
 
 
 def check_coverage(chars: dict[str, Location], faces: list[FontFace],
@@ -217,30 +242,25 @@ def write_epub(edition: Edition, book_dir: Path, out_dir: Path, rendered: Render
 
 
 def write_vertical_epub(edition: Edition, book_dir: Path, out_dir: Path,
-                        modified: datetime, staged: OutputSet) -> Path:
+                        modified: datetime, staged: OutputSet,
+                        pages: tuple[PageStart, ...] = (), source: str = "") -> Path:
     """The edition set vertically: its own EPUB, with its own identifier."""
     book = transform.apply(edition.book, transform.VERTICAL)
     vertical = replace(edition, book=book, variant=f"{edition.variant}-vertical",
                        suffix=f"{edition.suffix}.vertical")
     faces = font_faces(book.meta.script)
-    rendered = render_book(book, book_dir, faces, edition.labels, vertical=True)
+    rendered = render_book(book, book_dir, faces, edition.labels, vertical=True, pages=pages,
+                           page_source=source)
     chars = used_characters(book, rendered)
     return write_epub(vertical, book_dir, out_dir, rendered, faces, "".join(chars), modified,
                       staged)
 
 
 def typeset_interior(edition: Edition, book_dir: Path, faces: list[FontFace], profile: str,
-                     modified: datetime) -> tuple[bytes, list[Diagnostic]]:
+                     modified: datetime) -> TypesetPdf:
     document = render_print(edition.book, book_dir, faces, profile, pdf_date(modified),
                             edition.labels)
     return typeset_pdf(document, book_dir, fonts_dir(), profile)
-
-
-def write_pdf(edition: Edition, book_dir: Path, faces: list[FontFace], profile: str,
-              modified: datetime, staged: OutputSet) -> tuple[Path, bytes, list[Diagnostic]]:
-    data, logged = typeset_interior(edition, book_dir, faces, profile, modified)
-    path = staged.add(f"{edition.book.meta.name}{edition.suffix}{PDF_SUFFIX[profile]}", data)
-    return path, data, logged
 
 
 def pdf_date(modified: datetime) -> str:

@@ -22,6 +22,7 @@ import click
 from rich.console import Console
 
 from bookmaker import __version__
+from bookmaker.ace import AceUnavailable, run_ace
 from bookmaker.build import ALL_FORMATS, FORMATS, build
 from bookmaker.diagnostics import BookError, Diagnostic, Severity, error
 from bookmaker.epubcheck import EpubCheck, EpubCheckUnavailable
@@ -130,7 +131,7 @@ def cli() -> None:
       bookmaker build source --variant zh-Hant               the Traditional edition
       bookmaker build source --format cover                  the printed cover spread
       bookmaker build mybook --out dist   the same for your book, into dist/
-      bookmaker check source              validate the source, then run EPUBCheck on the EPUB
+      bookmaker check source              build the EPUB, then EPUBCheck and Ace on it
     """
 
 
@@ -179,13 +180,18 @@ def run_build(book_dir: Path, out_dir: Path, formats: tuple[str, ...],
 @BOOK_DIR
 @OUT_DIR
 @VARIANT
-def check_command(book_dir: Path, out_dir: Path, variants: tuple[str, ...]) -> None:
-    """Validate BOOK_DIR, build its EPUBs, and run EPUBCheck on each.
+@click.option("--vertical", is_flag=True,
+              help="With --variant zh-Hant: check the vertical EPUB too.")
+def check_command(book_dir: Path, out_dir: Path, variants: tuple[str, ...],
+                  vertical: bool) -> None:
+    """Validate BOOK_DIR, build its EPUBs, and run EPUBCheck and Ace by DAISY on each.
 
-    Exit code 0 when EPUBCheck reports no error and no warning, 1 when it reports any,
-    2 when the source itself has a problem. Needs Java for EPUBCheck.
+    Exit code 0 when EPUBCheck reports no error and no warning and Ace no accessibility
+    violation, 1 when either reports any, 2 when the source itself has a problem. Needs Java
+    for EPUBCheck, and Ace (`make ace`, with Node) and Chromium for the accessibility check.
     """
-    outputs = run_build(book_dir, out_dir, ("epub",), variants=editions(variants))
+    outputs = run_build(book_dir, out_dir, ("epub",), variants=editions(variants),
+                        vertical=vertical)
     found: list[Diagnostic] = []
     with outcome(out_dir, book_dir):
         try:
@@ -196,10 +202,18 @@ def check_command(book_dir: Path, out_dir: Path, variants: tuple[str, ...]) -> N
         except EpubCheckUnavailable as exc:
             err.print(f"cannot run EPUBCheck: {exc}", style="red", markup=False)
             sys.exit(EXIT_INVALID_OUTPUT)
+        for path in outputs:
+            try:
+                with err.status(f"Ace: {path.name}…"):
+                    found += run_ace(path)
+            except AceUnavailable as exc:
+                err.print(f"cannot run Ace: {exc}", style="red", markup=False)
+                sys.exit(EXIT_INVALID_OUTPUT)
     report(found)
     if found:
         sys.exit(EXIT_INVALID_OUTPUT)
     click.echo(f"EPUBCheck: {len(outputs)} EPUB(s), 0 errors, 0 warnings")
+    click.echo(f"Ace: {len(outputs)} EPUB(s), 0 violations")
 
 
 @cli.group("variants")

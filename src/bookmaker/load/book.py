@@ -69,6 +69,7 @@ def load_book(book_dir: Path, warn: Warn = lambda diagnostic: None) -> Book:
                     hint="give the path of a book directory (see docs/source-format.md)")
     doc = YamlDoc(read_text(book_dir, BOOK_FILE, limit=BOOK_FILE_LIMIT), BOOK_FILE)
     meta = doc.validate(BookMeta, known_keys(BookMeta))
+    check_isbns_distinct(meta, doc)
     lines = [doc.lines.get(("chapters", i)) for i in range(len(meta.chapters))]
     sources: dict[str, str] = {}  # normalised path -> chapter id
     for i, (path, line) in enumerate(zip(meta.chapters, lines, strict=True), start=1):
@@ -85,6 +86,19 @@ def load_book(book_dir: Path, warn: Warn = lambda diagnostic: None) -> Book:
     chapters = number_captions(chapters, meta.numbering.captions)
     return Book(meta=meta, chapters=chapters, cover=_find_cover(book_dir, meta.limits),
                 images=images)
+
+
+def check_isbns_distinct(meta: BookMeta, doc: YamlDoc) -> None:
+    """Each product has its own ISBN: one given twice would make two products one."""
+    first: dict[str, tuple[str, ...]] = {}
+    for keypath, isbn in meta.isbns():
+        if isbn.digits in first:
+            raise error("E001", f"{'.'.join(keypath)} repeats the ISBN of "
+                        f"{'.'.join(first[isbn.digits])} ({isbn.printed})", BOOK_FILE,
+                        doc.line_of(keypath),
+                        "give this product the ISBN issued for it, or none (an e-book without "
+                        "an ISBN is identified by a UUID)")
+        first[isbn.digits] = keypath
 
 
 def _chapter_source(book_dir: Path, relative: str, line: int | None) -> str:

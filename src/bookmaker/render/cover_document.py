@@ -21,17 +21,18 @@ from bookmaker.resources import FontFace, fonts_dir
 
 def render_cover(book: Book, book_dir: Path, faces: list[FontFace], geometry: CoverGeometry,
                  created: str, labels: Labels = same) -> PrintDocument:
-    """The whole spread: back, spine, front, marks."""
+    """The whole spread: back, spine, front, marks; the print product's ISBN and price."""
+    printed = book.product("print")
     return _render(book, book_dir, faces, geometry, labels, "cover-spread.xhtml",
-                   created=created, spine=geometry.spine_text, ean=ean13(book.meta.isbn),
-                   marks=marks(geometry))
+                   created=created, spine=geometry.spine_text, product=printed,
+                   ean=ean13(printed.isbn) if printed.isbn else None, marks=marks(geometry))
 
 
 def render_front(book: Book, book_dir: Path, faces: list[FontFace], geometry: CoverGeometry,
                  labels: Labels = same) -> PrintDocument:
     """The front panel alone, at trim size."""
     return _render(book, book_dir, faces, geometry, labels, "cover-front.xhtml",
-                   front_only=True)
+                   front_only=True, product=book.product("ebook"))
 
 
 def _render(book: Book, book_dir: Path, faces: list[FontFace], geometry: CoverGeometry,

@@ -6,7 +6,8 @@ import posixpath
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from itertools import pairwise
 from pathlib import Path
 from types import TracebackType
 from urllib.parse import urlsplit
@@ -16,6 +17,7 @@ from jinja2.ext import Extension
 from jinja2.loaders import split_template_path
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
+from markupsafe import Markup
 
 from bookmaker.bookfiles import BOOK_FILE, find_in_book, read_text
 from bookmaker.diagnostics import BookError, error
@@ -28,8 +30,18 @@ from bookmaker.epub_names import (
     stylesheet_name,
 )
 from bookmaker.load.styles import book_stylesheet
-from bookmaker.model import FRONT_MATTER_KINDS, Book, Chapter
+from bookmaker.model import FRONT_MATTER_KINDS, Block, Book, Chapter, Container, ListBlock
+from bookmaker.render.pagebreaks import (
+    PageStart,
+    PageTarget,
+    epub_id,
+    insert_page_breaks,
+    page_targets,
+    placeable,
+    unit_ids,
+)
 from bookmaker.resources import FontFace, data_dir
+from bookmaker.variants.segment import boundaries
 
 # The stylesheets every document links, in cascade order. fonts.css is generated from the fonts
 # chosen for the book's script, so that book.css can name abstract families only.
@@ -53,6 +65,7 @@ class TocEntry:
     title: str
     href: str  # relative to the package folder
     children: tuple[TocEntry, ...] = ()
+    partial: str | None = None  # "excerpt" or "abridged": the contents say so after the title
 
 
 @dataclass(frozen=True)
@@ -69,6 +82,9 @@ class Rendered:
     landmarks: tuple[Landmark, ...]
     stylesheets: dict[str, str] = field(default_factory=dict)  # name -> CSS text
     vertical: bool = False  # written top to bottom, pages turned right to left
+    accessibility_summary: str = ""  # said from what the edition holds
+    description: str = ""  # what a partial book holds; empty for a whole book
+    page_source: str = ""  # the print edition the page-break markers follow, if any
 
 
 Labels = Callable[[str], str]
@@ -130,9 +146,17 @@ def template_environment(book_dir: Path, labels: Labels = same) -> jinja2.Enviro
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
     )
+    env.filters["phrases"] = phrases
     env.globals.update(labels=labels, front_matter_kinds=FRONT_MATTER_KINDS, print=False)
     env.filters["note_mark"] = note_mark
     return env
+
+
+def phrases(text: str) -> Markup:
+    """``text`` with a break opportunity (<wbr/>) between its words, for text that breaks only
+    there (word-break: keep-all): a long name on a narrow page wraps between words."""
+    cuts = boundaries(text)
+    return Markup("<wbr/>").join(text[a:b] for a, b in pairwise(cuts))
 
 
 def relative(href: str, from_document: str) -> str:
@@ -147,6 +171,7 @@ def build_toc(book: Book) -> tuple[TocEntry, ...]:
             href=chapter_file(chapter),
             children=tuple(TocEntry(s.text, f"{chapter_file(chapter)}#{s.id}")
                            for s in chapter.sections),
+            partial=chapter.meta.partial,
         )
         for chapter in book.chapters
     )
@@ -230,7 +255,10 @@ def check_xhtml(xhtml: str, template: str, book_dir: Path) -> None:
 
 
 def render_book(book: Book, book_dir: Path, fonts: list[FontFace],
-                labels: Labels = same, vertical: bool = False) -> Rendered:
+                labels: Labels = same, vertical: bool = False,
+                pages: tuple[PageStart, ...] = (), page_source: str = "") -> Rendered:
+    """The EPUB's documents in reading order; with ``pages`` (where the print edition's pages
+    begin, from ``page_source``) page-break markers in them and a page-list."""
     env = template_environment(book_dir, labels)
     lang = book.meta.language
     toc = build_toc(book)
@@ -246,7 +274,8 @@ def render_book(book: Book, book_dir: Path, fonts: list[FontFace],
 
         with template_errors(book_dir):
             xhtml = env.get_template(template).render(
-                book=book, lang=lang, doc_title=title,
+                book=book, lang=lang, doc_title=title, product=book.product("ebook"),
+                product_kind="ebook",
                 stylesheets=[href(stylesheet_name(s)) for s in sheets],
                 image_href=lambda src: href(image_name(src)),
                 link_href=lambda target: chapter_link(book, target,
@@ -257,7 +286,7 @@ def render_book(book: Book, book_dir: Path, fonts: list[FontFace],
         return Document(name, title, xhtml, source, properties)
 
     def nav_entries(entries: tuple[TocEntry, ...], doc: str) -> list[TocEntry]:
-        return [TocEntry(e.title, relative(e.href, doc), tuple(nav_entries(e.children, doc)))
+        return [replace(e, href=relative(e.href, doc), children=tuple(nav_entries(e.children, doc)))
                 for e in entries]
 
     meta = book.meta
@@ -271,21 +300,84 @@ def render_book(book: Book, book_dir: Path, fonts: list[FontFace],
     if meta.editorial_board:
         documents.append(render(document_name("board"), "board.xhtml",
                                 meta.editorial_board.title, BOOK_FILE))
-    documents.append(render(nav_name, "nav.xhtml", labels("目录"), BOOK_FILE, ("nav",),
-                            toc=nav_entries(toc, nav_name),
-                            landmarks=[Landmark(lm.type, relative(lm.href, nav_name))
-                                       for lm in landmarks]))
-    documents += [
-        render(chapter_file(c), "chapter.xhtml", c.meta.title, c.source, chapter=c)
-        for c in book.chapters
-    ]
+    if meta.partial:
+        documents.append(render(document_name("editors-note"), "editors-note.xhtml",
+                                labels("编者说明"), BOOK_FILE))
+    # The same order as the print edition: the front matter (preface, foreword), then the
+    # contents, then the body.
+    documents += [render(chapter_file(c), "chapter.xhtml", c.meta.title, c.source, chapter=c)
+                  for c in book.chapters if c.meta.kind in FRONT_MATTER_KINDS]
+
+    def nav(page_list: list[PageTarget] | None = None) -> Document:
+        return render(nav_name, "nav.xhtml", labels("目录"), BOOK_FILE, ("nav",),
+                      toc=nav_entries(toc, nav_name), page_list=page_list or [],
+                      landmarks=[Landmark(lm.type, relative(lm.href, nav_name))
+                                 for lm in landmarks])
+
+    documents.append(nav())
+    documents += [render(chapter_file(c), "chapter.xhtml", c.meta.title, c.source, chapter=c)
+                  for c in book.chapters if c.meta.kind not in FRONT_MATTER_KINDS]
     font_base = relative(FONT_DIR, stylesheet_name("fonts.css")) + "/"  # ../fonts/
     with template_errors(book_dir):
         fonts_css = env.get_template("fonts.css").render(faces=fonts, font_base=font_base)
     stylesheets = {"fonts.css": fonts_css, "book.css": read_stylesheet("book.css", book_dir)}
     if vertical:
         stylesheets[VERTICAL_STYLESHEET] = read_stylesheet(VERTICAL_STYLESHEET, book_dir)
-    return Rendered(lang, tuple(documents), toc, landmarks, stylesheets, vertical)
+    if pages:
+        documents = paginate(documents, pages, nav)
+    else:
+        page_source = ""
+    summary = meta.accessibility_summary or accessibility_summary(env, book, vertical,
+                                                                   page_source)
+    description = str(env.get_template("description.txt").module.describe(book))  # type: ignore[attr-defined]
+    return Rendered(lang, tuple(documents), toc, landmarks, stylesheets, vertical, summary,
+                    description, page_source)
+
+
+def paginate(documents: list[Document], pages: tuple[PageStart, ...],
+             nav: Callable[[list[PageTarget]], Document]) -> list[Document]:
+    """The documents with a page-break marker where each page of the print edition begins,
+    and the navigation document with their page-list."""
+    where = {unit: d.name for d in documents for unit in unit_ids(d.xhtml)}
+    starts: dict[str, list[PageStart]] = {}
+    for start in pages:
+        if placeable(start) and epub_id(start.unit) in where:
+            starts.setdefault(where[epub_id(start.unit)], []).append(start)
+    targets = page_targets(pages, where)
+    paginated = []
+    for document in documents:
+        if "nav" in document.properties:
+            document = nav([replace(t, href=relative(t.href, document.name)) for t in targets])
+        paginated.append(replace(document, xhtml=insert_page_breaks(
+            document.xhtml, starts.get(document.name, []))))
+    return paginated
+
+
+def accessibility_summary(env: jinja2.Environment, book: Book, vertical: bool,
+                          page_source: str = "") -> str:
+    """The summary of what a reader of this edition finds, from what the book holds."""
+    text = env.get_template("accessibility-summary.txt").render(
+        chapters=len(book.chapters), sections=sum(len(c.sections) for c in book.chapters),
+        images=len(book.images), tables=count_blocks(book, "table"),
+        notes=sum(len(c.footnotes) for c in book.chapters), page_source=page_source,
+        vertical=vertical)
+    return "".join(line.strip() for line in text.splitlines())
+
+
+def count_blocks(book: Book, kind: str) -> int:
+    """How many blocks of type ``kind`` the chapters hold, inside containers and lists too."""
+
+    def count(blocks: list[Block]) -> int:
+        total = 0
+        for block in blocks:
+            total += block.type == kind
+            if isinstance(block, Container):
+                total += count(block.children)
+            elif isinstance(block, ListBlock):
+                total += sum(count(item) for item in block.items)
+        return total
+
+    return sum(count(c.blocks) for c in book.chapters)
 
 
 def read_stylesheet(name: str, book_dir: Path) -> str:

@@ -25,6 +25,8 @@ PRINT_STYLESHEETS = ("book.css", "print.css")
 class PrintDocument:
     html: str
     stylesheets: tuple[str, ...]  # CSS texts, in cascade order
+    bleed: float = 0  # mm beyond the trim (press)
+    signature: int = 1  # the page count is padded to a multiple of this (press)
 
 
 def render_print(book: Book, book_dir: Path, faces: list[FontFace], profile: str,
@@ -33,6 +35,7 @@ def render_print(book: Book, book_dir: Path, faces: list[FontFace], profile: str
     with template_errors(book_dir):
         html = env.get_template("print.xhtml").render(
             book=book, lang=book.meta.language, created=created, print=True,
+            product=book.product("print"), product_kind="print",
             image_href=quote,  # relative to the book directory, the document's base URL
             link_href=lambda target: chapter_link(book, target, lambda c: f"#{c.id}"),
         )
@@ -44,4 +47,7 @@ def render_print(book: Book, book_dir: Path, faces: list[FontFace], profile: str
     if profile == "press":
         sheets.append(read_stylesheet("press.css", book_dir))
     sheets.append(page_css)
-    return PrintDocument(html, tuple(sheets))
+    if profile != "press":
+        return PrintDocument(html, tuple(sheets))
+    return PrintDocument(html, tuple(sheets), book.meta.page.bleed,
+                         book.product("print").pages_per_signature)
