@@ -227,7 +227,7 @@ def test_a_character_no_font_has_stops_the_pdf(book_copy: Path, tmp_path: Path) 
                        encoding="utf-8")
     result = CliRunner().invoke(cli, ["build", str(book_copy), "--out", str(tmp_path)])
     assert result.exit_code == 2
-    assert "chapters/01-preface.md: error F001" in result.stderr and "U+20000" in result.stderr
+    assert "chapters/01-preface.md:17: error F001" in result.stderr and "U+20000" in result.stderr
     assert not list(tmp_path.glob("*.pdf"))
 
 

@@ -19,16 +19,35 @@ from pathlib import Path
 
 from bookmaker import transform
 from bookmaker.cover import cover_design, draw_cover
-from bookmaker.diagnostics import BookError, Diagnostic, Severity, error
+from bookmaker.diagnostics import BookError, Diagnostic, Location, Severity, error
 from bookmaker.epub import Image, package_epub
-from bookmaker.fonts import characters_by_source, subset_face, text_of, uncovered
+from bookmaker.fonts import (
+    Chains,
+    FontPlan,
+    characters_by_source,
+    epub_css_faces,
+    fallback_note,
+    font_chains,
+    print_css_faces,
+    resolve,
+    subset_face,
+    text_of,
+    uncovered,
+)
 from bookmaker.load import load_book
 from bookmaker.model import Book
 from bookmaker.pdf import PROFILES, typeset_pdf
 from bookmaker.render import Rendered, render_book
-from bookmaker.render.documents import Labels, cover_image_name, image_name, role_words, same
+from bookmaker.render.documents import (
+    Labels,
+    cover_image_name,
+    fonts_stylesheet,
+    image_name,
+    role_words,
+    same,
+)
 from bookmaker.render.print_edition import render_print
-from bookmaker.resources import FontFace, font_faces, fonts_dir
+from bookmaker.resources import FontFace, fonts_dir
 from bookmaker.variants import convert_book, make_converter, variant_config
 
 FORMATS = ("epub", "pdf")
@@ -41,13 +60,30 @@ class BuildResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
-def source_date(book_dir: Path) -> datetime:
-    """SOURCE_DATE_EPOCH when set, else the newest modification among the source files: a
-    rebuild of unchanged sources gets the same timestamps, hence the same bytes."""
+def source_date(book: Book, book_dir: Path) -> datetime:
+    """The time stamped into the outputs: book.yaml's ``modified``, else SOURCE_DATE_EPOCH,
+    else the newest modification among the files the build reads from the book. A rebuild of
+    unchanged sources gets the same timestamps, hence the same bytes; a stray file in the book
+    directory (notes, a backup) changes nothing."""
+    if book.meta.modified is not None:
+        return book.meta.modified
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch is None:
-        epoch = str(max(int(p.stat().st_mtime) for p in book_dir.rglob("*") if p.is_file()))
+        epoch = str(max(int(p.stat().st_mtime) for p in source_files(book, book_dir)))
     return datetime.fromtimestamp(int(epoch), tz=UTC)
+
+
+def source_files(book: Book, book_dir: Path) -> list[Path]:
+    """Every file of the book that a build reads: book.yaml, the chapters, their images, the
+    cover, the dictionaries and fonts book.yaml names, the book's styles and templates."""
+    meta = book.meta
+    names = ["book.yaml", *meta.chapters, *book.images, *([book.cover] if book.cover else []),
+             *(v.dictionary for v in meta.variants.values() if v.dictionary),
+             *(font.file for font in meta.fonts if font.file)]
+    paths = [book_dir / name for name in names]
+    for folder in ("styles", "templates"):
+        paths += sorted(p for p in (book_dir / folder).rglob("*") if p.is_file())
+    return paths
 
 
 def cache_dir(out_dir: Path) -> Path:
@@ -113,7 +149,7 @@ def build(book_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS,
     check_output_dir(book_dir, out_dir)
     stage("load")
     book = load_book(book_dir)
-    modified = source_date(book_dir)
+    modified = source_date(book, book_dir)
     result = BuildResult()
     for variant in variants:
         if variant is not None:
@@ -130,46 +166,75 @@ def build_edition(edition: Edition, book_dir: Path, out_dir: Path, formats: tupl
                   profiles: tuple[str, ...], modified: datetime, stage: Callable[[str], None],
                   result: BuildResult) -> None:
     book = edition.book
-    faces = font_faces(book.meta.script)
+    chains = font_chains(book, book_dir, book.meta.script)
     stage("render")
-    rendered = render_book(book, book_dir, faces, edition.labels)
+    rendered = render_book(book, book_dir, edition.labels)
     stage("fonts")
-    chars = used_characters(book, rendered)
-    result.diagnostics += check_coverage(chars, faces, strict="pdf" in formats)
+    plan = resolve(used_characters(book, rendered), chains)
+    locate = first_use(book_dir, edition.labels)
+    result.diagnostics += check_coverage(plan, locate, book.meta.script,
+                                         strict="pdf" in formats)
+    plans = [plan]
     if "epub" in formats:
         stage("epub")
-        result.outputs.append(write_epub(edition, book_dir, out_dir, rendered, faces,
-                                         "".join(chars), modified))
+        result.outputs.append(write_epub(edition, book_dir, out_dir, rendered, plan, chains,
+                                         modified))
     if "pdf" in formats:
         print_edition = replace(edition, book=transform.apply(book, transform.PRINT))
         for profile in profiles:
             stage(f"pdf ({profile})")
-            path, logged = write_pdf(print_edition, book_dir, out_dir, faces, profile, modified)
+            path, logged, print_plan = write_pdf(print_edition, book_dir, out_dir, chains,
+                                                 profile, modified, locate)
             result.outputs.append(path)
             result.diagnostics += logged
+            plans.append(print_plan)
+    result.diagnostics += fallback_note(plans, book.meta.language)
 
 
-def check_coverage(chars: dict[str, str], faces: list[FontFace],
+def check_coverage(plan: FontPlan, locate: Callable[[str, str], Location], script: str,
                    strict: bool) -> list[Diagnostic]:
-    """Characters no embedded font has: warnings for the EPUB (reading systems fall back to
-    their own fonts), errors when a PDF is built (print has no fallback: it would be tofu)."""
-    missing = uncovered(chars, faces)
+    """Characters no font has: warnings for the EPUB (reading systems fall back to their own
+    fonts), errors when a PDF is built (print has no fallback: it would be tofu)."""
+    missing = uncovered(plan, locate, script)
     if strict and missing:
         raise BookError([replace(d, severity=Severity.ERROR) for d in missing])
     return missing
 
 
+def first_use(book_dir: Path, convert: Labels) -> Callable[[str, str], Location]:
+    """Where a character of the edition first occurs in a source file: the line that has it,
+    or whose conversion has it (a character of the Traditional edition)."""
+    def locate(char: str, source: str) -> Location:
+        try:
+            lines = (book_dir / source).read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            return Location(source)
+        for number, line in enumerate(lines, start=1):
+            if char in line or char in convert(line):
+                return Location(source, number)
+        return Location(source)
+    return locate
+
+
+def cover_faces(chains: Chains) -> list[FontFace]:
+    """The first face of each family and weight: what the generated cover draws with."""
+    return [chain[0] for chain in chains.values()]
+
+
 def write_epub(edition: Edition, book_dir: Path, out_dir: Path, rendered: Rendered,
-               faces: list[FontFace], chars: str, modified: datetime) -> Path:
+               plan: FontPlan, chains: Chains, modified: datetime) -> Path:
     book = edition.book
     if book.cover:
         cover = Image(cover_image_name(book), (book_dir / book.cover).read_bytes())
     else:
-        drawn = draw_cover(book, cover_design(book_dir), faces, role_words(edition.labels))
+        drawn = draw_cover(book, cover_design(book_dir), cover_faces(chains),
+                           role_words(edition.labels))
         cover = Image(cover_image_name(book), drawn)
     images = [Image(image_name(src), (book_dir / src).read_bytes()) for src in book.images]
     cache = cache_dir(out_dir) / "fonts"
-    fonts = [subset_face(face, chars, cache) for face in faces]
+    fonts = [subset_face(use.face, use.chars, cache) for use in plan.uses]
+    css = fonts_stylesheet(book_dir, epub_css_faces(fonts, plan, "../fonts/"))
+    rendered = replace(rendered, stylesheets={"fonts.css": css, **rendered.stylesheets})
     path = out_dir / f"{book.meta.name}{edition.suffix}.epub"
     data = package_epub(book, rendered, fonts, cover, images, modified, edition.variant)
     write_atomically(path, data)
@@ -182,20 +247,27 @@ def write_vertical_epub(edition: Edition, book_dir: Path, out_dir: Path,
     book = transform.apply(edition.book, transform.VERTICAL)
     vertical = replace(edition, book=book, variant=f"{edition.variant}-vertical",
                        suffix=f"{edition.suffix}.vertical")
-    faces = font_faces(book.meta.script)
-    rendered = render_book(book, book_dir, faces, edition.labels, vertical=True)
-    chars = used_characters(book, rendered)
-    return write_epub(vertical, book_dir, out_dir, rendered, faces, "".join(chars), modified)
+    chains = font_chains(book, book_dir, book.meta.script)
+    rendered = render_book(book, book_dir, edition.labels, vertical=True)
+    plan = resolve(used_characters(book, rendered), chains)
+    return write_epub(vertical, book_dir, out_dir, rendered, plan, chains, modified)
 
 
-def write_pdf(edition: Edition, book_dir: Path, out_dir: Path, faces: list[FontFace],
-              profile: str, modified: datetime) -> tuple[Path, list[Diagnostic]]:
+def write_pdf(edition: Edition, book_dir: Path, out_dir: Path, chains: Chains, profile: str,
+              modified: datetime, locate: Callable[[str, str], Location],
+              ) -> tuple[Path, list[Diagnostic], FontPlan]:
     created = modified.strftime("%Y-%m-%dT%H:%M:%SZ")
-    document = render_print(edition.book, book_dir, faces, profile, created, edition.labels)
+    document = render_print(edition.book, book_dir, profile, created, edition.labels)
+    plan = resolve(characters_by_source([("book.yaml", text_of(document.html))]), chains)
+    check_coverage(plan, locate, edition.book.meta.script, strict=True)
+    faces = print_css_faces(plan, book_dir, fonts_dir().resolve().as_uri() + "/",
+                            cache_dir(out_dir) / "fonts")
+    document = replace(document, stylesheets=(fonts_stylesheet(book_dir, faces),
+                                              *document.stylesheets))
     data, logged = typeset_pdf(document, book_dir, fonts_dir(), profile)
     path = out_dir / f"{edition.book.meta.name}{edition.suffix}{PDF_SUFFIX[profile]}"
     write_atomically(path, data)
-    return path, logged
+    return path, logged, plan
 
 
 def used_characters(book: Book, rendered: Rendered) -> dict[str, str]:

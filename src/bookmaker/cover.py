@@ -34,7 +34,7 @@ def draw_cover(book: Book, design: dict[str, Any], faces: list[FontFace],
 
     def font(part: dict[str, Any], scale: float = 1.0) -> ImageFont.FreeTypeFont:
         face = next(f for f in faces if f.family == part["family"] and f.weight == part["weight"])
-        return ImageFont.truetype(str(face.path), round(part["size"] * scale))
+        return ImageFont.truetype(str(face.path), round(part["size"] * scale), index=face.index)
 
     def lines(part: dict[str, Any], texts: list[str], top: float, scales: list[float]) -> None:
         y = top

@@ -1,15 +1,22 @@
-"""Fonts for an edition: which characters it uses, whether they are covered, and subsets.
+"""Fonts for an edition: which characters it uses, which face draws each, and subsets.
 
-Subsetting a CJK face takes seconds, so each subset is cached under the build folder by the
-hash of the font file and the characters kept.
+Each family the stylesheets name ("Book Serif", "Book Sans") at each weight is a chain of faces:
+the book's own fonts for its role, the bundled face, the installed face that fills in (see
+``resources``). A character is drawn by the first face of the chain that has it; a face that
+draws nothing is not embedded, and a face after the first draws only its own characters
+(``unicode-range``). Subsetting a CJK face takes seconds, so each subset is cached under the
+build folder by the hash of the font file, the face and the characters kept.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import unicodedata
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from fontTools import subset
@@ -17,16 +24,119 @@ from fontTools.ttLib import TTFont
 from lxml import etree
 
 from bookmaker.diagnostics import Diagnostic, Location, Severity
-from bookmaker.resources import FontFace
+from bookmaker.model import Book
+from bookmaker.resources import (
+    FontFace,
+    font_faces,
+    installed_face,
+    role_families,
+    system_faces,
+)
 
 # Bumped when the subsetting options change, so that older cached subsets are not reused.
-SUBSET_RECIPE = "1"
+SUBSET_RECIPE = "2"
+# What stylesheets generate without it being text (folios, note numbers, list markers): kept
+# in the first face of a family when that face is subset for print.
+GENERATED = "".join(map(chr, [*range(0x20, 0x7F), *range(0x2160, 0x2180), *range(0x2460, 0x24A0),
+                              *range(0x3251, 0x3260), *range(0x32B1, 0x32C0)]))
+
+Chains = dict[tuple[str, int], list[FontFace]]
 
 
 @dataclass(frozen=True)
 class EmbeddedFont:
     face: FontFace
     data: bytes
+
+    @property
+    def opentype(self) -> bool:
+        """CFF outlines ('OTTO'), else TrueType."""
+        return self.data[:4] == b"OTTO"
+
+    @property
+    def file(self) -> str:
+        if self.face.origin == "bundled":
+            return self.face.file
+        return f"{self.face.file}{'.otf' if self.opentype else '.ttf'}"
+
+    @property
+    def media_type(self) -> str:
+        return "font/otf" if self.opentype else "font/ttf"
+
+    @property
+    def css_format(self) -> str:
+        return "opentype" if self.opentype else "truetype"
+
+
+@dataclass(frozen=True)
+class FaceUse:
+    """A face and the characters it draws for an edition; ``fallback`` when it is not the
+    first face of its chain that draws anything, so that it serves only those characters."""
+
+    face: FontFace
+    chars: str
+    fallback: bool
+
+    @property
+    def unicode_range(self) -> str:
+        return unicode_range(self.chars) if self.fallback else ""
+
+
+@dataclass(frozen=True)
+class FontPlan:
+    """Which face draws which characters, and what no face has (character -> its source)."""
+
+    uses: tuple[FaceUse, ...]
+    missing: dict[str, str]
+
+    def fallback_chars(self) -> dict[str, list[str]]:
+        """Characters drawn by a face after the first of their chain -> the faces' labels."""
+        found: dict[str, list[str]] = {}
+        for use in self.uses:
+            if use.fallback:
+                for char in use.chars:
+                    found.setdefault(char, []).append(use.face.label)
+        return found
+
+
+@dataclass(frozen=True)
+class CssFace:
+    """An ``@font-face`` rule of fonts.css."""
+
+    family: str
+    weight: int
+    src: str
+    format: str
+    unicode_range: str = ""
+
+
+def epub_css_faces(fonts: list[EmbeddedFont], plan: FontPlan, base: str) -> list[CssFace]:
+    """The rules for the subsets packaged in an EPUB, under ``base`` (e.g. ``../fonts/``)."""
+    return [CssFace(font.face.family, font.face.weight, f"{base}{font.file}", font.css_format,
+                    use.unicode_range)
+            for font, use in zip(fonts, plan.uses, strict=True)]
+
+
+def print_css_faces(plan: FontPlan, book_dir: Path, bundled_base: str,
+                    cache_dir: Path) -> list[CssFace]:
+    """The rules for the print stage: a bundled face or a font file of the book whole (the
+    PDF writer subsets what it draws), a face inside a collection as a subset of its
+    characters, inline."""
+    faces = []
+    for use in plan.uses:
+        face = use.face
+        if face.origin == "bundled":
+            src, fmt = f"{bundled_base}{face.file}", "opentype"
+        elif face.origin == "book" and not face.in_collection:
+            src = face.path.relative_to(book_dir).as_posix()
+            with face.path.open("rb") as f:
+                fmt = "opentype" if f.read(4) == b"OTTO" else "truetype"
+        else:
+            chars = use.chars if use.fallback else use.chars + GENERATED
+            font = subset_face(face, chars, cache_dir)
+            src, fmt = data_url(font), font.css_format
+        faces.append(CssFace(face.family, face.weight, src, fmt, use.unicode_range))
+    return faces
 
 
 def text_of(xhtml: str) -> str:
@@ -49,31 +159,130 @@ def characters_by_source(texts: list[tuple[str, str]]) -> dict[str, str]:
     return found
 
 
-def uncovered(chars: dict[str, str], faces: list[FontFace]) -> list[Diagnostic]:
-    cmaps = [set(TTFont(face.path, lazy=True).getBestCmap()) for face in faces]
+def font_chains(book: Book, book_dir: Path, script: str) -> Chains:
+    """Per family and weight of the stylesheets, the faces to try in order: the book's own
+    for the role, the bundled face, the installed face that fills in."""
+    families = role_families()
+    own = list(zip(book.meta.fonts, book_faces(book, book_dir), strict=True))
+    chains: Chains = {}
+    for bundled in font_faces(script):
+        chains[(bundled.family, bundled.weight)] = [
+            *(face for font, face in own
+              if (families[font.role], font.weight) == (bundled.family, bundled.weight)
+              and font.script in (None, script)),
+            bundled,
+        ]
+    for fill in system_faces(script):
+        chains[(fill.family, fill.weight)].append(fill)
+    return chains
+
+
+def book_faces(book: Book, book_dir: Path) -> list[FontFace]:
+    """The faces ``book.yaml`` names, in its order: files of the book, installed families
+    (the loader has checked that each exists)."""
+    families = role_families()
+    faces = []
+    for font in book.meta.fonts:
+        family = families[font.role]
+        if font.file is not None:
+            faces.append(FontFace(family, font.weight, book_dir / font.file, font.index, "book",
+                                  font.file))
+        else:
+            found = installed_face(font.family or "", font.weight)
+            assert found is not None, "the loader checks that the family is installed"
+            faces.append(FontFace(family, font.weight, found.path, found.index, "system",
+                                  font.family or ""))
+    return faces
+
+
+@cache
+def _cmap(path: Path, index: int, mtime: float) -> frozenset[int]:
+    return frozenset(TTFont(path, fontNumber=index, lazy=True).getBestCmap())
+
+
+def cmap_of(face: FontFace) -> frozenset[int]:
+    return _cmap(face.path, face.index, face.path.stat().st_mtime)
+
+
+def resolve(chars: dict[str, str], chains: Chains) -> FontPlan:
+    """Each character to the first face of each chain that has it."""
+    uses: list[FaceUse] = []
+    drawn: set[str] = set()
+    for chain in chains.values():
+        remaining = sorted(chars)
+        first = True
+        for face in chain:
+            cmap = cmap_of(face)
+            mine = [c for c in remaining if ord(c) in cmap]
+            if mine:
+                uses.append(FaceUse(face, "".join(mine), fallback=not first))
+                first = False
+                drawn |= set(mine)
+                remaining = [c for c in remaining if ord(c) not in cmap]
+    missing = {c: source for c, source in chars.items() if c not in drawn}
+    return FontPlan(tuple(uses), missing)
+
+
+def uncovered(plan: FontPlan, locate: Callable[[str, str], Location],
+              script: str) -> list[Diagnostic]:
+    """F001 for each character no face has, at its first use, with what would fix it."""
+    if system_faces(script):
+        hint = ("name a font that has it under 'fonts:' in book.yaml (a file of the book or an "
+                "installed family), or replace the character")
+    else:
+        hint = ("install Noto CJK (Debian/Ubuntu: the fonts-noto-cjk package, `sudo make "
+                "system-deps`), or name a font that has it under 'fonts:' in book.yaml")
     return [
-        Diagnostic(
-            "F001",
-            f"no embedded font has '{char}' (U+{ord(char):04X})",
-            Location(source),
-            "replace the character, or name a font that has it in fonts/fonts.toml",
-            Severity.WARNING,
-        )
-        for char, source in sorted(chars.items(), key=lambda item: (item[1], item[0]))
-        if not any(ord(char) in cmap for cmap in cmaps)
+        Diagnostic("F001", f"no font has '{char}' (U+{ord(char):04X})", locate(char, source),
+                   hint, Severity.WARNING)
+        for char, source in sorted(plan.missing.items(), key=lambda item: (item[1], item[0]))
     ]
 
 
+def fallback_note(plans: Iterable[FontPlan], language: str) -> list[Diagnostic]:
+    """One note for the edition: the characters a fallback face draws, and the faces."""
+    chars: set[str] = set()
+    faces: dict[str, None] = {}
+    for plan in plans:
+        for char, labels in plan.fallback_chars().items():
+            chars.add(char)
+            faces.update(dict.fromkeys(labels))
+    if not chars:
+        return []
+    return [Diagnostic(
+        "F002",
+        f"{len(chars)} characters of the {language} edition are drawn by a fallback font "
+        f"({', '.join(faces)}): {''.join(sorted(chars))}",
+        hint="to choose the face that draws them, name a font under 'fonts:' in book.yaml",
+        severity=Severity.NOTE)]
+
+
+def unicode_range(chars: Iterable[str]) -> str:
+    """CSS ``unicode-range`` of the characters, runs of code points as ranges."""
+    points = sorted({ord(c) for c in chars})
+    runs: list[list[int]] = []
+    for point in points:
+        if runs and point == runs[-1][1] + 1:
+            runs[-1][1] = point
+        else:
+            runs.append([point, point])
+    return ", ".join(f"U+{a:X}" if a == b else f"U+{a:X}-{b:X}" for a, b in runs)
+
+
+def data_url(font: EmbeddedFont) -> str:
+    """A subset handed to the print stage inline: no path of the machine in the document."""
+    return f"data:{font.media_type};base64,{base64.b64encode(font.data).decode('ascii')}"
+
+
 def subset_face(face: FontFace, chars: str, cache_dir: Path) -> EmbeddedFont:
-    source = face.path.read_bytes()
     text = "".join(sorted(set(chars)))
     key = hashlib.sha256(
-        SUBSET_RECIPE.encode() + hashlib.sha256(source).digest() + text.encode("utf-8")
+        f"{SUBSET_RECIPE}/{face.index}/".encode() + file_hash(face.path) + text.encode("utf-8")
     ).hexdigest()[:32]
     cached = cache_dir / f"{key}.otf"
     if cached.is_file():
         return EmbeddedFont(face, cached.read_bytes())
-    data = _subset(source, text)
+    data = _subset(face.path.read_bytes(), text, face.index)
     cache_dir.mkdir(parents=True, exist_ok=True)
     partial = cached.with_suffix(".tmp")
     partial.write_bytes(data)
@@ -81,14 +290,24 @@ def subset_face(face: FontFace, chars: str, cache_dir: Path) -> EmbeddedFont:
     return EmbeddedFont(face, data)
 
 
-def _subset(source: bytes, text: str) -> bytes:
+def file_hash(path: Path) -> bytes:
+    stat = path.stat()
+    return _file_hash(path, stat.st_mtime_ns, stat.st_size)
+
+
+@cache
+def _file_hash(path: Path, mtime_ns: int, size: int) -> bytes:
+    return hashlib.sha256(path.read_bytes()).digest()
+
+
+def _subset(source: bytes, text: str, index: int = 0) -> bytes:
     options = subset.Options()
     options.layout_features = ["*"]  # halt, palt, vert, locl … are Chinese typography
     options.name_IDs = ["*"]
     options.name_languages = ["*"]
     options.notdef_outline = True
     options.recalc_timestamp = False  # same input, same bytes
-    font = TTFont(io.BytesIO(source), recalcTimestamp=False)
+    font = TTFont(io.BytesIO(source), recalcTimestamp=False, fontNumber=index)
     subsetter = subset.Subsetter(options)
     subsetter.populate(text=text)
     subsetter.subset(font)

@@ -5,13 +5,15 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from fontTools.ttLib import TTFont, TTLibError
 from pydantic import BaseModel
 
 from bookmaker.diagnostics import error
 from bookmaker.load.files import read_text, resolve_inside
 from bookmaker.load.markdown import ChapterParser
 from bookmaker.load.yamldoc import YamlDoc
-from bookmaker.model import Book, BookMeta, Chapter, ChapterMeta
+from bookmaker.model import Book, BookFont, BookMeta, Chapter, ChapterMeta
+from bookmaker.resources import installed_faces
 
 BOOK_FILE = "book.yaml"
 COVER_NAMES = ("cover.jpg", "cover.jpeg", "cover.png")
@@ -41,12 +43,37 @@ def load_book(book_dir: Path) -> Book:
                     hint="give the path of a book directory (see docs/source-format.md)")
     doc = YamlDoc(read_text(book_dir, BOOK_FILE), BOOK_FILE)
     meta = doc.validate(BookMeta, known_keys(BookMeta))
+    for i, font in enumerate(meta.fonts):
+        _check_font(book_dir, font, doc, i)
     images: list[str] = []
     chapters = [
         _load_chapter(book_dir, path, f"c{i:02d}", doc.lines.get(("chapters", i - 1)), images)
         for i, path in enumerate(meta.chapters, start=1)
     ]
     return Book(meta=meta, chapters=chapters, cover=_find_cover(book_dir), images=images)
+
+
+def _check_font(book_dir: Path, font: BookFont, doc: YamlDoc, i: int) -> None:
+    """A font of ``fonts:`` exists: a font file inside the book, or an installed family."""
+    if font.family is not None:
+        if not installed_faces(font.family):
+            raise error("S004", f"no installed font family '{font.family}'", BOOK_FILE,
+                        doc.line_of(("fonts", i, "family")),
+                        "install it (`fc-list` lists what fontconfig finds), or put the font "
+                        "file in the book and name it under 'file:'")
+        return
+    line = doc.line_of(("fonts", i, "file"))
+    path = resolve_inside(book_dir, font.file or "", BOOK_FILE, line)
+    if not path.is_file():
+        raise error("S004", f"font file '{font.file}' does not exist", BOOK_FILE, line,
+                    "put the font in the book directory, or correct the path")
+    try:
+        TTFont(path, fontNumber=font.index, lazy=True).getBestCmap()
+    except (TTLibError, OSError, IndexError, AssertionError) as exc:
+        raise error("S003", f"'{font.file}' is not a font that can be read "
+                    f"(face {font.index}: {exc})", BOOK_FILE, line,
+                    "give an OpenType or TrueType file (.otf, .ttf, .ttc) and, for a "
+                    "collection, the face under 'index:'") from None
 
 
 def _find_cover(book_dir: Path) -> str | None:

@@ -11,15 +11,16 @@ from pathlib import Path
 import jinja2
 from jinja2.ext import Extension
 
+from bookmaker.fonts import CssFace
 from bookmaker.model import ROLE_WORDS, Book, Chapter
-from bookmaker.resources import FontFace, styles_dirs
+from bookmaker.resources import styles_dirs
 
 TEXT_DIR = "text"
 STYLE_DIR = "styles"
 IMAGE_DIR = "images"
 FRONT_MATTER_KINDS = frozenset({"preface", "foreword"})
 # The stylesheets every document links, in cascade order. fonts.css is generated from the fonts
-# chosen for the book's script, so that book.css can name abstract families only.
+# that draw the edition (``fonts_stylesheet``), so that book.css can name abstract families only.
 STYLESHEETS = ("fonts.css", "book.css")
 VERTICAL_STYLESHEET = "vertical.css"  # added for a vertical (top-to-bottom, right-to-left) EPUB
 
@@ -139,8 +140,10 @@ def image_name(source: str) -> str:
     return f"{IMAGE_DIR}/{source.removeprefix(IMAGE_DIR + '/')}"
 
 
-def render_book(book: Book, book_dir: Path, fonts: list[FontFace],
-                labels: Labels = same, vertical: bool = False) -> Rendered:
+def render_book(book: Book, book_dir: Path, labels: Labels = same,
+                vertical: bool = False) -> Rendered:
+    """The documents of the EPUB and their stylesheets, except fonts.css, which follows from
+    the characters the documents use (``fonts_stylesheet``)."""
     env = template_environment(book_dir, labels)
     lang = book.meta.language
     toc = build_toc(book)
@@ -184,13 +187,15 @@ def render_book(book: Book, book_dir: Path, fonts: list[FontFace],
         render(chapter_file(c), "chapter.xhtml", c.meta.title, c.source, chapter=c)
         for c in book.chapters
     ]
-    stylesheets = {
-        "fonts.css": env.get_template("fonts.css").render(faces=fonts, font_base="../fonts/"),
-        "book.css": read_stylesheet("book.css", book_dir),
-    }
+    stylesheets = {"book.css": read_stylesheet("book.css", book_dir)}
     if vertical:
         stylesheets[VERTICAL_STYLESHEET] = read_stylesheet(VERTICAL_STYLESHEET, book_dir)
     return Rendered(lang, tuple(documents), toc, landmarks, stylesheets, vertical)
+
+
+def fonts_stylesheet(book_dir: Path, faces: list[CssFace]) -> str:
+    """fonts.css: an ``@font-face`` rule for each face that draws the edition."""
+    return template_environment(book_dir).get_template("fonts.css").render(faces=faces)
 
 
 def read_stylesheet(name: str, book_dir: Path) -> str:

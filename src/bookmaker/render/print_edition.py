@@ -7,7 +7,6 @@ from pathlib import Path
 
 from bookmaker.model import Book
 from bookmaker.render.documents import Labels, read_stylesheet, same, template_environment
-from bookmaker.resources import FontFace, fonts_dir
 
 PRINT_STYLESHEETS = ("book.css", "print.css")
 
@@ -15,19 +14,19 @@ PRINT_STYLESHEETS = ("book.css", "print.css")
 @dataclass(frozen=True)
 class PrintDocument:
     html: str
-    stylesheets: tuple[str, ...]  # CSS texts, in cascade order
+    stylesheets: tuple[str, ...]  # CSS texts, in cascade order; fonts.css comes first
 
 
-def render_print(book: Book, book_dir: Path, faces: list[FontFace], profile: str,
-                 created: str, labels: Labels = same) -> PrintDocument:
+def render_print(book: Book, book_dir: Path, profile: str, created: str,
+                 labels: Labels = same) -> PrintDocument:
+    """The print document and its stylesheets, except fonts.css, which follows from the
+    characters the document uses (the caller puts it first)."""
     env = template_environment(book_dir, labels)
     html = env.get_template("print.xhtml").render(
         book=book, lang=book.meta.language, created=created, print=True,
         image_href=lambda src: src,
     )
-    sheets = [env.get_template("fonts.css").render(faces=faces,
-                                                   font_base=fonts_dir().resolve().as_uri() + "/")]
-    sheets += [read_stylesheet(name, book_dir) for name in PRINT_STYLESHEETS]
+    sheets = [read_stylesheet(name, book_dir) for name in PRINT_STYLESHEETS]
     if profile == "press":
         sheets.append(read_stylesheet("press.css", book_dir))
     sheets.append(env.get_template("page.css").render(page=book.meta.page, profile=profile))
