@@ -14,6 +14,7 @@ import pytest
 from lxml import etree
 
 from bookmaker.build import build
+from bookmaker.resources import installed_faces
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "source"
@@ -37,6 +38,18 @@ def require_program(name: str, why: str) -> str:
     if path:
         return path
     message = f"'{name}' is not installed: {why} was NOT tested"
+    if os.environ.get(REQUIRE_EXTERNAL):
+        pytest.fail(f"{message} ({REQUIRE_EXTERNAL} is set)")
+    _skipped_external.append(message)
+    pytest.skip(message)
+
+
+def require_installed_font(family: str, why: str) -> None:
+    """Skip loudly without an installed font family (fonts-noto-cjk), or fail where CI
+    demands it."""
+    if installed_faces(family):
+        return
+    message = f"the font family '{family}' is not installed (fonts-noto-cjk): {why} was NOT tested"
     if os.environ.get(REQUIRE_EXTERNAL):
         pytest.fail(f"{message} ({REQUIRE_EXTERNAL} is set)")
     _skipped_external.append(message)

@@ -22,12 +22,12 @@ from bookmaker.cover import cover_design, draw_cover
 from bookmaker.diagnostics import BookError, Diagnostic, Location, Severity, error
 from bookmaker.epub import Image, package_epub
 from bookmaker.fonts import (
-    Chains,
+    Family,
     FontPlan,
     characters_by_source,
     epub_css_faces,
     fallback_note,
-    font_chains,
+    font_families,
     print_css_faces,
     resolve,
     subset_face,
@@ -166,24 +166,24 @@ def build_edition(edition: Edition, book_dir: Path, out_dir: Path, formats: tupl
                   profiles: tuple[str, ...], modified: datetime, stage: Callable[[str], None],
                   result: BuildResult) -> None:
     book = edition.book
-    chains = font_chains(book, book_dir, book.meta.script)
+    families = font_families(book, book_dir, book.meta.script)
     stage("render")
     rendered = render_book(book, book_dir, edition.labels)
     stage("fonts")
-    plan = resolve(used_characters(book, rendered), chains)
+    plan = resolve(used_characters(book, rendered), families)
     locate = first_use(book_dir, edition.labels)
     result.diagnostics += check_coverage(plan, locate, book.meta.script,
                                          strict="pdf" in formats)
     plans = [plan]
     if "epub" in formats:
         stage("epub")
-        result.outputs.append(write_epub(edition, book_dir, out_dir, rendered, plan, chains,
+        result.outputs.append(write_epub(edition, book_dir, out_dir, rendered, plan, families,
                                          modified))
     if "pdf" in formats:
         print_edition = replace(edition, book=transform.apply(book, transform.PRINT))
         for profile in profiles:
             stage(f"pdf ({profile})")
-            path, logged, print_plan = write_pdf(print_edition, book_dir, out_dir, chains,
+            path, logged, print_plan = write_pdf(print_edition, book_dir, out_dir, families,
                                                  profile, modified, locate)
             result.outputs.append(path)
             result.diagnostics += logged
@@ -216,18 +216,19 @@ def first_use(book_dir: Path, convert: Labels) -> Callable[[str, str], Location]
     return locate
 
 
-def cover_faces(chains: Chains) -> list[FontFace]:
+def cover_faces(families: list[Family]) -> list[FontFace]:
     """The first face of each family and weight: what the generated cover draws with."""
-    return [chain[0] for chain in chains.values()]
+    return [replace(family.chain(weight)[0][1], weight=weight)
+            for family in families for weight in family.weights]
 
 
 def write_epub(edition: Edition, book_dir: Path, out_dir: Path, rendered: Rendered,
-               plan: FontPlan, chains: Chains, modified: datetime) -> Path:
+               plan: FontPlan, families: list[Family], modified: datetime) -> Path:
     book = edition.book
     if book.cover:
         cover = Image(cover_image_name(book), (book_dir / book.cover).read_bytes())
     else:
-        drawn = draw_cover(book, cover_design(book_dir), cover_faces(chains),
+        drawn = draw_cover(book, cover_design(book_dir), cover_faces(families),
                            role_words(edition.labels))
         cover = Image(cover_image_name(book), drawn)
     images = [Image(image_name(src), (book_dir / src).read_bytes()) for src in book.images]
@@ -247,18 +248,18 @@ def write_vertical_epub(edition: Edition, book_dir: Path, out_dir: Path,
     book = transform.apply(edition.book, transform.VERTICAL)
     vertical = replace(edition, book=book, variant=f"{edition.variant}-vertical",
                        suffix=f"{edition.suffix}.vertical")
-    chains = font_chains(book, book_dir, book.meta.script)
+    families = font_families(book, book_dir, book.meta.script)
     rendered = render_book(book, book_dir, edition.labels, vertical=True)
-    plan = resolve(used_characters(book, rendered), chains)
-    return write_epub(vertical, book_dir, out_dir, rendered, plan, chains, modified)
+    plan = resolve(used_characters(book, rendered), families)
+    return write_epub(vertical, book_dir, out_dir, rendered, plan, families, modified)
 
 
-def write_pdf(edition: Edition, book_dir: Path, out_dir: Path, chains: Chains, profile: str,
-              modified: datetime, locate: Callable[[str, str], Location],
+def write_pdf(edition: Edition, book_dir: Path, out_dir: Path, families: list[Family],
+              profile: str, modified: datetime, locate: Callable[[str, str], Location],
               ) -> tuple[Path, list[Diagnostic], FontPlan]:
     created = modified.strftime("%Y-%m-%dT%H:%M:%SZ")
     document = render_print(edition.book, book_dir, profile, created, edition.labels)
-    plan = resolve(characters_by_source([("book.yaml", text_of(document.html))]), chains)
+    plan = resolve(characters_by_source([("book.yaml", text_of(document.html))]), families)
     check_coverage(plan, locate, edition.book.meta.script, strict=True)
     faces = print_css_faces(plan, book_dir, fonts_dir().resolve().as_uri() + "/",
                             cache_dir(out_dir) / "fonts")

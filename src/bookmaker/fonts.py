@@ -3,9 +3,12 @@
 Each family the stylesheets name ("Book Serif", "Book Sans") at each weight is a chain of faces:
 the book's own fonts for its role, the bundled face, the installed face that fills in (see
 ``resources``). A character is drawn by the first face of the chain that has it; a face that
-draws nothing is not embedded, and a face after the first draws only its own characters
-(``unicode-range``). Subsetting a CJK face takes seconds, so each subset is cached under the
-build folder by the hash of the font file, the face and the characters kept.
+draws nothing is not embedded. The faces that draw get the family names of the stylesheets'
+stacks in order — "Book Serif", then "Book Serif B" … — so that reading systems and the PDF
+writer alike fall back from one to the next per character (WeasyPrint keeps one font per family
+and weight, so two faces may not share a family name). Subsetting a CJK face takes seconds, so
+each subset is cached under the build folder by the hash of the font file, the face and the
+characters kept.
 """
 
 from __future__ import annotations
@@ -40,7 +43,10 @@ SUBSET_RECIPE = "2"
 GENERATED = "".join(map(chr, [*range(0x20, 0x7F), *range(0x2160, 0x2180), *range(0x2460, 0x24A0),
                               *range(0x3251, 0x3260), *range(0x32B1, 0x32C0)]))
 
-Chains = dict[tuple[str, int], list[FontFace]]
+# The names a family of the stylesheets has in their stacks, one per face that draws, in order
+# ("Book Serif", "Book Serif B" …). Not numbers: Pango reads a trailing number as a size.
+LEVEL_SUFFIXES = ("", " B", " C", " D")
+NOTE_CHARS = 300  # the note lists this many of the characters a fallback face draws
 
 
 @dataclass(frozen=True)
@@ -70,15 +76,25 @@ class EmbeddedFont:
 
 @dataclass(frozen=True)
 class FaceUse:
-    """A face and the characters it draws for an edition; ``fallback`` when it is not the
-    first face of its chain that draws anything, so that it serves only those characters."""
+    """A face and the characters it draws for an edition; ``level`` 0 for the first face of
+    its chain that draws anything, 1 for the next …"""
 
     face: FontFace
     chars: str
-    fallback: bool
+    level: int
+
+    @property
+    def fallback(self) -> bool:
+        return self.level > 0
+
+    @property
+    def css_family(self) -> str:
+        """The family of the stylesheets' stacks this face answers to."""
+        return self.face.family + LEVEL_SUFFIXES[self.level]
 
     @property
     def unicode_range(self) -> str:
+        """A fallback face draws only its own characters (the subset has no others)."""
         return unicode_range(self.chars) if self.fallback else ""
 
 
@@ -112,7 +128,7 @@ class CssFace:
 
 def epub_css_faces(fonts: list[EmbeddedFont], plan: FontPlan, base: str) -> list[CssFace]:
     """The rules for the subsets packaged in an EPUB, under ``base`` (e.g. ``../fonts/``)."""
-    return [CssFace(font.face.family, font.face.weight, f"{base}{font.file}", font.css_format,
+    return [CssFace(use.css_family, font.face.weight, f"{base}{font.file}", font.css_format,
                     use.unicode_range)
             for font, use in zip(fonts, plan.uses, strict=True)]
 
@@ -135,7 +151,7 @@ def print_css_faces(plan: FontPlan, book_dir: Path, bundled_base: str,
             chars = use.chars if use.fallback else use.chars + GENERATED
             font = subset_face(face, chars, cache_dir)
             src, fmt = data_url(font), font.css_format
-        faces.append(CssFace(face.family, face.weight, src, fmt, use.unicode_range))
+        faces.append(CssFace(use.css_family, face.weight, src, fmt, use.unicode_range))
     return faces
 
 
@@ -159,22 +175,60 @@ def characters_by_source(texts: list[tuple[str, str]]) -> dict[str, str]:
     return found
 
 
-def font_chains(book: Book, book_dir: Path, script: str) -> Chains:
-    """Per family and weight of the stylesheets, the faces to try in order: the book's own
-    for the role, the bundled face, the installed face that fills in."""
-    families = role_families()
-    own = list(zip(book.meta.fonts, book_faces(book, book_dir), strict=True))
-    chains: Chains = {}
-    for bundled in font_faces(script):
-        chains[(bundled.family, bundled.weight)] = [
-            *(face for font, face in own
-              if (families[font.role], font.weight) == (bundled.family, bundled.weight)
-              and font.script in (None, script)),
-            bundled,
-        ]
-    for fill in system_faces(script):
-        chains[(fill.family, fill.weight)].append(fill)
-    return chains
+@dataclass(frozen=True)
+class Family:
+    """A family of the stylesheets ("Book Serif") as tiers of faces, tried in order: one tier
+    per font the book gives for the role (its first font of each weight, its second …), the
+    bundled faces, the installed faces. Within a tier a weight is matched as CSS does."""
+
+    name: str
+    weights: tuple[int, ...]  # those the stylesheets ask for: the bundled faces' weights
+    tiers: tuple[tuple[FontFace, ...], ...]
+
+    def chain(self, weight: int) -> list[tuple[int, FontFace]]:
+        """(tier, face) to try in order for text of ``weight``."""
+        return [(t, face) for t, tier in enumerate(self.tiers)
+                if (face := nearest_weight(tier, weight)) is not None]
+
+
+def nearest_weight(faces: Iterable[FontFace], weight: int) -> FontFace | None:
+    """The face CSS font matching picks for ``weight`` (CSS Fonts 4, font-weight)."""
+    faces = list(faces)
+    if not faces:
+        return None
+    if weight > 500:
+        order = sorted(faces, key=lambda f: (f.weight < weight, abs(f.weight - weight)))
+    elif weight < 400:
+        order = sorted(faces, key=lambda f: (f.weight > weight, abs(f.weight - weight)))
+    else:
+        order = sorted(faces, key=lambda f: (not weight <= f.weight <= 500,
+                                              f.weight > weight, abs(f.weight - weight)))
+    return order[0]
+
+
+def font_families(book: Book, book_dir: Path, script: str) -> list[Family]:
+    """The families of the stylesheets for an edition in ``script``, with their tiers."""
+    roles = role_families()
+    own = [(roles[font.role], font.weight, face)
+           for font, face in zip(book.meta.fonts, book_faces(book, book_dir), strict=True)
+           if font.script in (None, script)]
+    bundled = font_faces(script)
+    installed = system_faces(script)
+    families = []
+    for name in dict.fromkeys(face.family for face in bundled):
+        mine = [(weight, face) for family, weight, face in own if family == name]
+        book_tiers: list[list[FontFace]] = []
+        seen: dict[int, int] = {}
+        for weight, face in mine:  # the k-th font of a weight goes to the k-th tier
+            k = seen[weight] = seen.get(weight, -1) + 1
+            if k == len(book_tiers):
+                book_tiers.append([])
+            book_tiers[k].append(face)
+        tiers = [*book_tiers, [f for f in bundled if f.family == name],
+                 [f for f in installed if f.family == name]]
+        families.append(Family(name, tuple(f.weight for f in bundled if f.family == name),
+                               tuple(tuple(tier) for tier in tiers if tier)))
+    return families
 
 
 def book_faces(book: Book, book_dir: Path) -> list[FontFace]:
@@ -204,21 +258,27 @@ def cmap_of(face: FontFace) -> frozenset[int]:
     return _cmap(face.path, face.index, face.path.stat().st_mtime)
 
 
-def resolve(chars: dict[str, str], chains: Chains) -> FontPlan:
-    """Each character to the first face of each chain that has it."""
+def resolve(chars: dict[str, str], families: list[Family]) -> FontPlan:
+    """Each character, for each family and weight of the stylesheets, to the first face that
+    has it. The tiers that draw get the family's names in order ("Book Serif", "… B" …); a
+    tier beyond the names the stacks have draws nothing."""
     uses: list[FaceUse] = []
     drawn: set[str] = set()
-    for chain in chains.values():
-        remaining = sorted(chars)
-        first = True
-        for face in chain:
-            cmap = cmap_of(face)
-            mine = [c for c in remaining if ord(c) in cmap]
-            if mine:
-                uses.append(FaceUse(face, "".join(mine), fallback=not first))
-                first = False
-                drawn |= set(mine)
-                remaining = [c for c in remaining if ord(c) not in cmap]
+    for family in families:
+        found: dict[FontFace, tuple[int, set[str]]] = {}
+        for weight in family.weights:
+            remaining = set(chars)
+            for tier, face in family.chain(weight):
+                mine = {c for c in remaining if ord(c) in cmap_of(face)}
+                if mine:
+                    found.setdefault(face, (tier, set()))[1].update(mine)
+                    remaining -= mine
+        levels = {tier: level for level, tier in
+                  enumerate(sorted({tier for tier, _ in found.values()}))}
+        for face, (tier, mine) in found.items():
+            if levels[tier] < len(LEVEL_SUFFIXES):
+                uses.append(FaceUse(face, "".join(sorted(mine)), levels[tier]))
+                drawn |= mine
     missing = {c: source for c, source in chars.items() if c not in drawn}
     return FontPlan(tuple(uses), missing)
 
@@ -249,10 +309,11 @@ def fallback_note(plans: Iterable[FontPlan], language: str) -> list[Diagnostic]:
             faces.update(dict.fromkeys(labels))
     if not chars:
         return []
+    shown = "".join(sorted(chars)[:NOTE_CHARS]) + ("…" if len(chars) > NOTE_CHARS else "")
     return [Diagnostic(
         "F002",
         f"{len(chars)} characters of the {language} edition are drawn by a fallback font "
-        f"({', '.join(faces)}): {''.join(sorted(chars))}",
+        f"({', '.join(faces)}): {shown}",
         hint="to choose the face that draws them, name a font under 'fonts:' in book.yaml",
         severity=Severity.NOTE)]
 
