@@ -8,7 +8,7 @@ OUT    ?= build
 BIN    := $(VENV)/bin
 
 .DEFAULT_GOAL := all
-.PHONY: all setup epub pdf screen press hant hant-report check test lint bench docs-images \
+.PHONY: all setup epub pdf screen press cover hant hant-report check test lint bench docs-images \
 	clean distclean \
 	system-deps help
 
@@ -33,6 +33,9 @@ screen: setup ## Build only the screen PDF (trim size, no marks, PDF/A-2b)
 
 press: setup ## Build only the press PDF (3 mm bleed, crop marks, K-only black)
 	$(BIN)/bookmaker build $(BOOK) --out $(OUT) --format pdf --profile press
+
+cover: setup ## Build the printed cover spread build/<name>.cover.pdf (spine from the press PDF's pages)
+	$(BIN)/bookmaker build $(BOOK) --out $(OUT) --format pdf --profile press --format cover
 
 hant: setup ## Build the Traditional-Chinese edition: build/<name>.zh-Hant.epub, .pdf, .press.pdf
 	$(BIN)/bookmaker build $(BOOK) --out $(OUT) --variant zh-Hant
@@ -60,7 +63,7 @@ lint: setup ## Check the code with ruff
 system-deps: ## Install Pango for WeasyPrint and the programs the tests use (Debian/Ubuntu, root)
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-		default-jre-headless calibre poppler-utils \
+		default-jre-headless calibre poppler-utils zbar-tools \
 		libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 
 clean: ## Remove build outputs and caches

@@ -17,8 +17,10 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pypdfium2
+
 from bookmaker import transform
-from bookmaker.cover import cover_design, draw_cover
+from bookmaker.cover import cover_geometry, front_geometry, rasterise, spine_characters
 from bookmaker.diagnostics import BookError, Diagnostic, Location, Severity, error
 from bookmaker.epub import Image, package_epub
 from bookmaker.fonts import (
@@ -37,21 +39,24 @@ from bookmaker.fonts import (
 from bookmaker.load import load_book
 from bookmaker.model import Book
 from bookmaker.pdf import PROFILES, typeset_pdf
+from bookmaker.pdf.cover import typeset_cover
 from bookmaker.render import Rendered, render_book
+from bookmaker.render.cover_document import render_cover, render_front
 from bookmaker.render.documents import (
     Labels,
     cover_image_name,
     fonts_stylesheet,
     image_name,
-    role_words,
     same,
 )
-from bookmaker.render.print_edition import render_print
-from bookmaker.resources import FontFace, fonts_dir
+from bookmaker.render.print_edition import PrintDocument, render_print
+from bookmaker.resources import fonts_dir
 from bookmaker.variants import convert_book, make_converter, variant_config
 
-FORMATS = ("epub", "pdf")
+FORMATS = ("epub", "pdf")  # what a build makes unless told
+ALL_FORMATS = (*FORMATS, "cover")  # the printed cover spread only on request
 PDF_SUFFIX = {"screen": ".pdf", "press": ".press.pdf"}
+COVER_SUFFIX = ".cover.pdf"
 
 
 @dataclass
@@ -166,36 +171,69 @@ def build_edition(edition: Edition, book_dir: Path, out_dir: Path, formats: tupl
                   profiles: tuple[str, ...], modified: datetime, stage: Callable[[str], None],
                   result: BuildResult) -> None:
     book = edition.book
-    families = font_families(book, book_dir, book.meta.script)
+    fonts = EditionFonts(font_families(book, book_dir, book.meta.script), book_dir, out_dir,
+                         first_use(book_dir, edition.labels), book.meta.script)
     stage("render")
     rendered = render_book(book, book_dir, edition.labels)
     stage("fonts")
-    plan = resolve(used_characters(book, rendered), families)
-    locate = first_use(book_dir, edition.labels)
-    result.diagnostics += check_coverage(plan, locate, book.meta.script,
-                                         strict="pdf" in formats)
-    plans = [plan]
+    plan = resolve(used_characters(book, rendered), fonts.families)
+    result.diagnostics += check_coverage(plan, fonts, strict="pdf" in formats)
+    fonts.plans.append(plan)
     if "epub" in formats:
         stage("epub")
-        result.outputs.append(write_epub(edition, book_dir, out_dir, rendered, plan, families,
+        result.outputs.append(write_epub(edition, book_dir, out_dir, rendered, plan, fonts,
                                          modified))
+    print_edition = replace(edition, book=transform.apply(book, transform.PRINT))
+    interior: bytes | None = None  # the press PDF, whose pages decide the spine
     if "pdf" in formats:
-        print_edition = replace(edition, book=transform.apply(book, transform.PRINT))
         for profile in profiles:
             stage(f"pdf ({profile})")
-            path, logged, print_plan = write_pdf(print_edition, book_dir, out_dir, families,
-                                                 profile, modified, locate)
+            path, data, logged = write_pdf(print_edition, book_dir, out_dir, fonts, profile,
+                                           modified)
             result.outputs.append(path)
             result.diagnostics += logged
-            plans.append(print_plan)
-    result.diagnostics += fallback_note(plans, book.meta.language)
+            interior = data if profile == "press" else interior
+    if "cover" in formats:
+        if interior is None:
+            stage("pdf (press, for the page count)")
+            interior = typeset_interior(print_edition, book_dir, fonts, "press", modified)[0]
+        stage("cover")
+        path, found = write_cover(edition, book_dir, out_dir, fonts, page_count(interior),
+                                  modified)
+        result.outputs.append(path)
+        result.diagnostics += found
+    result.diagnostics += fallback_note(fonts.plans, book.meta.language)
 
 
-def check_coverage(plan: FontPlan, locate: Callable[[str, str], Location], script: str,
-                   strict: bool) -> list[Diagnostic]:
+@dataclass
+class EditionFonts:
+    """What draws an edition: the families and their faces, and the plans made for each of
+    its documents (for the one note on fallback characters)."""
+
+    families: list[Family]
+    book_dir: Path
+    out_dir: Path
+    locate: Callable[[str, str], Location]
+    script: str
+    plans: list[FontPlan] = field(default_factory=list)
+
+    def for_print(self, document: PrintDocument, strict: bool = True) -> PrintDocument:
+        """The print-stage document with fonts.css first: the faces that draw its characters
+        (a character no face has stops a PDF: print has no fallback)."""
+        plan = resolve(characters_by_source([("book.yaml", text_of(document.html))]),
+                       self.families)
+        check_coverage(plan, self, strict=strict)
+        self.plans.append(plan)
+        faces = print_css_faces(plan, self.book_dir, fonts_dir().resolve().as_uri() + "/",
+                                cache_dir(self.out_dir) / "fonts")
+        return replace(document, stylesheets=(fonts_stylesheet(self.book_dir, faces),
+                                              *document.stylesheets))
+
+
+def check_coverage(plan: FontPlan, fonts: EditionFonts, strict: bool) -> list[Diagnostic]:
     """Characters no font has: warnings for the EPUB (reading systems fall back to their own
     fonts), errors when a PDF is built (print has no fallback: it would be tofu)."""
-    missing = uncovered(plan, locate, script)
+    missing = uncovered(plan, fonts.locate, fonts.script)
     if strict and missing:
         raise BookError([replace(d, severity=Severity.ERROR) for d in missing])
     return missing
@@ -216,28 +254,20 @@ def first_use(book_dir: Path, convert: Labels) -> Callable[[str, str], Location]
     return locate
 
 
-def cover_faces(families: list[Family]) -> list[FontFace]:
-    """The first face of each family and weight: what the generated cover draws with."""
-    return [replace(family.chain(weight)[0][1], weight=weight)
-            for family in families for weight in family.weights]
-
-
 def write_epub(edition: Edition, book_dir: Path, out_dir: Path, rendered: Rendered,
-               plan: FontPlan, families: list[Family], modified: datetime) -> Path:
+               plan: FontPlan, fonts: EditionFonts, modified: datetime) -> Path:
     book = edition.book
     if book.cover:
         cover = Image(cover_image_name(book), (book_dir / book.cover).read_bytes())
     else:
-        drawn = draw_cover(book, cover_design(book_dir), cover_faces(families),
-                           role_words(edition.labels))
-        cover = Image(cover_image_name(book), drawn)
+        cover = Image(cover_image_name(book), front_cover_image(edition, book_dir, fonts))
     images = [Image(image_name(src), (book_dir / src).read_bytes()) for src in book.images]
     cache = cache_dir(out_dir) / "fonts"
-    fonts = [subset_face(use.face, use.chars, cache) for use in plan.uses]
-    css = fonts_stylesheet(book_dir, epub_css_faces(fonts, plan, "../fonts/"))
+    embedded = [subset_face(use.face, use.chars, cache) for use in plan.uses]
+    css = fonts_stylesheet(book_dir, epub_css_faces(embedded, plan, "../fonts/"))
     rendered = replace(rendered, stylesheets={"fonts.css": css, **rendered.stylesheets})
     path = out_dir / f"{book.meta.name}{edition.suffix}.epub"
-    data = package_epub(book, rendered, fonts, cover, images, modified, edition.variant)
+    data = package_epub(book, rendered, embedded, cover, images, modified, edition.variant)
     write_atomically(path, data)
     return path
 
@@ -248,27 +278,60 @@ def write_vertical_epub(edition: Edition, book_dir: Path, out_dir: Path,
     book = transform.apply(edition.book, transform.VERTICAL)
     vertical = replace(edition, book=book, variant=f"{edition.variant}-vertical",
                        suffix=f"{edition.suffix}.vertical")
-    families = font_families(book, book_dir, book.meta.script)
+    fonts = EditionFonts(font_families(book, book_dir, book.meta.script), book_dir, out_dir,
+                         first_use(book_dir, edition.labels), book.meta.script)
     rendered = render_book(book, book_dir, edition.labels, vertical=True)
-    plan = resolve(used_characters(book, rendered), families)
-    return write_epub(vertical, book_dir, out_dir, rendered, plan, families, modified)
+    plan = resolve(used_characters(book, rendered), fonts.families)
+    return write_epub(vertical, book_dir, out_dir, rendered, plan, fonts, modified)
 
 
-def write_pdf(edition: Edition, book_dir: Path, out_dir: Path, families: list[Family],
-              profile: str, modified: datetime, locate: Callable[[str, str], Location],
-              ) -> tuple[Path, list[Diagnostic], FontPlan]:
-    created = modified.strftime("%Y-%m-%dT%H:%M:%SZ")
-    document = render_print(edition.book, book_dir, profile, created, edition.labels)
-    plan = resolve(characters_by_source([("book.yaml", text_of(document.html))]), families)
-    check_coverage(plan, locate, edition.book.meta.script, strict=True)
-    faces = print_css_faces(plan, book_dir, fonts_dir().resolve().as_uri() + "/",
-                            cache_dir(out_dir) / "fonts")
-    document = replace(document, stylesheets=(fonts_stylesheet(book_dir, faces),
-                                              *document.stylesheets))
-    data, logged = typeset_pdf(document, book_dir, fonts_dir(), profile)
+def typeset_interior(edition: Edition, book_dir: Path, fonts: EditionFonts, profile: str,
+                     modified: datetime) -> tuple[bytes, list[Diagnostic]]:
+    document = render_print(edition.book, book_dir, profile, pdf_date(modified),
+                            edition.labels)
+    return typeset_pdf(fonts.for_print(document), book_dir, fonts_dir(), profile)
+
+
+def write_pdf(edition: Edition, book_dir: Path, out_dir: Path, fonts: EditionFonts,
+              profile: str, modified: datetime) -> tuple[Path, bytes, list[Diagnostic]]:
+    data, logged = typeset_interior(edition, book_dir, fonts, profile, modified)
     path = out_dir / f"{edition.book.meta.name}{edition.suffix}{PDF_SUFFIX[profile]}"
     write_atomically(path, data)
-    return path, logged, plan
+    return path, data, logged
+
+
+def pdf_date(modified: datetime) -> str:
+    return modified.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def page_count(pdf: bytes) -> int:
+    return len(pypdfium2.PdfDocument(pdf))
+
+
+def write_cover(edition: Edition, book_dir: Path, out_dir: Path, fonts: EditionFonts,
+                pages: int, modified: datetime) -> tuple[Path, list[Diagnostic]]:
+    """The printed cover spread, its spine as thick as the interior's ``pages``."""
+    book = edition.book
+    title, publisher = spine_characters(book)
+    geometry, found = cover_geometry(book, pages, edition.labels(title),
+                                     edition.labels(publisher))
+    if any(d.severity is Severity.ERROR for d in found):
+        raise BookError(found)
+    document = render_cover(book, book_dir, geometry, pdf_date(modified), edition.labels)
+    data, logged = typeset_cover(fonts.for_print(document), book_dir, fonts_dir(), geometry)
+    path = out_dir / f"{book.meta.name}{edition.suffix}{COVER_SUFFIX}"
+    write_atomically(path, data)
+    return path, found + logged
+
+
+def front_cover_image(edition: Edition, book_dir: Path, fonts: EditionFonts) -> bytes:
+    """The EPUB's cover: the print cover's front panel, rasterised."""
+    document = render_front(edition.book, book_dir, front_geometry(edition.book),
+                            edition.labels)
+    # what it lacks is reported with the EPUB's text, which has the same title and names
+    data, _logged = typeset_cover(fonts.for_print(document, strict=False), book_dir,
+                                  fonts_dir())  # the spread reports them
+    return rasterise(data)
 
 
 def used_characters(book: Book, rendered: Rendered) -> dict[str, str]:

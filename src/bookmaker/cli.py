@@ -14,7 +14,7 @@ import click
 from rich.console import Console
 
 from bookmaker import __version__
-from bookmaker.build import FORMATS, build
+from bookmaker.build import ALL_FORMATS, FORMATS, build
 from bookmaker.diagnostics import BookError, Diagnostic, Severity
 from bookmaker.epubcheck import EpubCheckUnavailable, run_epubcheck
 from bookmaker.load import load_book
@@ -69,6 +69,7 @@ def cli() -> None:
       bookmaker build source              build/<name>.epub, .pdf and .press.pdf
       bookmaker build source --format pdf --profile press   only the printer's PDF
       bookmaker build source --variant zh-Hant               the Traditional edition
+      bookmaker build source --format cover                  the printed cover spread
       bookmaker build mybook --out dist   the same for your book, into dist/
       bookmaker check source              validate the source, then run EPUBCheck on the EPUB
     """
@@ -77,8 +78,11 @@ def cli() -> None:
 @cli.command("build")
 @BOOK_DIR
 @OUT_DIR
-@click.option("--format", "formats", type=click.Choice(FORMATS), multiple=True,
-              help="Output to build (repeatable). Default: every format.")
+@click.option("--format", "formats", type=click.Choice(ALL_FORMATS), multiple=True,
+              help="Output to build (repeatable). Default: epub and pdf. 'cover' is the "
+                   "printed cover spread (<name>.cover.pdf): back, spine and front with bleed "
+                   "and marks, its spine as thick as the interior's pages on the paper of "
+                   "book.yaml's 'cover'.")
 @click.option("--profile", "profiles", type=click.Choice(PROFILES), multiple=True,
               help="PDF profile (repeatable): 'screen' is the trimmed page; 'press' adds 3 mm "
                    "bleed, crop marks and K-only black for the printer. Default: both.")

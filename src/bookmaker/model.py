@@ -223,6 +223,21 @@ class PageDesign(Frozen):
         return self
 
 
+class CoverSpec(Frozen):
+    """The printed cover (``cover:`` in book.yaml): the paper and binding that decide the
+    spine's width, and the text of the back. The interior's page count comes from the built
+    PDF, never from here."""
+
+    binding: Literal["perfect", "sewn"] = "perfect"  # 胶装 / 锁线胶装: both have a square spine
+    caliper: float = Field(default=0.1, gt=0, le=1,
+                           description="mm per leaf (two pages): 0.1 for 70 g/m² offset")
+    board: float = Field(default=0, ge=0, description="mm the cover board adds to the spine")
+    min_spine: float = Field(default=5, ge=0,
+                             description="mm: a narrower spine carries no text")
+    spine_title: str | None = None  # a shorter title for the spine, one character a line
+    blurb: list[str] = []  # paragraphs on the back cover
+
+
 def _check_title_lines(title: str, lines: list[str] | None) -> None:
     if lines is not None and "".join(lines) != title:
         raise ValueError("title_lines joined must equal the title, character for character")
@@ -297,6 +312,7 @@ class BookMeta(Frozen):
     contacts: list[Contact] = []
     editorial_board: EditorialBoard | None = None
     page: PageDesign = PageDesign()
+    cover: CoverSpec = CoverSpec()
     variants: dict[Literal["zh-Hant"], VariantConfig] = {}
     fonts: list[BookFont] = []
     modified: datetime | None = None  # the outputs' timestamp; default: see build.source_date
