@@ -4,6 +4,7 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BOOK   ?= source
+EXAMPLE ?= examples/jingdian-sanzhong
 OUT    ?= build
 BIN    := $(VENV)/bin
 
@@ -46,6 +47,10 @@ hant-report: setup ## List the one-to-many conversions of the zh-Hant edition, f
 check: setup ## Build both editions, then validate their EPUBs with EPUBCheck (needs Java)
 	$(BIN)/bookmaker check $(BOOK) --out $(OUT) --variant source --variant zh-Hant
 
+examples: setup ## Build examples/jingdian-sanzhong (EPUB, both PDFs, zh-Hant edition) into build/examples/, then EPUBCheck (needs fonts-noto-cjk, Java)
+	$(BIN)/bookmaker build $(EXAMPLE) --out $(OUT)/examples --variant source --variant zh-Hant
+	$(BIN)/bookmaker check $(EXAMPLE) --out $(OUT)/examples --variant source --variant zh-Hant
+
 test: setup ## Lint, then run the tests (EPUBCheck/Calibre tests skip loudly without Java/Calibre)
 	$(BIN)/ruff check src tests bench docs/render-pages.py tools/make-fonts.py
 	$(BIN)/python -m pytest
@@ -60,10 +65,10 @@ bench: setup ## Print build time and peak memory: sample and full-size book, EPU
 lint: setup ## Check the code with ruff
 	$(BIN)/ruff check src tests bench docs/render-pages.py tools/make-fonts.py
 
-system-deps: ## Install Pango for WeasyPrint and the programs the tests use (Debian/Ubuntu, root)
+system-deps: ## Install Pango for WeasyPrint, Noto CJK for rare characters and the programs the tests use (Debian/Ubuntu, root)
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-		default-jre-headless calibre poppler-utils zbar-tools \
+		default-jre-headless calibre poppler-utils zbar-tools fonts-noto-cjk fontconfig \
 		libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 
 clean: ## Remove build outputs and caches

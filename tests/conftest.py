@@ -18,6 +18,7 @@ from bookmaker.resources import installed_faces
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "source"
+EXAMPLE = ROOT / "examples" / "jingdian-sanzhong"  # the second book: classics, rare characters
 FIXTURES = Path(__file__).parent / "fixtures"
 NS = {
     "opf": "http://www.idpf.org/2007/opf",
@@ -132,3 +133,24 @@ def book_copy(tmp_path: Path) -> Path:
     target = tmp_path / "book"
     shutil.copytree(SAMPLE, target)
     return target
+
+
+@dataclass
+class ExampleBuild:
+    """The second example book built once: both editions' EPUB and screen PDF."""
+
+    out: Path
+    diagnostics: list
+
+    def path(self, suffix: str) -> Path:
+        return self.out / f"jingdian-sanzhong{suffix}"
+
+
+@pytest.fixture(scope="session")
+def example_build(tmp_path_factory: pytest.TempPathFactory) -> ExampleBuild:
+    for family in ("Noto Serif CJK SC", "Noto Serif CJK TC"):
+        require_installed_font(family, "the second example book (characters the bundled fonts "
+                               "lack)")
+    out = tmp_path_factory.mktemp("example")
+    result = build(EXAMPLE, out, profiles=("screen",), variants=(None, "zh-Hant"))
+    return ExampleBuild(out, result.diagnostics)
