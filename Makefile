@@ -52,7 +52,7 @@ examples: setup ## Build examples/jingdian-sanzhong (EPUB, both PDFs, zh-Hant ed
 	$(BIN)/bookmaker check $(EXAMPLE) --out $(OUT)/examples --variant source --variant zh-Hant
 
 test: setup ## Lint, then run the tests (EPUBCheck/Calibre tests skip loudly without Java/Calibre)
-	$(BIN)/ruff check src tests bench docs/render-pages.py tools/make-fonts.py
+	$(BIN)/ruff check src tests bench docs/render-pages.py tools
 	$(BIN)/python -m pytest
 
 docs-images: screen ## Redraw docs/title-leaf.png and docs/body-spread.png from the screen PDF
@@ -63,7 +63,7 @@ bench: setup ## Print build time and peak memory: sample and full-size book, EPU
 	$(BIN)/python bench/bench_build.py --format pdf --runs 1
 
 lint: setup ## Check the code with ruff
-	$(BIN)/ruff check src tests bench docs/render-pages.py tools/make-fonts.py
+	$(BIN)/ruff check src tests bench docs/render-pages.py tools
 
 system-deps: ## Install Pango for WeasyPrint, Noto CJK for rare characters and the programs the tests use (Debian/Ubuntu, root)
 	apt-get update -qq
