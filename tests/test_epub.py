@@ -47,6 +47,18 @@ def test_package_metadata(sample_epub: Epub) -> None:
     assert spine.get("page-progression-direction") == "ltr"
 
 
+def test_every_contributor_role_has_its_words_and_its_relator() -> None:
+    from typing import get_args
+
+    from bookmaker.epub import MARC_RELATORS
+    from bookmaker.model import ContributorRole
+    from bookmaker.render.documents import template_environment
+
+    words = template_environment(SAMPLE).get_template("macros.xhtml").module.role_words
+    assert set(words) == set(get_args(ContributorRole)) == set(MARC_RELATORS)
+    assert words["editor"] == "编"
+
+
 def test_every_document_declares_its_language(sample_epub: Epub) -> None:
     for name in sample_epub.spine_names():
         root = sample_epub.xml(name)
@@ -172,8 +184,8 @@ def test_book_may_override_a_template_and_a_stylesheet(book_copy: Path, tmp_path
     assert b'class="title house"' in epub.zip.read(epub.base + "text/halftitle.xhtml")
 
 
-def test_a_character_no_font_has_is_reported_with_file_and_code_point(book_copy: Path,
-                                                                       tmp_path: Path) -> None:
+def test_a_character_no_font_has_is_reported_with_its_place(book_copy: Path,
+                                                            tmp_path: Path) -> None:
     chapter = book_copy / "chapters" / "01-preface.md"
     chapter.write_text(chapter.read_text(encoding="utf-8").replace("第一，", "第一𠀀，", 1),
                        encoding="utf-8")

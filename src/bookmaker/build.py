@@ -20,9 +20,11 @@ from pathlib import Path
 import pypdfium2
 
 from bookmaker import transform
+from bookmaker.bookfiles import BOOK_FILE
 from bookmaker.cover import cover_geometry, front_geometry, rasterise, spine_characters
 from bookmaker.diagnostics import BookError, Diagnostic, Location, Severity, error
 from bookmaker.epub import Image, package_epub
+from bookmaker.epub_names import cover_image_name, image_name
 from bookmaker.fonts import (
     Family,
     FontPlan,
@@ -40,15 +42,10 @@ from bookmaker.load import load_book
 from bookmaker.model import Book
 from bookmaker.pdf import PROFILES, typeset_pdf
 from bookmaker.pdf.cover import typeset_cover
+from bookmaker.reader_text import reader_passages
 from bookmaker.render import Rendered, render_book
 from bookmaker.render.cover_document import render_cover, render_front
-from bookmaker.render.documents import (
-    Labels,
-    cover_image_name,
-    fonts_stylesheet,
-    image_name,
-    same,
-)
+from bookmaker.render.documents import EPUB_FONT_BASE, Labels, fonts_stylesheet, same
 from bookmaker.render.print_edition import PrintDocument, render_print
 from bookmaker.resources import fonts_dir
 from bookmaker.variants import convert_book, make_converter, variant_config
@@ -59,10 +56,13 @@ PDF_SUFFIX = {"screen": ".pdf", "press": ".press.pdf"}
 COVER_SUFFIX = ".cover.pdf"
 
 
-@dataclass
+@dataclass(frozen=True)
 class BuildResult:
     outputs: list[Path] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def __add__(self, other: BuildResult) -> BuildResult:
+        return BuildResult(self.outputs + other.outputs, self.diagnostics + other.diagnostics)
 
 
 def source_date(book: Book, book_dir: Path) -> datetime:
@@ -115,13 +115,6 @@ def write_atomically(path: Path, data: bytes) -> None:
         raise
 
 
-def metadata_text(book: Book) -> str:
-    """Strings the package carries outside the documents (titles and names in the OPF/NCX)."""
-    meta = book.meta
-    return "".join([meta.title, meta.subtitle or "", meta.publisher.name,
-                    *(c.name for c in meta.contributors)])
-
-
 @dataclass(frozen=True)
 class Edition:
     """The book in one script: the source's own, or a conversion of it."""
@@ -136,7 +129,7 @@ def make_edition(book: Book, book_dir: Path, variant: str | None) -> Edition:
     if variant is None or variant == book.meta.language:
         return Edition(book, book.meta.language, "")
     if book.meta.script == "Hant":
-        raise error("B002", f"the book is already {book.meta.language}", "book.yaml",
+        raise error("B002", f"the book is already {book.meta.language}", BOOK_FILE,
                     hint="variants convert a Simplified source to Traditional")
     converter = make_converter(book, book_dir, variant)
     language = variant_config(book.meta, variant).language
@@ -160,16 +153,17 @@ def build(book_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS,
         if variant is not None:
             stage(f"convert ({variant})")
         edition = make_edition(book, book_dir, variant)
-        build_edition(edition, book_dir, out_dir, formats, profiles, modified, stage, result)
+        result += build_edition(edition, book_dir, out_dir, formats, profiles, modified, stage)
         if vertical and "epub" in formats and edition.book.meta.script == "Hant":
             stage("epub (vertical)")
-            result.outputs.append(write_vertical_epub(edition, book_dir, out_dir, modified))
+            result += BuildResult([write_vertical_epub(edition, book_dir, out_dir, modified)])
     return result
 
 
 def build_edition(edition: Edition, book_dir: Path, out_dir: Path, formats: tuple[str, ...],
-                  profiles: tuple[str, ...], modified: datetime, stage: Callable[[str], None],
-                  result: BuildResult) -> None:
+                  profiles: tuple[str, ...], modified: datetime,
+                  stage: Callable[[str], None]) -> BuildResult:
+    """The outputs of one edition, and what the build found to warn about."""
     book = edition.book
     fonts = EditionFonts(font_families(book, book_dir, book.meta.script), book_dir, out_dir,
                          first_use(book_dir, edition.labels), book.meta.script)
@@ -177,12 +171,12 @@ def build_edition(edition: Edition, book_dir: Path, out_dir: Path, formats: tupl
     rendered = render_book(book, book_dir, edition.labels)
     stage("fonts")
     plan = resolve(used_characters(book, rendered), fonts.families)
-    result.diagnostics += check_coverage(plan, fonts, strict="pdf" in formats)
+    diagnostics = check_coverage(plan, fonts, strict="pdf" in formats)
     fonts.plans.append(plan)
+    outputs = []
     if "epub" in formats:
         stage("epub")
-        result.outputs.append(write_epub(edition, book_dir, out_dir, rendered, plan, fonts,
-                                         modified))
+        outputs.append(write_epub(edition, book_dir, out_dir, rendered, plan, fonts, modified))
     print_edition = replace(edition, book=transform.apply(book, transform.PRINT))
     interior: bytes | None = None  # the press PDF, whose pages decide the spine
     if "pdf" in formats:
@@ -190,8 +184,8 @@ def build_edition(edition: Edition, book_dir: Path, out_dir: Path, formats: tupl
             stage(f"pdf ({profile})")
             path, data, logged = write_pdf(print_edition, book_dir, out_dir, fonts, profile,
                                            modified)
-            result.outputs.append(path)
-            result.diagnostics += logged
+            outputs.append(path)
+            diagnostics += logged
             interior = data if profile == "press" else interior
     if "cover" in formats:
         if interior is None:
@@ -200,9 +194,10 @@ def build_edition(edition: Edition, book_dir: Path, out_dir: Path, formats: tupl
         stage("cover")
         path, found = write_cover(edition, book_dir, out_dir, fonts, page_count(interior),
                                   modified)
-        result.outputs.append(path)
-        result.diagnostics += found
-    result.diagnostics += fallback_note(fonts.plans, book.meta.language)
+        outputs.append(path)
+        diagnostics += found
+    diagnostics += fallback_note(fonts.plans, book.meta.language)
+    return BuildResult(outputs, diagnostics)
 
 
 @dataclass
@@ -213,15 +208,15 @@ class EditionFonts:
     families: list[Family]
     book_dir: Path
     out_dir: Path
-    locate: Callable[[str, str], Location]
+    locate: Callable[[str, Location], Location]
     script: str
     plans: list[FontPlan] = field(default_factory=list)
 
     def for_print(self, document: PrintDocument, strict: bool = True) -> PrintDocument:
         """The print-stage document with fonts.css first: the faces that draw its characters
         (a character no face has stops a PDF: print has no fallback)."""
-        plan = resolve(characters_by_source([("book.yaml", text_of(document.html))]),
-                       self.families)
+        text = text_of(document.html)
+        plan = resolve(characters_by_source([(Location(BOOK_FILE), text)]), self.families)
         check_coverage(plan, self, strict=strict)
         self.plans.append(plan)
         faces = print_css_faces(plan, self.book_dir, fonts_dir().resolve().as_uri() + "/",
@@ -239,18 +234,20 @@ def check_coverage(plan: FontPlan, fonts: EditionFonts, strict: bool) -> list[Di
     return missing
 
 
-def first_use(book_dir: Path, convert: Labels) -> Callable[[str, str], Location]:
-    """Where a character of the edition first occurs in a source file: the line that has it,
-    or whose conversion has it (a character of the Traditional edition)."""
-    def locate(char: str, source: str) -> Location:
+def first_use(book_dir: Path, convert: Labels) -> Callable[[str, Location], Location]:
+    """Where a character of the edition first occurs: the place found, with the line of its
+    file that has it, or whose conversion has it (a character of the Traditional edition)."""
+    def locate(char: str, where: Location) -> Location:
+        if where.line is not None:
+            return where
         try:
-            lines = (book_dir / source).read_text(encoding="utf-8").splitlines()
+            lines = (book_dir / where.path).read_text(encoding="utf-8").splitlines()
         except (OSError, UnicodeDecodeError):
-            return Location(source)
+            return where
         for number, line in enumerate(lines, start=1):
             if char in line or char in convert(line):
-                return Location(source, number)
-        return Location(source)
+                return Location(where.path, number)
+        return where
     return locate
 
 
@@ -264,7 +261,7 @@ def write_epub(edition: Edition, book_dir: Path, out_dir: Path, rendered: Render
     images = [Image(image_name(src), (book_dir / src).read_bytes()) for src in book.images]
     cache = cache_dir(out_dir) / "fonts"
     embedded = [subset_face(use.face, use.chars, cache) for use in plan.uses]
-    css = fonts_stylesheet(book_dir, epub_css_faces(embedded, plan, "../fonts/"))
+    css = fonts_stylesheet(book_dir, epub_css_faces(embedded, plan, EPUB_FONT_BASE))
     rendered = replace(rendered, stylesheets={"fonts.css": css, **rendered.stylesheets})
     path = out_dir / f"{book.meta.name}{edition.suffix}.epub"
     data = package_epub(book, rendered, embedded, cover, images, modified, edition.variant)
@@ -334,7 +331,10 @@ def front_cover_image(edition: Edition, book_dir: Path, fonts: EditionFonts) -> 
     return rasterise(data)
 
 
-def used_characters(book: Book, rendered: Rendered) -> dict[str, str]:
-    """Every character the edition shows, with the first source file it comes from."""
-    texts = [(d.source, text_of(d.xhtml)) for d in rendered.documents]
-    return characters_by_source([*texts, ("book.yaml", metadata_text(book))])
+def used_characters(book: Book, rendered: Rendered) -> dict[str, Location]:
+    """Every character the edition shows, with the first place it comes from: the book's
+    reader text first (in the documents and in the package metadata alike), then what the
+    templates add around it (labels, dates, numbers)."""
+    passages = [(p.location, p.text) for p in reader_passages(book, verbatim=True)]
+    passages += [(Location(d.source), text_of(d.xhtml)) for d in rendered.documents]
+    return characters_by_source(passages)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import barcode
 import pypdfium2
 
+from bookmaker.bookfiles import BOOK_FILE
 from bookmaker.diagnostics import Diagnostic, Location, Severity
 from bookmaker.model import Book, CoverSpec, Isbn, PageDesign
 
@@ -123,7 +124,7 @@ def fit_spine(book: Book, spine: float, trim_height: float,
     """The spine's text and its size, or none with a warning when the spine is too narrow;
     an error when the text is longer than the spine at the smallest readable size."""
     spec = book.meta.cover
-    where = Location("book.yaml")
+    where = Location(BOOK_FILE)
     if spine < spec.min_spine:
         return None, [Diagnostic(
             "C001", f"the spine is {spine:.1f} mm wide, narrower than cover.min_spine "

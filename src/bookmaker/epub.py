@@ -16,8 +16,9 @@ from datetime import datetime
 from ebooklib import epub
 
 from bookmaker import __version__
+from bookmaker.epub_names import font_name, stylesheet_name
 from bookmaker.fonts import EmbeddedFont
-from bookmaker.model import MARC_RELATORS, Book
+from bookmaker.model import Book
 from bookmaker.render import Document, Rendered, TocEntry
 
 MEDIA_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
@@ -31,6 +32,9 @@ APPLE_DISPLAY_OPTIONS = b"""<?xml version="1.0" encoding="UTF-8"?>
 </display_options>
 """
 ONIX_ISBN13 = "15"  # ONIX code list 5: ISBN-13
+# The MARC relator code of each contributor role (model.ContributorRole).
+MARC_RELATORS: dict[str, str] = {"author": "aut", "editor": "edt", "chief-editor": "edt",
+                                 "compiler": "com", "translator": "trl", "preface": "aui"}
 # A fixed namespace for the identifiers of editions without an e-book ISBN of their own.
 EDITION_NAMESPACE = uuid.UUID("6f1c6a0e-2d1b-5b0c-9a55-8f3f2a1de7b1")
 
@@ -68,10 +72,10 @@ def package_epub(book: Book, rendered: Rendered, fonts: list[EmbeddedFont], cove
         eb.add_item(item)
     for name, css in rendered.stylesheets.items():
         eb.add_item(epub.EpubItem(uid=f"css-{name.removesuffix('.css')}",
-                                  file_name=f"styles/{name}", media_type="text/css",
+                                  file_name=stylesheet_name(name), media_type="text/css",
                                   content=css.encode("utf-8")))
     for i, font in enumerate(fonts):
-        eb.add_item(epub.EpubItem(uid=f"font-{i}", file_name=f"fonts/{font.file}",
+        eb.add_item(epub.EpubItem(uid=f"font-{i}", file_name=font_name(font.file),
                                   media_type=font.media_type, content=font.data))
     for i, image in enumerate(images):
         eb.add_item(epub.EpubItem(uid=f"img-{i}", file_name=image.name,

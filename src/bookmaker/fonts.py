@@ -103,7 +103,7 @@ class FontPlan:
     """Which face draws which characters, and what no face has (character -> its source)."""
 
     uses: tuple[FaceUse, ...]
-    missing: dict[str, str]
+    missing: dict[str, Location]
 
     def fallback_chars(self) -> dict[str, list[str]]:
         """Characters drawn by a face after the first of their chain -> the faces' labels."""
@@ -164,14 +164,14 @@ def text_of(xhtml: str) -> str:
     return "".join(parts)
 
 
-def characters_by_source(texts: list[tuple[str, str]]) -> dict[str, str]:
+def characters_by_source(texts: Iterable[tuple[Location, str]]) -> dict[str, Location]:
     """Every character a font must draw (spaces too, which have widths), mapped to the first
-    source file it occurs in; control and format characters are not drawn."""
-    found: dict[str, str] = {}
-    for source, text in texts:
+    place it occurs in; control and format characters are not drawn."""
+    found: dict[str, Location] = {}
+    for where, text in texts:
         for char in text:
             if char not in found and unicodedata.category(char)[0] != "C":
-                found[char] = source
+                found[char] = where
     return found
 
 
@@ -258,7 +258,7 @@ def cmap_of(face: FontFace) -> frozenset[int]:
     return _cmap(face.path, face.index, face.path.stat().st_mtime)
 
 
-def resolve(chars: dict[str, str], families: list[Family]) -> FontPlan:
+def resolve(chars: dict[str, Location], families: list[Family]) -> FontPlan:
     """Each character, for each family and weight of the stylesheets, to the first face that
     has it. The tiers that draw get the family's names in order ("Book Serif", "… B" …); a
     tier beyond the names the stacks have draws nothing."""
@@ -279,11 +279,11 @@ def resolve(chars: dict[str, str], families: list[Family]) -> FontPlan:
             if levels[tier] < len(LEVEL_SUFFIXES):
                 uses.append(FaceUse(face, "".join(sorted(mine)), levels[tier]))
                 drawn |= mine
-    missing = {c: source for c, source in chars.items() if c not in drawn}
+    missing = {c: where for c, where in chars.items() if c not in drawn}
     return FontPlan(tuple(uses), missing)
 
 
-def uncovered(plan: FontPlan, locate: Callable[[str, str], Location],
+def uncovered(plan: FontPlan, locate: Callable[[str, Location], Location],
               script: str) -> list[Diagnostic]:
     """F001 for each character no face has, at its first use, with what would fix it."""
     if system_faces(script):
@@ -293,9 +293,10 @@ def uncovered(plan: FontPlan, locate: Callable[[str, str], Location],
         hint = ("install Noto CJK (Debian/Ubuntu: the fonts-noto-cjk package, `sudo make "
                 "system-deps`), or name a font that has it under 'fonts:' in book.yaml")
     return [
-        Diagnostic("F001", f"no font has '{char}' (U+{ord(char):04X})", locate(char, source),
+        Diagnostic("F001", f"no font has '{char}' (U+{ord(char):04X})", locate(char, where),
                    hint, Severity.WARNING)
-        for char, source in sorted(plan.missing.items(), key=lambda item: (item[1], item[0]))
+        for char, where in sorted(plan.missing.items(),
+                                  key=lambda item: (item[1].path, item[1].line or 0, item[0]))
     ]
 
 

@@ -7,6 +7,7 @@ book directory; ``transform`` maps a ``Book`` to a ``Book``; ``render`` reads it
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Annotated, Literal
 
@@ -16,6 +17,24 @@ from stdnum import isbn as stdnum_isbn
 
 class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+@dataclass(frozen=True)
+class ReaderText:
+    """Marks a field whose text a reader sees; ``reader_text.py`` walks the marked fields.
+
+    ``prose``: text in the book's language (converted to another script, reviewed, spaced);
+    ``verbatim``: shown exactly as written (code, a web address, pinyin, a postcode), so only
+    drawn; ``run``: a run of inline nodes read as one piece of prose (a paragraph, a heading,
+    a table cell), whose ``prose`` strings belong together (quotation marks pair across them).
+    Fields without a mark (ids, paths, hrefs, codes, numbers) are never reader text.
+    """
+
+    kind: Literal["prose", "verbatim", "run"]
+
+
+Prose = Annotated[str, ReaderText("prose")]
+Verbatim = Annotated[str, ReaderText("verbatim")]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -89,28 +108,24 @@ class Isbn(Frozen):
 # ---------------------------------------------------------------------------------------------
 # book.yaml
 
+# What each contributor did. The words a title page prints for them are the templates'
+# (``macros.xhtml``), their MARC relator codes the EPUB packager's.
 ContributorRole = Literal["author", "editor", "chief-editor", "compiler", "translator", "preface"]
-
-# What a Chinese title page prints after the names, and the MARC relator code of each role.
-ROLE_WORDS: dict[str, str] = {"author": "著", "editor": "编", "chief-editor": "主编",
-                              "compiler": "编著", "translator": "译", "preface": "序"}
-MARC_RELATORS: dict[str, str] = {"author": "aut", "editor": "edt", "chief-editor": "edt",
-                                 "compiler": "com", "translator": "trl", "preface": "aui"}
 
 
 class Contributor(Frozen):
-    name: str
+    name: Prose
     role: ContributorRole
     corporate: bool = False
 
 
 class Publisher(Frozen):
-    name: str
-    group: str | None = None
-    place: str
-    address: str | None = None
-    postcode: str | None = None
-    website: str | None = None
+    name: Prose
+    group: Prose | None = None
+    place: Prose
+    address: Prose | None = None
+    postcode: Verbatim | None = None
+    website: Verbatim | None = None
 
 
 class Issue(Frozen):
@@ -123,22 +138,22 @@ class Issue(Frozen):
 
 
 class AccessPoints(Frozen):
-    title: list[str] = []
-    responsibility: list[str] = []
-    subjects: list[str] = []
-    classification: list[str] = []
+    title: list[Prose] = []
+    responsibility: list[Prose] = []
+    subjects: list[Prose] = []
+    classification: list[Prose] = []
 
 
 class CipNumber(Frozen):
     year: int
-    number: str
+    number: Verbatim
 
 
 class Cip(Frozen):
     """The CIP record (图书在版编目数据) as issued by the National Library."""
 
-    description: str
-    imprint: str
+    description: Prose
+    imprint: Prose
     access_points: AccessPoints
     record: CipNumber
 
@@ -164,17 +179,17 @@ class PrintSpec(Frozen):
 
 
 class Contact(Frozen):
-    label: str
-    value: str
+    label: Prose
+    value: Prose
 
 
 class BoardGroup(Frozen):
-    role: str
-    names: list[str]
+    role: Prose
+    names: list[Prose]
 
 
 class EditorialBoard(Frozen):
-    title: str
+    title: Prose
     groups: list[BoardGroup]
 
 
@@ -234,8 +249,8 @@ class CoverSpec(Frozen):
     board: float = Field(default=0, ge=0, description="mm the cover board adds to the spine")
     min_spine: float = Field(default=5, ge=0,
                              description="mm: a narrower spine carries no text")
-    spine_title: str | None = None  # a shorter title for the spine, one character a line
-    blurb: list[str] = []  # paragraphs on the back cover
+    spine_title: Prose | None = None  # a shorter title for the spine, one character a line
+    blurb: list[Prose] = []  # paragraphs on the back cover
 
 
 def _check_title_lines(title: str, lines: list[str] | None) -> None:
@@ -291,22 +306,22 @@ class BookMeta(Frozen):
 
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     language: str = Field(pattern=r"^zh-(Hans|Hant)(-[A-Z]{2})?$")
-    title: str = Field(min_length=1)
-    title_lines: list[str] | None = None
-    subtitle: str | None = None
-    title_pinyin: str | None = None
+    title: Prose = Field(min_length=1)
+    title_lines: list[Prose] | None = None
+    subtitle: Prose | None = None
+    title_pinyin: Verbatim | None = None
     contributors: list[Contributor] = Field(min_length=1)
     publisher: Publisher
-    distributor: str | None = None
-    seller: str | None = None
-    printer: str | None = None
+    distributor: Prose | None = None
+    seller: Prose | None = None
+    printer: Prose | None = None
     date: PartialDate
     edition: Issue
     printing: Issue | None = None
     isbn: Isbn
     ebook_isbn: Isbn | None = None
-    catalogue_code: str | None = None
-    price: str | None = Field(default=None, pattern=r"^\d+(\.\d{2})?$")
+    catalogue_code: Prose | None = None
+    price: Verbatim | None = Field(default=None, pattern=r"^\d+(\.\d{2})?$")
     cip: Cip | None = None
     print: PrintSpec | None = None
     contacts: list[Contact] = []
@@ -316,7 +331,7 @@ class BookMeta(Frozen):
     variants: dict[Literal["zh-Hant"], VariantConfig] = {}
     fonts: list[BookFont] = []
     modified: datetime | None = None  # the outputs' timestamp; default: see build.source_date
-    accessibility_summary: str = (
+    accessibility_summary: Prose = (
         "本书为可重排的文本电子书：章节标题、目录与导览地标齐全，阅读顺序与印刷版一致；"
         "文字可由阅读软件调整字号与朗读，图像均附替代文字，无闪烁、声音或动态风险。"
     )
@@ -363,7 +378,7 @@ class BookMeta(Frozen):
 
 class Text(Frozen):
     type: Literal["text"] = "text"
-    text: str
+    text: Prose
 
 
 class SoftBreak(Frozen):
@@ -376,7 +391,7 @@ class LineBreak(Frozen):
 
 class Code(Frozen):
     type: Literal["code"] = "code"
-    text: str
+    text: Verbatim
 
 
 class Emphasis(Frozen):
@@ -413,11 +428,12 @@ Inline = Annotated[
     Text | SoftBreak | LineBreak | Code | Emphasis | Link | Span | NoteRef,
     Field(discriminator="type"),
 ]
+ProseRun = Annotated[list[Inline], ReaderText("run")]
 
 
 class Paragraph(Frozen):
     type: Literal["paragraph"] = "paragraph"
-    children: list[Inline]
+    children: ProseRun
     line: int | None = None
 
 
@@ -425,7 +441,7 @@ class Heading(Frozen):
     type: Literal["heading"] = "heading"
     level: int = Field(ge=2, le=4)
     id: str
-    children: list[Inline]
+    children: ProseRun
     line: int | None = None
 
     @property
@@ -436,8 +452,8 @@ class Heading(Frozen):
 class Figure(Frozen):
     type: Literal["figure"] = "figure"
     src: str
-    alt: str
-    caption: str = ""
+    alt: Prose
+    caption: Prose = ""
     line: int | None = None
 
 
@@ -459,13 +475,14 @@ class ListBlock(Frozen):
 class TableCell(Frozen):
     header: bool
     align: Literal["left", "center", "right"] | None = None
-    children: list[Inline]
+    children: ProseRun
 
 
 class Table(Frozen):
     type: Literal["table"] = "table"
     head: list[list[TableCell]]
     body: list[list[TableCell]]
+    line: int | None = None
 
 
 class ThematicBreak(Frozen):
@@ -500,16 +517,16 @@ ChapterKind = Literal[
 
 
 class Author(Frozen):
-    name: str
-    offices: list[str] = []
-    affiliation: str | None = None
+    name: Prose
+    offices: list[Prose] = []
+    affiliation: Prose | None = None
 
 
 class ChapterMeta(Frozen):
     """What a chapter's front matter says."""
 
-    title: str = Field(min_length=1)
-    title_lines: list[str] | None = None
+    title: Prose = Field(min_length=1)
+    title_lines: list[Prose] | None = None
     kind: ChapterKind = "chapter"
     date: PartialDate | None = None
     authors: list[Author] = []

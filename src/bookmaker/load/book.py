@@ -8,14 +8,13 @@ from pathlib import Path
 from fontTools.ttLib import TTFont, TTLibError
 from pydantic import BaseModel
 
+from bookmaker.bookfiles import BOOK_FILE, read_text, resolve_inside
 from bookmaker.diagnostics import error
-from bookmaker.load.files import read_text, resolve_inside
 from bookmaker.load.markdown import ChapterParser
 from bookmaker.load.yamldoc import YamlDoc
 from bookmaker.model import Book, BookFont, BookMeta, Chapter, ChapterMeta
 from bookmaker.resources import installed_faces
 
-BOOK_FILE = "book.yaml"
 COVER_NAMES = ("cover.jpg", "cover.jpeg", "cover.png")
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".svg"}
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n", re.DOTALL)

@@ -152,7 +152,8 @@ class ChapterParser:
 
         head = [rows(s) for s in node.children if s.type == "thead"]
         body = [rows(s) for s in node.children if s.type == "tbody"]
-        return Table(head=head[0] if head else [], body=body[0] if body else [])
+        return Table(head=head[0] if head else [], body=body[0] if body else [],
+                     line=self._line(node))
 
     def _cell(self, node: SyntaxTreeNode) -> TableCell:
         style = str(node.attrs.get("style", ""))

@@ -11,13 +11,19 @@ from pathlib import Path
 import jinja2
 from jinja2.ext import Extension
 
+from bookmaker.bookfiles import BOOK_FILE
+from bookmaker.epub_names import (
+    FONT_DIR,
+    chapter_file,
+    cover_image_name,
+    document_name,
+    image_name,
+    stylesheet_name,
+)
 from bookmaker.fonts import CssFace
-from bookmaker.model import ROLE_WORDS, Book, Chapter
+from bookmaker.model import Book
 from bookmaker.resources import styles_dirs
 
-TEXT_DIR = "text"
-STYLE_DIR = "styles"
-IMAGE_DIR = "images"
 FRONT_MATTER_KINDS = frozenset({"preface", "foreword"})
 # The stylesheets every document links, in cascade order. fonts.css is generated from the fonts
 # that draw the edition (``fonts_stylesheet``), so that book.css can name abstract families only.
@@ -89,17 +95,8 @@ def template_environment(book_dir: Path, labels: Labels = same) -> jinja2.Enviro
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
     )
-    env.globals.update(labels=labels, role_words=role_words(labels),
-                       front_matter_kinds=FRONT_MATTER_KINDS, print=False)
+    env.globals.update(labels=labels, front_matter_kinds=FRONT_MATTER_KINDS, print=False)
     return env
-
-
-def role_words(labels: Labels = same) -> dict[str, str]:
-    return {role: labels(word) for role, word in ROLE_WORDS.items()}
-
-
-def chapter_file(chapter: Chapter) -> str:
-    return f"{TEXT_DIR}/{chapter.id}.xhtml"
 
 
 def relative(href: str, from_document: str) -> str:
@@ -123,21 +120,10 @@ def build_landmarks(book: Book, nav_name: str) -> tuple[Landmark, ...]:
     body = next((c for c in book.chapters if c.meta.kind not in FRONT_MATTER_KINDS),
                 book.chapters[0])
     return (
-        Landmark("cover", f"{TEXT_DIR}/cover.xhtml"),
+        Landmark("cover", document_name("cover")),
         Landmark("toc", f"{nav_name}#toc"),
         Landmark("bodymatter", chapter_file(body)),
     )
-
-
-def cover_image_name(book: Book) -> str:
-    """The cover's name in the package: the book's own image, or a generated JPEG."""
-    suffix = Path(book.cover).suffix.lower() if book.cover else ".jpg"
-    return f"{IMAGE_DIR}/cover{'.jpg' if suffix == '.jpeg' else suffix}"
-
-
-def image_name(source: str) -> str:
-    """An image's name in the package, from its path in the book directory."""
-    return f"{IMAGE_DIR}/{source.removeprefix(IMAGE_DIR + '/')}"
 
 
 def render_book(book: Book, book_dir: Path, labels: Labels = same,
@@ -147,7 +133,7 @@ def render_book(book: Book, book_dir: Path, labels: Labels = same,
     env = template_environment(book_dir, labels)
     lang = book.meta.language
     toc = build_toc(book)
-    nav_name = f"{TEXT_DIR}/nav.xhtml"
+    nav_name = document_name("nav")
     landmarks = build_landmarks(book, nav_name)
 
     sheets = (*STYLESHEETS, VERTICAL_STYLESHEET) if vertical else STYLESHEETS
@@ -159,7 +145,7 @@ def render_book(book: Book, book_dir: Path, labels: Labels = same,
 
         xhtml = env.get_template(template).render(
             book=book, lang=lang, doc_title=title,
-            stylesheets=[href(f"{STYLE_DIR}/{s}") for s in sheets],
+            stylesheets=[href(stylesheet_name(s)) for s in sheets],
             image_href=lambda src: href(image_name(src)), **context,
         )
         return Document(name, title, xhtml, source, properties)
@@ -170,16 +156,16 @@ def render_book(book: Book, book_dir: Path, labels: Labels = same,
 
     meta = book.meta
     documents = [
-        render(f"{TEXT_DIR}/cover.xhtml", "cover.xhtml", meta.title, "book.yaml",
-               cover_href=relative(cover_image_name(book), f"{TEXT_DIR}/cover.xhtml")),
-        render(f"{TEXT_DIR}/halftitle.xhtml", "halftitle.xhtml", meta.title, "book.yaml"),
-        render(f"{TEXT_DIR}/titlepage.xhtml", "titlepage.xhtml", meta.title, "book.yaml"),
-        render(f"{TEXT_DIR}/copyright.xhtml", "copyright.xhtml", meta.title, "book.yaml"),
+        render(document_name("cover"), "cover.xhtml", meta.title, BOOK_FILE,
+               cover_href=relative(cover_image_name(book), document_name("cover"))),
+        render(document_name("halftitle"), "halftitle.xhtml", meta.title, BOOK_FILE),
+        render(document_name("titlepage"), "titlepage.xhtml", meta.title, BOOK_FILE),
+        render(document_name("copyright"), "copyright.xhtml", meta.title, BOOK_FILE),
     ]
     if meta.editorial_board:
-        documents.append(render(f"{TEXT_DIR}/board.xhtml", "board.xhtml",
-                                meta.editorial_board.title, "book.yaml"))
-    documents.append(render(nav_name, "nav.xhtml", labels("目录"), "book.yaml", ("nav",),
+        documents.append(render(document_name("board"), "board.xhtml",
+                                meta.editorial_board.title, BOOK_FILE))
+    documents.append(render(nav_name, "nav.xhtml", labels("目录"), BOOK_FILE, ("nav",),
                             toc=nav_entries(toc, nav_name),
                             landmarks=[Landmark(lm.type, relative(lm.href, nav_name))
                                        for lm in landmarks]))
@@ -191,6 +177,10 @@ def render_book(book: Book, book_dir: Path, labels: Labels = same,
     if vertical:
         stylesheets[VERTICAL_STYLESHEET] = read_stylesheet(VERTICAL_STYLESHEET, book_dir)
     return Rendered(lang, tuple(documents), toc, landmarks, stylesheets, vertical)
+
+
+# Where fonts.css finds the fonts of the EPUB: ../fonts/
+EPUB_FONT_BASE = relative(FONT_DIR, stylesheet_name("fonts.css")) + "/"
 
 
 def fonts_stylesheet(book_dir: Path, faces: list[CssFace]) -> str:

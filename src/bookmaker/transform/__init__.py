@@ -2,38 +2,9 @@
 
 They touch text nodes only, never ids, hrefs or code, and never add or remove a character:
 what they add is structure (a ``Span``) that the templates and stylesheets turn into
-typesetting.
+typesetting. ``typography`` holds the transforms, ``pipelines`` the lists.
 """
 
-from __future__ import annotations
+from bookmaker.transform.pipelines import PRINT, VERTICAL, Transform, apply
 
-from collections.abc import Callable
-
-from bookmaker.model import Book
-from bookmaker.transform.typography import (
-    halt_adjacent_punctuation,
-    keep_last_characters,
-    space_han_and_latin,
-    upright_short_numbers,
-)
-
-Transform = Callable[[Book], Book]
-
-# For the print edition. (Reading systems reflow the EPUB themselves.)
-PRINT: list[tuple[str, Transform]] = [
-    ("halt-adjacent-punctuation", halt_adjacent_punctuation),
-    ("keep-last-characters", keep_last_characters),
-    ("space-han-and-latin", space_han_and_latin),
-]
-
-
-# For a vertical EPUB.
-VERTICAL: list[tuple[str, Transform]] = [
-    ("upright-short-numbers", upright_short_numbers),
-]
-
-
-def apply(book: Book, transforms: list[tuple[str, Transform]]) -> Book:
-    for _name, transform in transforms:
-        book = transform(book)
-    return book
+__all__ = ["PRINT", "VERTICAL", "Transform", "apply"]

@@ -1,22 +1,15 @@
-"""Chinese typography for print (W3C clreq, GB/T 15834), as spans around existing text."""
+"""Chinese typography for print (W3C clreq, GB/T 15834), as spans around existing text.
+
+Each transform maps every run of inline text the book has (``reader_text``: paragraphs and
+headings, in block quotes, lists, footnotes and table cells too)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
 
-from bookmaker.model import (
-    Block,
-    Book,
-    Container,
-    Emphasis,
-    Inline,
-    Link,
-    ListBlock,
-    Paragraph,
-    Span,
-    Text,
-)
+from bookmaker.model import Book, Emphasis, Inline, Link, Span, Text
+from bookmaker.reader_text import map_reader_text
 
 CLOSING_BRACKETS = set("）》」』〉】〕”’")  # the glyph on the left half, the right half blank
 CLOSING = set("、，。．；：？！") | CLOSING_BRACKETS  # points: left in zh-Hans, centred in zh-Hant
@@ -26,26 +19,6 @@ HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]
 LAST_TWO = re.compile(f"{HAN.pattern}[^\u3400-\u9fff]*{HAN.pattern}[^\u3400-\u9fff]*$")
 
 LATIN_RUN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.%]*(?<![.])")
-InlineMap = Callable[[list[Inline]], list[Inline]]
-
-
-def map_paragraphs(book: Book, function: InlineMap) -> Book:
-    """The book with ``function`` applied to the inline content of every paragraph."""
-
-    def blocks(items: list[Block]) -> list[Block]:
-        return [block(b) for b in items]
-
-    def block(item: Block) -> Block:
-        if isinstance(item, Paragraph):
-            return item.model_copy(update={"children": function(item.children)})
-        if isinstance(item, Container):
-            return item.model_copy(update={"children": blocks(item.children)})
-        if isinstance(item, ListBlock):
-            return item.model_copy(update={"items": [blocks(i) for i in item.items]})
-        return item
-
-    chapters = [c.model_copy(update={"blocks": blocks(c.blocks)}) for c in book.chapters]
-    return book.model_copy(update={"chapters": chapters})
 
 
 def halt_marks(text: str) -> list[Inline]:
@@ -76,7 +49,7 @@ def halt_marks(text: str) -> list[Inline]:
 
 
 def halt_adjacent_punctuation(book: Book) -> Book:
-    return map_paragraphs(book, lambda inlines: _map_text(inlines, halt_marks))
+    return map_reader_text(book, run=lambda inlines: _map_text(inlines, halt_marks))
 
 
 def space_latin(text: str) -> list[Inline]:
@@ -113,7 +86,7 @@ def _map_text(inlines: list[Inline], function: Callable[[str], list[Inline]]) ->
 
 
 def space_han_and_latin(book: Book) -> Book:
-    return map_paragraphs(book, lambda inlines: _map_text(inlines, space_latin))
+    return map_reader_text(book, run=lambda inlines: _map_text(inlines, space_latin))
 
 
 SHORT_NUMBER = re.compile(r"(?<![0-9A-Za-z.])[0-9]{1,2}(?![0-9A-Za-z.])")
@@ -135,7 +108,7 @@ def upright(text: str) -> list[Inline]:
 
 
 def upright_short_numbers(book: Book) -> Book:
-    return map_paragraphs(book, lambda inlines: _map_text(inlines, upright))
+    return map_reader_text(book, run=lambda inlines: _map_text(inlines, upright))
 
 
 def _keep_last(inlines: list[Inline]) -> list[Inline]:
@@ -152,4 +125,4 @@ def _keep_last(inlines: list[Inline]) -> list[Inline]:
 
 
 def keep_last_characters(book: Book) -> Book:
-    return map_paragraphs(book, _keep_last)
+    return map_reader_text(book, run=_keep_last)

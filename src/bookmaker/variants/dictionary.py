@@ -11,8 +11,8 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
+from bookmaker.bookfiles import read_text, resolve_inside
 from bookmaker.diagnostics import error
-from bookmaker.load.files import read_text, resolve_inside
 
 
 def load_dictionary(book_dir: Path, relative: str, referrer: str) -> dict[str, str]:

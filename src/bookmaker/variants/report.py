@@ -4,11 +4,11 @@ dictionary entries where OpenCC chose wrong."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from bookmaker.diagnostics import Location
-from bookmaker.model import Book, Heading, Paragraph, plain_text
+from bookmaker.model import Book
+from bookmaker.reader_text import reader_passages
 from bookmaker.variants.convert import Converter
 from bookmaker.variants.ocd2 import one_to_many
 
@@ -34,24 +34,12 @@ class Choice:
                 f"({'|'.join(self.candidates)}) {self.context}")
 
 
-def texts(book: Book) -> Iterator[tuple[Location, str]]:
-    """The book's text with where it comes from, in reading order."""
-    meta = book.meta
-    for text in (meta.title, meta.subtitle or "", *(c.name for c in meta.contributors)):
-        if text:
-            yield Location("book.yaml"), text
-    for chapter in book.chapters:
-        yield Location(chapter.source), chapter.meta.title
-        for block in chapter.blocks:
-            if isinstance(block, Paragraph | Heading):
-                yield Location(chapter.source, block.line), plain_text(block.children)
-
-
 def choices(book: Book, converter: Converter, every: bool = False) -> list[Choice]:
     """The conversions of one-to-many characters: the AMBIGUOUS ones, or ``every`` one."""
     candidates = one_to_many()
     found = []
-    for location, text in texts(book):
+    for passage in reader_passages(book):
+        location, text = passage.location, passage.text
         converted = converter.convert(text)
         if len(converted) != len(text):  # a vocabulary swap (s2twp): no character alignment
             continue

@@ -1,10 +1,15 @@
-"""Reading files of a book directory: paths that stay inside it, text that is UTF-8."""
+"""Reading files of a book directory: paths that stay inside it, text that is UTF-8.
+
+Every stage that reads a file the book names (the loader, the variants' dictionary) goes
+through here, so that nothing reads outside the book."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from bookmaker.diagnostics import error
+
+BOOK_FILE = "book.yaml"  # the book's metadata and reading order, at the top of its directory
 
 
 def resolve_inside(book_dir: Path, relative: str, referrer: str, line: int | None = None) -> Path:

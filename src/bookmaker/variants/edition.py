@@ -1,0 +1,52 @@
+"""The Traditional-Chinese edition of a book: its converter (OpenCC with the book's names and
+dictionary protected) and the ``Book -> Book`` conversion.
+
+Only reader text is converted, as the model marks it (``reader_text``): titles, names, headings,
+paragraphs, notes, table cells, captions, the data of the copyright page. Never ids, hrefs, file
+names, code, web addresses, the ISBN or pinyin. The templates' own labels are converted when
+they are compiled (see ``render.documents.template_environment``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bookmaker.bookfiles import BOOK_FILE
+from bookmaker.model import Book, BookMeta, Inline, VariantConfig
+from bookmaker.reader_text import map_reader_text, map_run_text
+from bookmaker.variants.convert import Converter, QuoteState
+from bookmaker.variants.dictionary import builtin_dictionary, load_dictionary
+from bookmaker.variants.names import declared_names, personal_name
+
+VARIANTS = ("zh-Hant",)
+
+
+def variant_config(meta: BookMeta, variant: str) -> VariantConfig:
+    return meta.variants.get(variant, VariantConfig())  # type: ignore[call-overload]
+
+
+def make_converter(book: Book, book_dir: Path, variant: str) -> Converter:
+    """OpenCC for the edition, with the book's names and dictionary protected."""
+    config = variant_config(book.meta, variant)
+    plain = Converter(config.opencc, corner_quotes=False)
+    people, corporate = declared_names(book)
+    protected = builtin_dictionary()
+    protected |= {name: personal_name(name, plain.opencc) for name in people}
+    protected |= {name: plain.opencc(name) for name in corporate}
+    if config.dictionary:
+        protected |= load_dictionary(book_dir, config.dictionary, BOOK_FILE)
+    return Converter(config.opencc, protected, config.corner_quotes)
+
+
+def convert_book(book: Book, converter: Converter, language: str) -> Book:
+    """The book's reader text converted (``reader_text``): each string of the metadata on its
+    own, the text nodes of a run (a paragraph, a heading, a table cell) together, so that
+    quotation marks pair up across them."""
+
+    def run(inlines: list[Inline]) -> list[Inline]:
+        quotes = QuoteState()
+        return map_run_text(inlines, lambda text: converter.convert(text, quotes))
+
+    converted = map_reader_text(book, text=converter.convert, run=run)
+    meta = converted.meta.model_copy(update={"language": language})
+    return converted.model_copy(update={"meta": meta})
