@@ -18,7 +18,7 @@ from bookmaker import resources
 from bookmaker.build import build
 from bookmaker.diagnostics import Severity
 from bookmaker.epubcheck import run_epubcheck
-from bookmaker.fonts import LEVEL_SUFFIXES
+from bookmaker.fonts import LEVEL_SUFFIXES, subset_face
 from conftest import SAMPLE, Epub, require_installed_font, require_program
 
 # Name characters outside GB 2312 and the bundled subsets, one outside the BMP.
@@ -156,3 +156,12 @@ def test_every_font_stack_of_the_built_in_styles_names_each_fallback_level() -> 
         families = [f.strip().strip('"') for f in stack.split(",")]
         base = families[0]
         assert families[:len(LEVEL_SUFFIXES)] == [base + s for s in LEVEL_SUFFIXES], stack
+
+
+def test_a_subset_of_an_installed_face_is_the_same_bytes_every_time(tmp_path: Path) -> None:
+    require_installed_font("Noto Serif CJK SC", "subsetting an installed collection")
+    (face,) = [f for f in resources.system_faces("Hans") if f.weight == 400
+               and f.family == "Book Serif"]
+    first = subset_face(face, RARE, tmp_path / "a").data
+    assert subset_face(face, RARE, tmp_path / "b").data == first  # no cache shared
+    assert {chr(c) for c in TTFont(BytesIO(first)).getBestCmap()} == set(RARE)
