@@ -9,7 +9,8 @@ OUT    ?= build
 BIN    := $(VENV)/bin
 
 .DEFAULT_GOAL := all
-.PHONY: all setup epub pdf screen press cover hant hant-report check test lint bench docs-images \
+.PHONY: all setup epub pdf screen press cover hant hant-report hant-bench check test lint bench \
+	docs-images \
 	clean distclean \
 	system-deps help
 
@@ -44,6 +45,9 @@ hant: setup ## Build the Traditional-Chinese edition: build/<name>.zh-Hant.epub,
 hant-report: setup ## List the one-to-many conversions of the zh-Hant edition, for review
 	$(BIN)/bookmaker variants report $(BOOK)
 
+hant-bench: setup ## Round trip of a Taiwan corpus through t2s and back: bookmaker's and OpenCC's errors
+	$(BIN)/python bench/hant_roundtrip.py --check
+
 check: setup ## Build both editions, then validate their EPUBs with EPUBCheck (needs Java)
 	$(BIN)/bookmaker check $(BOOK) --out $(OUT) --variant source --variant zh-Hant
 
@@ -68,7 +72,7 @@ lint: setup ## Check the code with ruff
 system-deps: ## Install Pango for WeasyPrint, Noto CJK for rare characters and the programs the tests use (Debian/Ubuntu, root)
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-		default-jre-headless calibre poppler-utils zbar-tools fonts-noto-cjk fontconfig \
+		default-jre-headless calibre poppler-utils zbar-tools chromium fonts-noto-cjk fontconfig \
 		libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 
 clean: ## Remove build outputs and caches

@@ -176,6 +176,7 @@ class PrintSpec(Frozen):
     sheets: float = Field(gt=0, description="印张")
     words: int = Field(gt=0, description="字数 in thousands")
     run: PrintRun | None = None
+    pages: int | None = Field(default=None, gt=0, description="页数: the printed page count")
 
 
 class Contact(Frozen):
@@ -301,6 +302,15 @@ class BookFont(Frozen):
         return self
 
 
+class LintConfig(Frozen):
+    """How ``bookmaker lint`` checks this book (``lint:`` in book.yaml)."""
+
+    select: list[str] = []  # rule codes or prefixes to check; empty: every rule
+    ignore: list[str] = []  # rule codes or prefixes not to check
+    han_latin_space: Literal["none", "space"] = "none"  # between Han and Latin letters/digits
+    confusions: str | None = None  # a file of the book: more OCR confusion sets, one a line
+
+
 class BookMeta(Frozen):
     """Everything ``book.yaml`` says."""
 
@@ -331,6 +341,7 @@ class BookMeta(Frozen):
     variants: dict[Literal["zh-Hant"], VariantConfig] = {}
     fonts: list[BookFont] = []
     modified: datetime | None = None  # the outputs' timestamp; default: see build.source_date
+    lint: LintConfig = LintConfig()
     accessibility_summary: Prose = (
         "本书为可重排的文本电子书：章节标题、目录与导览地标齐全，阅读顺序与印刷版一致；"
         "文字可由阅读软件调整字号与朗读，图像均附替代文字，无闪烁、声音或动态风险。"
