@@ -87,6 +87,8 @@ CORRECTIONS: list[tuple[str, str, str, str]] = [
 GENERAL = [
     "Spaces at the start of an entry or a comment (幽梦影 {stripped}) are removed: they are "
     "left over from the transcription.",
+    "日 for 曰 after the commentator's name at the start of a comment (幽梦影 {said}): the "
+    "transcription's confusion of the two characters; every other comment reads 某某曰：.",
     "The half-width parentheses of 幽梦影 3, 18, 36, 213 become full-width （ ）: the author's own "
     "notes inside an entry, kept as notes in parentheses.",
 ]
@@ -194,8 +196,11 @@ def chuci(checkout: Path, used: set[int]) -> list[tuple[str, str]]:
     return sorted(chapters, key=lambda c: order.index(c[0]))
 
 
-def youmengying(checkout: Path, used: set[int],
-                stripped: list[str]) -> list[tuple[str, str]]:
+SAID = re.compile(r"^([^，。：；！？、\s]{2,4})日：")
+
+
+def youmengying(checkout: Path, used: set[int], stripped: list[str],
+                said: list[str]) -> list[tuple[str, str]]:
     entries = read(checkout, "幽梦影/youmengying.json")
     chapters = []
     numerals = "一二三四五"
@@ -211,7 +216,13 @@ def youmengying(checkout: Path, used: set[int],
             if n in (3, 18, 36, 213):
                 text = full_width_parens(text)
             text = "\n\n".join(check_plain(p) for p in text.split("##"))
-            comments = [check_plain(c.lstrip()) for c in entry["comment"]]
+            comments = []
+            for m, comment in enumerate(entry["comment"], start=1):
+                comment = comment.lstrip()
+                if SAID.match(comment):
+                    said.append(f"{n} comment {m}")
+                    comment = SAID.sub(r"\1曰：", comment)
+                comments.append(check_plain(comment))
             if comments:
                 number = len(notes) + 1
                 body.append(f"{text}[^{number}]")
@@ -224,12 +235,13 @@ def youmengying(checkout: Path, used: set[int],
     return chapters
 
 
-def corrections_md(stripped: list[str]) -> str:
+def corrections_md(stripped: list[str], said: list[str]) -> str:
     rows = "\n".join(
         f"| {i} | {where} | `{before.replace(chr(10), '⏎')}` | `{after.replace(chr(10), '⏎')}` "
         f"| {why} |"
         for i, (where, before, after, why) in enumerate(CORRECTIONS, start=1))
-    general = "\n".join(f"- {rule}".format(stripped=", ".join(stripped)) for rule in GENERAL)
+    general = "\n".join(f"- {rule}".format(stripped=", ".join(stripped), said=", ".join(said))
+                         for rule in GENERAL)
     markup = "\n".join(f"- {rule}" for rule in MARKUP)
     return f"""# Corrections against the source
 
@@ -264,14 +276,15 @@ def main() -> None:
     args = parser.parse_args()
     used: set[int] = set()
     stripped: list[str] = []
+    said: list[str] = []
     chapters = [*lunyu(args.checkout, used), *chuci(args.checkout, used),
-                *youmengying(args.checkout, used, stripped)]
+                *youmengying(args.checkout, used, stripped, said)]
     assert used == set(range(len(CORRECTIONS))), sorted(set(range(len(CORRECTIONS))) - used)
     folder = args.out / "chapters"
     folder.mkdir(parents=True, exist_ok=True)
     for n, ((_title, text), stem) in enumerate(zip(chapters, FILES, strict=True), start=2):
         (folder / f"{n:02d}-{stem}.md").write_text(text, encoding="utf-8")
-    (args.out / "CORRECTIONS.md").write_text(corrections_md(stripped), encoding="utf-8")
+    (args.out / "CORRECTIONS.md").write_text(corrections_md(stripped, said), encoding="utf-8")
 
 
 if __name__ == "__main__":
