@@ -1,14 +1,15 @@
 """Fonts for an edition: which characters it uses, which face draws each, and subsets.
 
-Each family the stylesheets name ("Book Serif", "Book Sans") at each weight is a chain of faces:
-the book's own fonts for its role, the bundled face, the installed face that fills in (see
-``resources``). A character is drawn by the first face of the chain that has it; a face that
-draws nothing is not embedded. The faces that draw get the family names of the stylesheets'
-stacks in order — "Book Serif", then "Book Serif B" … — so that reading systems and the PDF
-writer alike fall back from one to the next per character (WeasyPrint keeps one font per family
-and weight, so two faces may not share a family name). Subsetting a CJK face takes seconds, so
-each subset is cached under the build folder by the hash of the font file, the face and the
-characters kept.
+Each family the stylesheets name ("Book Serif", "Book Sans") is a list of tiers of faces: the
+book's own fonts for its role, the bundled faces, the installed faces that fill in (see
+``resources``). For text of a weight, a character is drawn by the first tier whose face of the
+nearest weight has it; a face that draws nothing is not embedded. The tiers that draw get the
+family names of the stylesheets' stacks in order — "Book Serif", then "Book Serif B" … — so
+that reading systems and the PDF writer alike fall back from one to the next per character
+(WeasyPrint keeps one font per family and weight, and fontconfig ranks a family's other weights
+before the next family, so tiers may not share a family name). Subsetting a CJK face takes
+seconds, so each subset is cached under the build folder by the hash of the font file, the face
+and the characters kept.
 """
 
 from __future__ import annotations
@@ -76,8 +77,8 @@ class EmbeddedFont:
 
 @dataclass(frozen=True)
 class FaceUse:
-    """A face and the characters it draws for an edition; ``level`` 0 for the first face of
-    its chain that draws anything, 1 for the next …"""
+    """A face and the characters it draws for an edition; ``level`` 0 for the first tier of
+    its family that draws anything, 1 for the next …"""
 
     face: FontFace
     chars: str
@@ -106,7 +107,7 @@ class FontPlan:
     missing: dict[str, Location]
 
     def fallback_chars(self) -> dict[str, list[str]]:
-        """Characters drawn by a face after the first of their chain -> the faces' labels."""
+        """Characters drawn by a face after the first tier -> the faces' labels."""
         found: dict[str, list[str]] = {}
         for use in self.uses:
             if use.fallback:
