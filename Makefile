@@ -9,17 +9,16 @@ OUT    ?= build
 BIN    := $(VENV)/bin
 
 .DEFAULT_GOAL := all
-.PHONY: all setup epub pdf screen press cover hant hant-report hant-bench check test lint bench \
-	docs-images \
-	clean distclean \
-	system-deps help
+.PHONY: all setup epub pdf screen press cover hant hant-report hant-bench check test test-fast \
+	lint bench docs-images constraints clean distclean system-deps help
 
 all: setup ## Set up .venv if needed and build every output of the sample book into build/
 	$(BIN)/bookmaker build $(BOOK) --out $(OUT) --variant source --variant zh-Hant
 
-$(VENV)/.installed: pyproject.toml
+# constraints.txt holds the exact version of every package: the same set everywhere
+$(VENV)/.installed: pyproject.toml constraints.txt
 	@$(PYTHON) -m venv $(VENV) || { echo "python3 -m venv failed: on Debian/Ubuntu run 'sudo apt-get install python3-venv'"; exit 1; }
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
 	@touch $@
 
 setup: $(VENV)/.installed ## Create .venv and install bookmaker with its test tools
@@ -55,25 +54,41 @@ examples: setup ## Build examples/jingdian-sanzhong (EPUB, both PDFs, zh-Hant ed
 	$(BIN)/bookmaker build $(EXAMPLE) --out $(OUT)/examples --variant source --variant zh-Hant
 	$(BIN)/bookmaker check $(EXAMPLE) --out $(OUT)/examples --variant source --variant zh-Hant
 
-test: setup ## Lint, then run the tests (EPUBCheck/Calibre tests skip loudly without Java/Calibre)
-	$(BIN)/ruff check src tests bench docs/render-pages.py tools
+test: setup ## Lint, check the declared dependencies, then run the tests (outside programs: see README)
+	$(BIN)/ruff check src tests bench docs/render-pages.py docs/render-layout-pages.py tools
+	$(BIN)/deptry .
 	$(BIN)/python -m pytest
 
-docs-images: screen ## Redraw docs/title-leaf.png and docs/body-spread.png from the screen PDF
+test-fast: setup ## The tests without the slow ones (whole PDFs, EPUBCheck, the wheel), for the edit-test loop
+	$(BIN)/python -m pytest -m "not slow"
+
+docs-images: screen ## Redraw the page images in docs/: the sample's title leaf and spread, and a figure, list and notes page
 	$(BIN)/python docs/render-pages.py $(OUT)/beijing-xianjinxing-2006.pdf docs
+	$(BIN)/python docs/render-layout-pages.py docs
 
 bench: setup ## Print build time and peak memory: sample and full-size book, EPUB and PDF
 	$(BIN)/python bench/bench_build.py --format epub
 	$(BIN)/python bench/bench_build.py --format pdf --runs 1
 
 lint: setup ## Check the code with ruff
-	$(BIN)/ruff check src tests bench docs/render-pages.py tools
+	$(BIN)/ruff check src tests bench docs/render-pages.py docs/render-layout-pages.py tools
 
+constraints: ## After changing a version in pyproject.toml: resolve afresh and rewrite constraints.txt
+	rm -rf .venv-lock
+	$(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/python -m pip install --quiet --disable-pip-version-check '.[test]'
+	{ sed -n '/^#/p' constraints.txt; \
+	  .venv-lock/bin/python -m pip freeze --disable-pip-version-check | grep -iv '^bookmaker'; \
+	} > constraints.txt.new
+	mv constraints.txt.new constraints.txt
+	rm -rf .venv-lock
+
+# (no libharfbuzz-subset0: bookmaker subsets the PDF's fonts with the HarfBuzz of uharfbuzz)
 system-deps: ## Install Pango for WeasyPrint, Noto CJK for rare characters and the programs the tests use (Debian/Ubuntu, root)
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 		default-jre-headless calibre poppler-utils zbar-tools chromium fonts-noto-cjk fontconfig \
-		libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+		libpango-1.0-0 libpangoft2-1.0-0
 
 clean: ## Remove build outputs and caches
 	rm -rf $(OUT) .pytest_cache .ruff_cache

@@ -7,6 +7,7 @@ import shutil
 import tempfile
 import zipfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import pytest
 from lxml import etree
 
 from bookmaker.build import build
+from bookmaker.epubcheck import EpubCheck
 from bookmaker.resources import installed_faces
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -65,6 +67,41 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.write_line("  install them with `sudo make system-deps`")
 
 
+class SessionEpubCheck:
+    """EPUBCheck for every EPUB of a test run in one Java process (it starts on first use)."""
+
+    def __init__(self) -> None:
+        self._checker: EpubCheck | None = None
+
+    def __call__(self, path: Path, what: str) -> list[str]:
+        """EPUBCheck's errors and warnings for ``path``; ``what`` names the check for the
+        banner when Java is missing."""
+        require_program("java", what)
+        return [str(d) for d in self.checker().check(path)]
+
+    def checker(self) -> EpubCheck:
+        if self._checker is None:
+            self._checker = EpubCheck()
+        return self._checker
+
+    @contextmanager
+    def shared(self) -> Iterator[EpubCheck]:
+        """In place of ``EpubCheck()`` for code that opens its own: the session's process,
+        left open."""
+        yield self.checker()
+
+    def close(self) -> None:
+        if self._checker is not None:
+            self._checker.close()
+
+
+@pytest.fixture(scope="session")
+def epubcheck() -> Iterator[SessionEpubCheck]:
+    checker = SessionEpubCheck()
+    yield checker
+    checker.close()
+
+
 @dataclass
 class Epub:
     """An EPUB opened for reading: the archive, the package document and its documents."""
@@ -100,8 +137,20 @@ class Epub:
                        for n in self.spine_names())
 
 
+# What makes a test slow (`make test-fast` leaves it out): the session builds of the sample with
+# its PDFs (the EPUBs alone are fast), and EPUBCheck (a JVM, seconds to start).
+SLOW_FIXTURES = {"sample_build", "hant_build", "epubcheck"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def sample_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Every output of the sample: its EPUB, the screen and the press PDF."""
     out = tmp_path_factory.mktemp("build")
     result = build(SAMPLE, out)
     assert [d for d in result.diagnostics] == []
@@ -109,8 +158,11 @@ def sample_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 @pytest.fixture(scope="session")
-def sample_epub(sample_build: Path) -> Epub:
-    return Epub(sample_build / "beijing-xianjinxing-2006.epub")
+def sample_epub(tmp_path_factory: pytest.TempPathFactory) -> Epub:
+    out = tmp_path_factory.mktemp("epub")
+    result = build(SAMPLE, out, formats=("epub",))
+    assert result.diagnostics == []
+    return Epub(out / "beijing-xianjinxing-2006.epub")
 
 
 @pytest.fixture(scope="session")
@@ -123,8 +175,11 @@ def hant_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def hant_epub(hant_build: Path) -> Epub:
-    return Epub(hant_build / "beijing-xianjinxing-2006.zh-Hant.epub")
+def hant_epub(tmp_path_factory: pytest.TempPathFactory) -> Epub:
+    out = tmp_path_factory.mktemp("hant-epub")
+    result = build(SAMPLE, out, formats=("epub",), variants=("zh-Hant",))
+    assert result.diagnostics == []
+    return Epub(out / "beijing-xianjinxing-2006.zh-Hant.epub")
 
 
 @pytest.fixture

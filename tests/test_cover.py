@@ -23,6 +23,8 @@ from conftest import ROOT, SAMPLE, Epub, require_program
 sys.path.insert(0, str(ROOT / "bench"))
 from synthetic import make_synthetic_book
 
+pytestmark = pytest.mark.slow  # the interior typeset, then the cover around it
+
 MM = 72 / 25.4
 NAME = "beijing-xianjinxing-2006"
 TRIM_W, TRIM_H, BLEED, CALIPER = 184, 260, 3, 0.1  # the sample's book.yaml and defaults

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from io import BytesIO
+from pathlib import Path
+
+from PIL import Image
+
+from bookgen import chapter, write_book
 from bookmaker.load import load_book
-from bookmaker.model import Container, Heading, Paragraph
+from bookmaker.model import Container, Figure, Heading, Paragraph, Table
 from conftest import SAMPLE
 
 
@@ -44,3 +50,26 @@ def test_blocks_remember_their_source_line() -> None:
     lines = (SAMPLE / speech.source).read_text(encoding="utf-8").splitlines()
     assert heading.line is not None
     assert lines[heading.line - 1].startswith("## 一、")
+
+
+def _captioned_book(target: Path, **meta: object) -> Path:
+    png = BytesIO()
+    Image.new("RGB", (40, 30), "#336699").save(png, "PNG")
+    body = ('![图](images/a.png "会场")\n\n: 论文数\n\n| 甲 | 乙 |\n|--|--|\n| 1 | 2 |\n\n'
+            "![无题注的图](images/a.png)\n")
+    chapters = [chapter("序", body, kind="preface"), chapter("一", body), chapter("二", body)]
+    return write_book(target, chapters, {"images/a.png": png.getvalue()}, **meta)
+
+
+def _numbers(book_dir: Path) -> list[list[str | None]]:
+    return [[b.number for b in c.blocks if isinstance(b, Figure | Table)]
+            for c in load_book(book_dir).chapters]
+
+
+def test_captions_are_numbered_through_the_book_or_per_chapter(tmp_path: Path) -> None:
+    assert _numbers(_captioned_book(tmp_path / "a")) == [
+        ["1", "1", None], ["2", "2", None], ["3", "3", None]]
+    assert _numbers(_captioned_book(tmp_path / "b", numbering={"captions": "chapter"})) == [
+        ["1", "1", None], ["1-1", "1-1", None], ["2-1", "2-1", None]]
+    assert _numbers(_captioned_book(tmp_path / "c", numbering={"captions": "none"})) == [
+        [None, None, None]] * 3

@@ -22,6 +22,8 @@ from bookmaker.cli import cli
 from bookmaker.load import load_book
 from conftest import NS, SAMPLE, Epub, require_program
 
+pytestmark = pytest.mark.slow  # each test reads or makes a typeset book
+
 MM = 72 / 25.4
 ROMAN = re.compile(r"^[IVXLC]+$")
 SMALL = 9.0  # pt: running heads and folios

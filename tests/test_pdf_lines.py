@@ -23,6 +23,8 @@ from pdflines import (
     violations,
 )
 
+pytestmark = pytest.mark.slow  # the sample typeset, in both editions
+
 TOLERANCE = 0.5  # pt
 
 

@@ -6,8 +6,15 @@ from collections.abc import Callable
 
 import pytest
 
+from bookmaker.load.markdown import ChapterParser
 from bookmaker.model import Inline, Span, Text, plain_text
-from bookmaker.transform.typography import halt_marks, space_latin, upright
+from bookmaker.transform.typography import (
+    _keep_last,
+    _mark_lead_ins,
+    halt_marks,
+    space_latin,
+    upright,
+)
 
 
 def shape(nodes: list[Inline]) -> list[str]:
@@ -44,3 +51,21 @@ def test_spans_around_existing_text(function: Callable[[str], list[Inline]], tex
     nodes = function(text)
     assert shape(nodes) == expected
     assert plain_text(nodes) == text  # no character added or lost
+
+
+def test_a_paragraph_ending_with_a_colon_is_marked_as_introducing_the_next_block() -> None:
+    blocks, _ = ChapterParser("c.md", 1, lambda src, line: src).parse(
+        "他说：\n\n> 引文。\n\n正文。\n\n- 列表前：\n\n  1. 甲\n\n最后一段：\n")
+    marked = _mark_lead_ins(blocks)
+    leads = [getattr(b, "lead_in", None) for b in marked]
+    assert leads == [True, None, False, None, False]  # the last has nothing to introduce
+    assert marked[3].items[0][0].lead_in  # inside a list item too
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("全文完。", ["全", "keep(文完。)"]),
+    ("写于1925年底", ["写于", "keep(1925年底)"]),  # the number stays by its Han neighbour
+    ("共54篇", ["共54篇"]),  # nothing to hold apart from
+])
+def test_the_last_two_characters_are_held_together(text: str, expected: list[str]) -> None:
+    assert shape(_keep_last([Text(text=text)])) == expected

@@ -19,7 +19,7 @@ from bookmaker.variants.ambiguity import is_ambiguous
 from bookmaker.variants.convert import Converter, QuoteState, corner_quotes
 from bookmaker.variants.report import report, report_texts
 from bookmaker.variants.rules import word_rules
-from conftest import FIXTURES, NS, SAMPLE, Epub, require_program
+from conftest import FIXTURES, NS, SAMPLE, Epub, SessionEpubCheck
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
@@ -258,14 +258,11 @@ def test_every_builtin_entry_has_a_reason_and_a_source() -> None:
     assert len(word_rules("taiwan.txt")) >= 40
 
 
-def test_the_hant_epub_passes_epubcheck(hant_epub: Epub) -> None:
-    require_program("java", "EPUBCheck validation of the zh-Hant EPUB")
-    from bookmaker.epubcheck import run_epubcheck
-
-    assert [str(d) for d in run_epubcheck(hant_epub.path)] == []
+def test_the_hant_epub_passes_epubcheck(hant_epub: Epub, epubcheck: SessionEpubCheck) -> None:
+    assert epubcheck(hant_epub.path, "EPUBCheck validation of the zh-Hant EPUB") == []
 
 
-def test_the_vertical_epub(tmp_path: Path) -> None:
+def test_the_vertical_epub(tmp_path: Path, epubcheck: SessionEpubCheck) -> None:
     from bookmaker.build import build
 
     outputs = build(SAMPLE, tmp_path, formats=("epub",), variants=("zh-Hant",),
@@ -283,10 +280,7 @@ def test_the_vertical_epub(tmp_path: Path) -> None:
     ids = {e.opf.find(f"opf:metadata/dc:identifier[@id='{unique}']", NS).text
            for e in (vertical, Epub(next(p for p in outputs if p.name.endswith("Hant.epub"))))}
     assert len(ids) == 2
-    require_program("java", "EPUBCheck validation of the vertical EPUB")
-    from bookmaker.epubcheck import run_epubcheck
-
-    assert [str(d) for d in run_epubcheck(vertical.path)] == []
+    assert epubcheck(vertical.path, "EPUBCheck validation of the vertical EPUB") == []
 
 
 def test_the_hant_pdf_metadata_outline_and_heads(hant_build: Path) -> None:

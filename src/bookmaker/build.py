@@ -61,6 +61,10 @@ class BuildResult:
     outputs: list[Path] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        # a diagnostic that several outputs report (each PDF's P003) is kept once
+        object.__setattr__(self, "diagnostics", list(dict.fromkeys(self.diagnostics)))
+
     def __add__(self, other: BuildResult) -> BuildResult:
         return BuildResult(self.outputs + other.outputs, self.diagnostics + other.diagnostics)
 
@@ -146,9 +150,10 @@ def build(book_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS,
     with ``vertical`` a vertical EPUB of each Traditional edition too."""
     check_output_dir(book_dir, out_dir)
     stage("load")
-    book = load_book(book_dir)
+    warnings: list[Diagnostic] = []
+    book = load_book(book_dir, warn=warnings.append)
+    result = BuildResult(diagnostics=warnings)
     modified = source_date(book, book_dir)
-    result = BuildResult()
     for variant in variants:
         if variant is not None:
             stage(f"convert ({variant})")

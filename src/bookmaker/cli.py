@@ -16,7 +16,7 @@ from rich.console import Console
 from bookmaker import __version__
 from bookmaker.build import ALL_FORMATS, FORMATS, build
 from bookmaker.diagnostics import BookError, Diagnostic, Severity, error
-from bookmaker.epubcheck import EpubCheckUnavailable, run_epubcheck
+from bookmaker.epubcheck import EpubCheck, EpubCheckUnavailable
 from bookmaker.load import load_book
 from bookmaker.model import Book
 from bookmaker.pdf import PROFILES
@@ -137,13 +137,14 @@ def check_command(book_dir: Path, out_dir: Path, variants: tuple[str, ...]) -> N
     """
     outputs = run_build(book_dir, out_dir, ("epub",), variants=editions(variants))
     found: list[Diagnostic] = []
-    for path in outputs:
-        try:
-            with err.status(f"EPUBCheck: {path.name}…"):
-                found += run_epubcheck(path)
-        except EpubCheckUnavailable as exc:
-            err.print(f"cannot run EPUBCheck: {exc}", style="red", markup=False)
-            sys.exit(EXIT_INVALID_OUTPUT)
+    try:
+        with EpubCheck() as epubcheck:  # one Java process for every EPUB
+            for path in outputs:
+                with err.status(f"EPUBCheck: {path.name}…"):
+                    found += epubcheck.check(path)
+    except EpubCheckUnavailable as exc:
+        err.print(f"cannot run EPUBCheck: {exc}", style="red", markup=False)
+        sys.exit(EXIT_INVALID_OUTPUT)
     report(found)
     if found:
         sys.exit(EXIT_INVALID_OUTPUT)

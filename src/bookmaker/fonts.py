@@ -7,23 +7,23 @@ nearest weight has it; a face that draws nothing is not embedded. The tiers that
 family names of the stylesheets' stacks in order — "Book Serif", then "Book Serif B" … — so
 that reading systems and the PDF writer alike fall back from one to the next per character
 (WeasyPrint keeps one font per family and weight, and fontconfig ranks a family's other weights
-before the next family, so tiers may not share a family name). Subsetting a CJK face takes
-seconds, so each subset is cached under the build folder by the hash of the font file, the face
-and the characters kept.
+before the next family, so tiers may not share a family name). Subsets are made by
+HarfBuzz (``uharfbuzz``, which carries its own copy: the bytes depend on the pinned version, not
+on the machine's libraries) and cached under the build folder by the hash of the font file, the
+face and the characters kept.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
-import io
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from fontTools import subset
+import uharfbuzz as hb
 from fontTools.ttLib import TTFont
 from lxml import etree
 
@@ -38,7 +38,7 @@ from bookmaker.resources import (
 )
 
 # Bumped when the subsetting options change, so that older cached subsets are not reused.
-SUBSET_RECIPE = "2"
+SUBSET_RECIPE = "3"
 # What stylesheets generate without it being text (folios, note numbers, list markers): kept
 # in the first face of a family when that face is subset for print.
 GENERATED = "".join(map(chr, [*range(0x20, 0x7F), *range(0x2160, 0x2180), *range(0x2460, 0x24A0),
@@ -364,16 +364,15 @@ def _file_hash(path: Path, mtime_ns: int, size: int) -> bytes:
 
 
 def _subset(source: bytes, text: str, index: int = 0) -> bytes:
-    options = subset.Options()
-    options.layout_features = ["*"]  # halt, palt, vert, locl … are Chinese typography
-    options.name_IDs = ["*"]
-    options.name_languages = ["*"]
-    options.notdef_outline = True
-    options.recalc_timestamp = False  # same input, same bytes
-    font = TTFont(io.BytesIO(source), recalcTimestamp=False, fontNumber=index)
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(text=text)
-    subsetter.subset(font)
-    out = io.BytesIO()
-    font.save(out)
-    return out.getvalue()
+    """The font reduced to the glyphs of ``text``, every layout feature (halt, palt, vert,
+    locl … are Chinese typography) and every name kept, with a drawn .notdef."""
+    keep_all = (hb.SubsetInputSets.LAYOUT_FEATURE_TAG, hb.SubsetInputSets.NAME_ID,
+                hb.SubsetInputSets.NAME_LANG_ID)
+    subset_input = hb.SubsetInput()
+    subset_input.unicode_set.update(ord(char) for char in text)
+    for kind in keep_all:
+        kept = subset_input.sets(kind)
+        kept.clear()
+        kept.invert()  # an empty inverted set: all of them
+    subset_input.flags = hb.SubsetFlags.NOTDEF_OUTLINE
+    return hb.subset(hb.Face(source, index), subset_input).blob.data

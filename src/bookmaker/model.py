@@ -239,6 +239,15 @@ class PageDesign(Frozen):
         return self
 
 
+class Numbering(Frozen):
+    """How notes and captions are numbered (``numbering:`` in book.yaml)."""
+
+    footnotes: Literal["page", "chapter"] = Field(
+        default="page", description="print: ①② restart on every page, or run on per chapter")
+    captions: Literal["book", "chapter", "none"] = Field(
+        default="book", description="图1 表1 through the book, 图2-1 per chapter, or none")
+
+
 class CoverSpec(Frozen):
     """The printed cover (``cover:`` in book.yaml): the paper and binding that decide the
     spine's width, and the text of the back. The interior's page count comes from the built
@@ -337,6 +346,7 @@ class BookMeta(Frozen):
     contacts: list[Contact] = []
     editorial_board: EditorialBoard | None = None
     page: PageDesign = PageDesign()
+    numbering: Numbering = Numbering()
     cover: CoverSpec = CoverSpec()
     variants: dict[Literal["zh-Hant"], VariantConfig] = {}
     fonts: list[BookFont] = []
@@ -442,10 +452,22 @@ Inline = Annotated[
 ProseRun = Annotated[list[Inline], ReaderText("run")]
 
 
+def _run(value: object) -> object:
+    """A run written as a plain string (YAML front matter, an image's title) is one text node:
+    as a run it gets the typesetting of the body (the print spans) and its conversion."""
+    if isinstance(value, str):
+        return [Text(text=value)] if value else []
+    return value
+
+
 class Paragraph(Frozen):
+    """``lead_in``: the paragraph introduces the block after it (it ends with "："), and print
+    keeps the two on one page; set by a transform, never by the source."""
+
     type: Literal["paragraph"] = "paragraph"
     children: ProseRun
     line: int | None = None
+    lead_in: bool = False
 
 
 class Heading(Frozen):
@@ -461,11 +483,17 @@ class Heading(Frozen):
 
 
 class Figure(Frozen):
+    """An image with its description and caption; ``number`` (图1, 图2-1) is given by the
+    loader to a figure with a caption, as ``numbering.captions`` says."""
+
     type: Literal["figure"] = "figure"
     src: str
     alt: Prose
-    caption: Prose = ""
+    caption: ProseRun = []
+    number: Verbatim | None = None  # drawn as written: 1, 2-1
     line: int | None = None
+
+    _caption = field_validator("caption", mode="before")(_run)
 
 
 class Container(Frozen):
@@ -490,18 +518,32 @@ class TableCell(Frozen):
 
 
 class Table(Frozen):
+    """A table; ``caption`` and ``number`` (表1) as for a figure."""
+
     type: Literal["table"] = "table"
     head: list[list[TableCell]]
     body: list[list[TableCell]]
+    caption: ProseRun = []
+    number: Verbatim | None = None
     line: int | None = None
+
+    _caption = field_validator("caption", mode="before")(_run)
 
 
 class ThematicBreak(Frozen):
     type: Literal["hr"] = "hr"
 
 
+class Omission(Frozen):
+    """Text left out of an abridged chapter: a paragraph of only …… in the source, printed
+    as a line of twelve dots (GB/T 15834: two ellipses mark an omitted paragraph)."""
+
+    type: Literal["omission"] = "omission"
+    line: int | None = None
+
+
 Block = Annotated[
-    Paragraph | Heading | Figure | Container | ListBlock | Table | ThematicBreak,
+    Paragraph | Heading | Figure | Container | ListBlock | Table | ThematicBreak | Omission,
     Field(discriminator="type"),
 ]
 
@@ -525,6 +567,8 @@ def plain_text(inlines: list[Inline]) -> str:
 ChapterKind = Literal[
     "preface", "foreword", "introduction", "chapter", "paper", "speech", "afterword", "appendix"
 ]
+# Chapters of these kinds are front matter: before the contents, with Roman folios.
+FRONT_MATTER_KINDS = frozenset({"preface", "foreword"})
 
 
 class Author(Frozen):
@@ -533,20 +577,42 @@ class Author(Frozen):
     affiliation: Prose | None = None
 
 
+class Epigraph(Frozen):
+    """A quotation set at the head of a chapter, and where it comes from."""
+
+    text: ProseRun = Field(min_length=1)
+    source: ProseRun = []
+
+    _runs = field_validator("text", "source", mode="before")(_run)
+
+
 class ChapterMeta(Frozen):
-    """What a chapter's front matter says."""
+    """What a chapter's front matter says. ``subtitle`` and ``occasion`` (the line that says
+    when and where a speech was given) are set under the title; ``abridged`` says that text
+    was left out (the places marked by omissions in the text)."""
 
     title: Prose = Field(min_length=1)
     title_lines: list[Prose] | None = None
+    subtitle: ProseRun = []  # none: empty, as runs are walked whole
     kind: ChapterKind = "chapter"
     date: PartialDate | None = None
+    occasion: ProseRun = []
     authors: list[Author] = []
+    epigraph: Epigraph | None = None
     excerpt: bool = False
+    abridged: bool = False
 
     @field_validator("date", mode="before")
     @classmethod
     def _date(cls, value: object) -> PartialDate | None:
         return None if value is None else PartialDate.parse(value)
+
+    _runs = field_validator("subtitle", "occasion", mode="before")(_run)
+
+    @field_validator("epigraph", mode="before")
+    @classmethod
+    def _epigraph(cls, value: object) -> object:
+        return {"text": value} if isinstance(value, str) else value
 
     @model_validator(mode="after")
     def _title_lines_match(self) -> ChapterMeta:

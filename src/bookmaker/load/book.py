@@ -3,16 +3,32 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from fontTools.ttLib import TTFont, TTLibError
 from pydantic import BaseModel
 
 from bookmaker.bookfiles import BOOK_FILE, read_text, resolve_inside
-from bookmaker.diagnostics import error
+from bookmaker.diagnostics import Diagnostic, error
 from bookmaker.load.markdown import ChapterParser
 from bookmaker.load.yamldoc import YamlDoc
-from bookmaker.model import Book, BookFont, BookMeta, Chapter, ChapterMeta
+from bookmaker.model import (
+    FRONT_MATTER_KINDS,
+    Block,
+    Book,
+    BookFont,
+    BookMeta,
+    Chapter,
+    ChapterMeta,
+    Container,
+    Figure,
+    ListBlock,
+    ReaderText,
+    Table,
+)
 from bookmaker.resources import installed_faces
 
 COVER_NAMES = ("cover.jpg", "cover.jpeg", "cover.png")
@@ -21,10 +37,13 @@ FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n", re.DOTALL)
 
 
 def known_keys(model: type[BaseModel]) -> set[str]:
-    """Every key a source file may use, for did-you-mean hints."""
+    """Every key a source file may use, for did-you-mean hints (a run of text is written as a
+    string: the keys of its inline nodes are not the source's)."""
     keys: set[str] = set()
     for name, field in model.model_fields.items():
         keys.add(field.alias or name)
+        if any(isinstance(m, ReaderText) and m.kind == "run" for m in field.metadata):
+            continue
         for sub in _models_in(field.annotation):
             keys |= known_keys(sub)
     return keys
@@ -36,7 +55,11 @@ def _models_in(annotation: object) -> list[type[BaseModel]]:
     return [m for arg in getattr(annotation, "__args__", ()) for m in _models_in(arg)]
 
 
-def load_book(book_dir: Path) -> Book:
+Warn = Callable[[Diagnostic], None]
+
+
+def load_book(book_dir: Path, warn: Warn = lambda diagnostic: None) -> Book:
+    """The book in ``book_dir``; errors raise ``BookError``, warnings go to ``warn``."""
     if not (book_dir / BOOK_FILE).is_file():
         raise error("S004", f"no {BOOK_FILE} in {book_dir}", str(book_dir),
                     hint="give the path of a book directory (see docs/source-format.md)")
@@ -46,9 +69,11 @@ def load_book(book_dir: Path) -> Book:
         _check_font(book_dir, font, doc, i)
     images: list[str] = []
     chapters = [
-        _load_chapter(book_dir, path, f"c{i:02d}", doc.lines.get(("chapters", i - 1)), images)
+        _load_chapter(book_dir, path, f"c{i:02d}", doc.lines.get(("chapters", i - 1)), images,
+                      warn)
         for i, path in enumerate(meta.chapters, start=1)
     ]
+    chapters = number_captions(chapters, meta.numbering.captions)
     return Book(meta=meta, chapters=chapters, cover=_find_cover(book_dir), images=images)
 
 
@@ -75,6 +100,47 @@ def _check_font(book_dir: Path, font: BookFont, doc: YamlDoc, i: int) -> None:
                     "collection, the face under 'index:'") from None
 
 
+def number_captions(chapters: list[Chapter], numbering: str) -> list[Chapter]:
+    """Number the figures and the tables that have a caption, each kind on its own: through
+    the book (1, 2, …), or per chapter with the chapter's number (2-1, 2-2, …; the body's
+    chapters count from 1, a front-matter chapter's captions are numbered 1, 2, …)."""
+    if numbering == "none":
+        return chapters
+    counts: Counter[str] = Counter()
+    body_chapters = 0
+    numbered = []
+    for chapter in chapters:
+        prefix = ""
+        if numbering == "chapter":
+            counts.clear()
+            if chapter.meta.kind not in FRONT_MATTER_KINDS:
+                body_chapters += 1
+                prefix = f"{body_chapters}-"
+        blocks = _map_blocks(chapter.blocks, partial(_number, counts=counts, prefix=prefix))
+        numbered.append(chapter.model_copy(update={"blocks": blocks}))
+    return numbered
+
+
+def _number(block: Block, counts: Counter[str], prefix: str) -> Block:
+    if isinstance(block, Figure | Table) and block.caption:
+        counts[block.type] += 1
+        return block.model_copy(update={"number": f"{prefix}{counts[block.type]}"})
+    return block
+
+
+def _map_blocks(blocks: list[Block], function: Callable[[Block], Block]) -> list[Block]:
+    """``function`` applied to every block, in reading order, inside containers and lists."""
+    result = []
+    for block in blocks:
+        if isinstance(block, Container):
+            block = block.model_copy(update={"children": _map_blocks(block.children, function)})
+        elif isinstance(block, ListBlock):
+            block = block.model_copy(update={"items": [_map_blocks(i, function)
+                                                       for i in block.items]})
+        result.append(function(block))
+    return result
+
+
 def _find_cover(book_dir: Path) -> str | None:
     for name in COVER_NAMES:
         if (book_dir / name).is_file():
@@ -84,7 +150,7 @@ def _find_cover(book_dir: Path) -> str | None:
 
 
 def _load_chapter(book_dir: Path, relative: str, chapter_id: str, line: int | None,
-                  images: list[str]) -> Chapter:
+                  images: list[str], warn: Warn) -> Chapter:
     path = resolve_inside(book_dir, relative, BOOK_FILE, line)
     if not path.is_file():
         raise error("S004", f"chapter '{relative}' does not exist", BOOK_FILE, line,
@@ -108,7 +174,8 @@ def _load_chapter(book_dir: Path, relative: str, chapter_id: str, line: int | No
             images.append(normal)
         return normal
 
-    parser = ChapterParser(relative, body_first_line, use_image, id_prefix=f"{chapter_id}-")
+    parser = ChapterParser(relative, body_first_line, use_image, id_prefix=f"{chapter_id}-",
+                           warn=warn)
     blocks, footnotes = parser.parse(text[match.end():])
     return Chapter(id=chapter_id, source=relative, meta=meta, blocks=blocks, footnotes=footnotes)
 

@@ -12,15 +12,17 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from unittest import mock
 
 import pydyf
 import weasyprint
+import weasyprint.pdf.fonts
 from weasyprint.text.fonts import FontConfiguration
 
 from bookmaker.diagnostics import Diagnostic, Severity, error
-from bookmaker.pdf import justify
+from bookmaker.pdf import justify, passes, subset
 from bookmaker.pdf.fetcher import BookURLFetcher, RefusedResource
 from bookmaker.render.print_edition import PrintDocument
 
@@ -55,12 +57,24 @@ class _Collect(logging.Handler):
         self.records.append(record)
 
 
-# What WeasyPrint says about the machine, not about the book: not a book diagnostic.
+# What WeasyPrint says about the machine, not about the book: not a book diagnostic, but a
+# debug line, once per process. (Without libharfbuzz-subset0 it subsets with fontTools and says
+# so for every font; bookmaker's own subsetting, pdf/subset.py, avoids that on the WeasyPrint it
+# patches, so this is heard only on another version.)
 ENVIRONMENT_NOTICES = ("Using fontTools instead of HarfBuzz-Subset",)
+LOG = logging.getLogger(__name__)
+_noticed: set[str] = set()
 
 
 def is_environment_notice(message: str) -> bool:
     return message.startswith(ENVIRONMENT_NOTICES)
+
+
+def note_environment(message: str) -> None:
+    kind = next(n for n in ENVIRONMENT_NOTICES if message.startswith(n))
+    if kind not in _noticed:
+        _noticed.add(kind)
+        LOG.debug("environment: WeasyPrint says: %s", message)
 
 
 @contextmanager
@@ -74,6 +88,29 @@ def _weasyprint_log() -> Iterator[_Collect]:
         logger.removeHandler(handler)
 
 
+def logged_diagnostics(log: _Collect) -> list[Diagnostic]:
+    """What WeasyPrint logged: warnings about the book as P001 diagnostics, notices about the
+    machine as one debug line."""
+    diagnostics = []
+    for message in (record.getMessage() for record in log.records):
+        if is_environment_notice(message):
+            note_environment(message)
+        else:
+            diagnostics.append(Diagnostic("P001", message, severity=Severity.WARNING))
+    return diagnostics
+
+
+@contextmanager
+def weasyprint_patched() -> Iterator[bool]:
+    """WeasyPrint with bookmaker's Chinese justification and its own font subsetting, for one
+    ``write_pdf`` call; yields False on a WeasyPrint they were not written for (left alone)."""
+    with justify.chinese_justification() as patched, ExitStack() as stack:
+        if patched:
+            stack.enter_context(
+                mock.patch.object(weasyprint.pdf.fonts.Font, "subset", subset.subset))
+        yield patched
+
+
 @contextmanager
 def _refusals() -> Iterator[None]:
     try:
@@ -85,7 +122,6 @@ def _refusals() -> Iterator[None]:
 
 def typeset_pdf(document: PrintDocument, book_dir: Path, fonts_dir: Path,
                 profile: str) -> tuple[bytes, list[Diagnostic]]:
-    justify.install()
     fetcher = BookURLFetcher(book_dir, fonts_dir)
     base_url = book_dir.resolve().as_uri() + "/"
     html = weasyprint.HTML(string=document.html, base_url=base_url, url_fetcher=fetcher)
@@ -95,20 +131,16 @@ def typeset_pdf(document: PrintDocument, book_dir: Path, fonts_dir: Path,
     sheets = [weasyprint.CSS(string=css, base_url=base_url, url_fetcher=fetcher,
                              font_config=font_config)
               for css in document.stylesheets]
-    with _weasyprint_log() as log, _refusals():
-        data = html.write_pdf(
-            stylesheets=sheets,
-            font_config=font_config,
-            pdf_variant=VARIANTS[profile],
-            finisher=black_to_k if profile == "press" else None,
-            # fixed by the content: the same source gives the same bytes, another profile
-            # (other stylesheets) another identifier
-            pdf_identifier=hashlib.md5("".join((document.html, *document.stylesheets)).encode(),
-                                       usedforsecurity=False).digest(),
-            custom_metadata=True,
-        )
-    diagnostics = [
-        Diagnostic("P001", record.getMessage(), severity=Severity.WARNING)
-        for record in log.records if not is_environment_notice(record.getMessage())
-    ]
-    return data, diagnostics
+    options = {
+        "stylesheets": sheets,
+        "pdf_variant": VARIANTS[profile],
+        # fixed by the content: the same source gives the same bytes, another profile (other
+        # stylesheets) another identifier
+        "pdf_identifier": hashlib.md5("".join((document.html, *document.stylesheets)).encode(),
+                                      usedforsecurity=False).digest(),
+        "custom_metadata": True,
+    }
+    with _weasyprint_log() as log, _refusals(), weasyprint_patched() as patched:
+        pages = passes.settle(html, lambda: html.render(font_config=font_config, **options))
+        data = pages.write_pdf(finisher=black_to_k if profile == "press" else None, **options)
+    return data, ([] if patched else [justify.fallback_warning()]) + logged_diagnostics(log)

@@ -21,10 +21,9 @@ from bookmaker.epub_names import (
     stylesheet_name,
 )
 from bookmaker.fonts import CssFace
-from bookmaker.model import Book
+from bookmaker.model import FRONT_MATTER_KINDS, Book
 from bookmaker.resources import styles_dirs
 
-FRONT_MATTER_KINDS = frozenset({"preface", "foreword"})
 # The stylesheets every document links, in cascade order. fonts.css is generated from the fonts
 # that draw the edition (``fonts_stylesheet``), so that book.css can name abstract families only.
 STYLESHEETS = ("fonts.css", "book.css")
@@ -73,6 +72,14 @@ def same(text: str) -> str:
     return text
 
 
+CIRCLED = [chr(0x2460 + i) for i in range(20)]  # ①–⑳: in GB 2312 and Big5, so in every font
+
+
+def note_mark(number: int) -> str:
+    """A footnote's mark as Chinese books print it: ①②③ …; past ⑳ the number itself."""
+    return CIRCLED[number - 1] if 1 <= number <= len(CIRCLED) else str(number)
+
+
 class ConvertLabels(Extension):
     """Converts the Chinese text of a template's source (its labels: 出版, 目录, …) when the
     template is compiled, for an edition in another script."""
@@ -96,6 +103,7 @@ def template_environment(book_dir: Path, labels: Labels = same) -> jinja2.Enviro
         keep_trailing_newline=True,
     )
     env.globals.update(labels=labels, front_matter_kinds=FRONT_MATTER_KINDS, print=False)
+    env.filters["note_mark"] = note_mark
     return env
 
 

@@ -9,7 +9,19 @@ import re
 from collections.abc import Callable
 
 from bookmaker.han import HAN
-from bookmaker.model import Book, Emphasis, Inline, Link, Span, Text
+from bookmaker.model import (
+    Block,
+    Book,
+    Container,
+    Emphasis,
+    Inline,
+    Link,
+    ListBlock,
+    Paragraph,
+    Span,
+    Text,
+    plain_text,
+)
 from bookmaker.reader_text import map_reader_text
 
 CLOSING_BRACKETS = set("）》」』〉】〕”’")  # the glyph on the left half, the right half blank
@@ -19,6 +31,7 @@ OPENING = set("（《「『〈【〔“‘")  # the glyph on the right half, the
 LAST_TWO = re.compile(f"{HAN.pattern}[^\u3400-\u9fff]*{HAN.pattern}[^\u3400-\u9fff]*$")
 
 LATIN_RUN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.%]*(?<![.])")
+LATIN_TAIL = re.compile(r"[A-Za-z0-9.%]*$")
 
 
 def halt_marks(text: str) -> list[Inline]:
@@ -118,11 +131,40 @@ def _keep_last(inlines: list[Inline]) -> list[Inline]:
         return inlines
     text = inlines[-1].text
     match = LAST_TWO.search(text)
-    if not match or match.start() == 0:
+    if not match:
         return inlines
-    tail = Span(role="keep", children=[Text(text=text[match.start():])])
-    return [*inlines[:-1], Text(text=text[:match.start()]), tail]
+    # with a Latin word or number just before them, which must stay in the same text node as
+    # its Han neighbour to get its quarter em (space-han-and-latin runs after this)
+    start = match.start() - len(LATIN_TAIL.search(text[:match.start()]).group())
+    if start == 0:
+        return inlines
+    tail = Span(role="keep", children=[Text(text=text[start:])])
+    return [*inlines[:-1], Text(text=text[:start]), tail]
 
 
 def keep_last_characters(book: Book) -> Book:
     return map_reader_text(book, run=_keep_last)
+
+
+LEAD_IN_END = "："
+
+
+def _mark_lead_ins(blocks: list[Block]) -> list[Block]:
+    """A paragraph ending with "：" and followed by a block introduces it (a quotation, a list,
+    verse): marked, so that print keeps it on the page of what it introduces (clreq)."""
+    marked: list[Block] = []
+    for item, following in zip(blocks, [*blocks[1:], None], strict=True):
+        if isinstance(item, Container):
+            item = item.model_copy(update={"children": _mark_lead_ins(item.children)})
+        elif isinstance(item, ListBlock):
+            item = item.model_copy(update={"items": [_mark_lead_ins(i) for i in item.items]})
+        elif (isinstance(item, Paragraph) and following is not None
+              and plain_text(item.children).rstrip().endswith(LEAD_IN_END)):
+            item = item.model_copy(update={"lead_in": True})
+        marked.append(item)
+    return marked
+
+
+def mark_lead_ins(book: Book) -> Book:
+    chapters = [c.model_copy(update={"blocks": _mark_lead_ins(c.blocks)}) for c in book.chapters]
+    return book.model_copy(update={"chapters": chapters})
