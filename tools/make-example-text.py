@@ -94,8 +94,8 @@ GENERAL = [
 ]
 MARKUP = [
     "论语: the twenty books (篇) are the sections (##) of two chapters, 论语（上） 学而–乡党 and "
-    "论语（下） 先进–尧曰, the traditional division into 上论 and 下论. Each entry of a book is a "
-    "paragraph.",
+    "论语（下） 先进–尧曰, the traditional division into 上论 and 下论, each with its first and "
+    "last book as its subtitle (学而篇至乡党篇). Each entry of a book is a paragraph.",
     "楚辞: the twenty-five pieces attributed to 屈原 (the first 25 entries of chuci.json) make "
     "five chapters: 离骚; 九歌 (its eleven songs as sections); 天问; 九章 (its nine pieces as "
     "sections); 远游, 卜居 and 渔父 as the sections of one chapter. Each line of an entry is a "
@@ -138,8 +138,9 @@ def check_plain(text: str) -> str:
     return text
 
 
-def front_matter(title: str, author: str | None = None) -> str:
-    lines = ["---", f"title: {title}", "kind: chapter"]
+def front_matter(title: str, author: str | None = None, subtitle: str | None = None) -> str:
+    lines = ["---", f"title: {title}", *([f"subtitle: {subtitle}"] if subtitle else []),
+             "kind: chapter"]
     if author:
         lines += ["authors:", f"  - name: {author}"]
     return "\n".join([*lines, "---", "", ""])
@@ -154,7 +155,9 @@ def lunyu(checkout: Path, used: set[int]) -> list[tuple[str, str]]:
             body.append(f"## {book['chapter']}")
             for n, paragraph in enumerate(book["paragraphs"], start=1):
                 body.append(correct(f"论语 {book['chapter']} ¶{n}", check_plain(paragraph), used))
-        chapters.append((title, front_matter(title) + "\n\n".join(body) + "\n"))
+        subtitle = f"{part[0]['chapter']}至{part[-1]['chapter']}"
+        chapters.append((title, front_matter(title, subtitle=subtitle) + "\n\n".join(body)
+                         + "\n"))
     return chapters
 
 
