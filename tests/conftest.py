@@ -138,8 +138,9 @@ class Epub:
 
 
 # What makes a test slow (`make test-fast` leaves it out): the session builds of the sample with
-# its PDFs (the EPUBs alone are fast), and EPUBCheck (a JVM, seconds to start).
-SLOW_FIXTURES = {"sample_build", "hant_build", "epubcheck"}
+# its PDFs (the EPUBs alone are fast) and of the second example book, and EPUBCheck (a JVM,
+# seconds to start).
+SLOW_FIXTURES = {"sample_build", "hant_build", "epubcheck", "example_build"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

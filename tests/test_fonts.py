@@ -17,9 +17,8 @@ from fontTools.ttLib import TTFont
 from bookmaker import resources
 from bookmaker.build import build
 from bookmaker.diagnostics import Severity
-from bookmaker.epubcheck import run_epubcheck
 from bookmaker.fonts import LEVEL_SUFFIXES, subset_face
-from conftest import SAMPLE, Epub, require_installed_font, require_program
+from conftest import SAMPLE, Epub, SessionEpubCheck, require_installed_font, require_program
 
 # Name characters outside GB 2312 and the bundled subsets, one outside the BMP.
 RARE = "镕堃喆珺垚犇𠮷"
@@ -49,6 +48,7 @@ def fonts_of(epub: Epub) -> dict[str, TTFont]:
             for n in epub.zip.namelist() if n.startswith(epub.base + "fonts/")}
 
 
+@pytest.mark.slow
 def test_the_fallback_is_reported_once_with_its_characters(rare_build: tuple[Path, list]) -> None:
     _, diagnostics = rare_build
     (note,) = diagnostics
@@ -56,8 +56,9 @@ def test_the_fallback_is_reported_once_with_its_characters(rare_build: tuple[Pat
     assert set(RARE) <= set(note.message) and "Noto Serif CJK SC" in note.message
 
 
+@pytest.mark.slow
 def test_the_epub_embeds_a_subset_of_the_installed_face_for_just_those_characters(
-        rare_build: tuple[Path, list]) -> None:
+        rare_build: tuple[Path, list], epubcheck: SessionEpubCheck) -> None:
     out, _ = rare_build
     epub = Epub(out / "beijing-xianjinxing-2006.epub")
     fonts = fonts_of(epub)
@@ -71,10 +72,10 @@ def test_the_epub_embeds_a_subset_of_the_installed_face_for_just_those_character
     css = epub.zip.read(epub.base + "styles/fonts.css").decode()
     rule = next(r for r in css.split("@font-face")[1:] if '"Book Serif B"' in r)
     assert "system-NotoSerifCJK-Regular" in rule and "U+20BB7" in rule and "U+9555" in rule
-    if shutil.which("java"):
-        assert [str(d) for d in run_epubcheck(epub.path)] == []
+    assert epubcheck(epub.path, "EPUBCheck of an EPUB with a fallback face") == []
 
 
+@pytest.mark.slow
 def test_the_pdf_draws_each_character_with_an_embedded_font_that_has_it(
         rare_build: tuple[Path, list]) -> None:
     out, _ = rare_build
@@ -118,6 +119,7 @@ def make_font(path: Path, chars: str) -> None:
     font.save(path)
 
 
+@pytest.mark.slow
 def test_the_book_font_comes_first_and_the_bundled_face_fills_in(book_copy: Path,
                                                                  tmp_path: Path) -> None:
     make_font(book_copy / "fonts" / "mine.otf", "第一要认")
