@@ -19,8 +19,7 @@ BOOK_YAML = {
     "contributors": [{"name": "测试编者", "role": "editor"}],
     "publisher": {"name": "测试出版社", "place": "北京"},
     "date": "2006-06",
-    "edition": {"number": 1, "date": "2006-06"},
-    "isbn": "7-200-06528-5",
+    "products": {"print": {"isbn": "7-200-06528-5", "edition": {"number": 1, "date": "2006-06"}}},
 }
 
 

@@ -10,10 +10,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 from lxml import etree
 
+from bookmaker.ace import AceUnavailable, ace_program, chromium_program
 from bookmaker.build import build
 from bookmaker.epubcheck import EpubCheck
 from bookmaker.resources import installed_faces
@@ -40,7 +42,19 @@ def require_program(name: str, why: str) -> str:
     path = shutil.which(name)
     if path:
         return path
-    message = f"'{name}' is not installed: {why} was NOT tested"
+    missing(f"'{name}' is not installed: {why} was NOT tested")
+
+
+def require_ace(why: str) -> None:
+    """Ace by DAISY and a Chromium for it (``make ace``), or skip loudly / fail in CI."""
+    try:
+        ace_program()
+        chromium_program()
+    except AceUnavailable as exc:
+        missing(f"{exc}: {why} was NOT tested")
+
+
+def missing(message: str) -> NoReturn:
     if os.environ.get(REQUIRE_EXTERNAL):
         pytest.fail(f"{message} ({REQUIRE_EXTERNAL} is set)")
     _skipped_external.append(message)
@@ -64,7 +78,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.section("OUTSIDE PROGRAMS MISSING — these checks did not run", sep="!")
         for line in sorted(set(_skipped_external)):
             terminalreporter.write_line(f"  {line}")
-        terminalreporter.write_line("  install them with `sudo make system-deps`")
+        terminalreporter.write_line("  install them with `sudo make system-deps` and `make ace`")
 
 
 class SessionEpubCheck:
@@ -181,6 +195,15 @@ def hant_epub(tmp_path_factory: pytest.TempPathFactory) -> Epub:
     result = build(SAMPLE, out, formats=("epub",), variants=("zh-Hant",))
     assert result.diagnostics == []
     return Epub(out / "beijing-xianjinxing-2006.zh-Hant.epub")
+
+
+@pytest.fixture(scope="session")
+def vertical_epub(tmp_path_factory: pytest.TempPathFactory) -> Epub:
+    """The vertical EPUB of the Traditional edition."""
+    out = tmp_path_factory.mktemp("vertical")
+    result = build(SAMPLE, out, formats=("epub",), variants=("zh-Hant",), vertical=True)
+    assert result.diagnostics == []
+    return Epub(out / "beijing-xianjinxing-2006.zh-Hant.vertical.epub")
 
 
 @pytest.fixture

@@ -39,6 +39,15 @@ def invalid_isbn(book: Path) -> None:
     edit(book / "book.yaml", "isbn: 7-200-06528-5", "isbn: 7-200-06528-4")
 
 
+def reused_isbn(book: Path) -> None:
+    """The e-book given the print book's ISBN (in its ISBN-13 form)."""
+    edit(book / "book.yaml", "    isbn: ~", "    isbn: 978-7-200-06528-2")
+
+
+def printed_ebook(book: Path) -> None:
+    edit(book / "book.yaml", "    isbn: ~", "    isbn: ~\n    sheets: 2.5")
+
+
 def not_utf8(book: Path) -> None:
     path = book / "chapters" / "01-preface.md"
     path.write_bytes(path.read_text(encoding="utf-8").encode("gb18030"))
@@ -97,6 +106,8 @@ CASES: list[tuple[Callable[[Path], None], str, str, str]] = [
     (unknown_key, "book.yaml:", "S002", "did you mean 'title_pinyin'"),
     (missing_chapter, "book.yaml:", "S004", "chapters/02-speech.md' does not exist"),
     (invalid_isbn, "book.yaml:", "S003", "not a valid ISBN"),
+    (reused_isbn, "book.yaml:", "E001", "products.ebook.isbn repeats the ISBN of products.print"),
+    (printed_ebook, "book.yaml:", "S003", "sheets describe a printed book"),
     (not_utf8, "chapters/01-preface.md:", "S006", "UTF-8"),
     (raw_html, "chapters/01-preface.md:", "S007", "raw HTML"),
     (path_outside, "book.yaml:", "S008", "outside the book directory"),

@@ -14,16 +14,18 @@ from conftest import SAMPLE
 
 
 def test_book_metadata_is_validated_and_normalised() -> None:
-    meta = load_book(SAMPLE).meta
-    assert meta.isbn.digits == "9787200065282"
-    assert meta.isbn.hyphenated == "978-7-200-06528-2"
+    book = load_book(SAMPLE)
+    meta, printed = book.meta, book.product("print")
+    assert printed.isbn.digits == "9787200065282"
+    assert printed.isbn.hyphenated == "978-7-200-06528-2"
+    assert printed.isbn.printed == "7-200-06528-5"  # as the book of 2006 prints it
     assert meta.language == "zh-Hans"
     assert [c.role for c in meta.contributors] == ["editor", "editor"]
     assert all(c.corporate for c in meta.contributors)
-    assert meta.print is not None
-    assert (meta.print.paper.width, meta.print.paper.height) == (787, 1092)
-    assert meta.print.format == 16 and meta.print.sheets == 28.25
-    assert meta.cip is not None and meta.cip.record.number == "062531"
+    assert (printed.paper.width, printed.paper.height) == (787, 1092)
+    assert printed.format == 16 and meta.products.print.sheets == 28.25
+    assert printed.sheets is None  # the record's 印张 are the whole work's: not the excerpt's
+    assert printed.cip is not None and printed.cip.record.number == "062531"
     assert meta.editorial_board is not None
     names = [n for g in meta.editorial_board.groups for n in g.names]
     assert "张清" in names and all(" " not in n for n in names)

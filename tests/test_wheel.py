@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tomllib
 import zipfile
 from pathlib import Path
 
@@ -62,7 +63,8 @@ def test_the_wheel_carries_every_file_of_the_package(wheel: Path) -> None:
 def wheelhouse(wheel: Path) -> Path:
     """Every dependency of the wheel as a wheel file, at the constrained versions."""
     constraints = ROOT / "constraints.txt"
-    key = hashlib.sha256(constraints.read_bytes() + (ROOT / "pyproject.toml").read_bytes())
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    key = hashlib.sha256(constraints.read_bytes() + repr(project["dependencies"]).encode())
     house = CACHE / f"wheelhouse-{key.hexdigest()[:16]}"
     if not (house / "complete").is_file():
         for older in CACHE.glob("wheelhouse-*"):

@@ -5,13 +5,13 @@
          -> print transforms -> print document -> typeset (PDF, per profile) -> write
 
 Everything a stage needs comes in as arguments and goes out as a value; this module wires them
-and writes the outputs atomically, so a failed build leaves earlier outputs intact.
+and writes the outputs as one set (``outputs.OutputSet``), so a failed or interrupted build
+leaves every earlier output intact.
 """
 
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -20,7 +20,7 @@ from pathlib import Path
 import pypdfium2
 
 from bookmaker import transform
-from bookmaker.bookfiles import BOOK_FILE
+from bookmaker.bookfiles import BOOK_FILE, read_bytes
 from bookmaker.cover import cover_geometry, front_geometry, rasterise, spine_characters
 from bookmaker.diagnostics import BookError, Diagnostic, Location, Severity, error
 from bookmaker.epub import Image, package_epub
@@ -40,15 +40,17 @@ from bookmaker.fonts import (
 )
 from bookmaker.load import load_book
 from bookmaker.model import Book
-from bookmaker.pdf import PROFILES, typeset_pdf
+from bookmaker.outputs import OutputSet, prepare_folder
+from bookmaker.pdf import PROFILES, TypesetPdf, typeset_pdf
 from bookmaker.pdf.cover import typeset_cover
 from bookmaker.reader_text import reader_passages
 from bookmaker.render import Rendered, render_book
 from bookmaker.render.cover_document import render_cover, render_front
 from bookmaker.render.documents import EPUB_FONT_BASE, Labels, fonts_stylesheet, same
+from bookmaker.render.pagebreaks import PageStart
 from bookmaker.render.print_edition import PrintDocument, render_print
 from bookmaker.resources import fonts_dir
-from bookmaker.variants import convert_book, make_converter, variant_config
+from bookmaker.variants import convert_book, make_converter, segment, variant_config
 
 FORMATS = ("epub", "pdf")  # what a build makes unless told
 ALL_FORMATS = (*FORMATS, "cover")  # the printed cover spread only on request
@@ -69,6 +71,9 @@ class BuildResult:
         return BuildResult(self.outputs + other.outputs, self.diagnostics + other.diagnostics)
 
 
+LAST_EPOCH = 253402300799  # 9999-12-31T23:59:59Z, the last second a datetime can hold
+
+
 def source_date(book: Book, book_dir: Path) -> datetime:
     """The time stamped into the outputs: book.yaml's ``modified``, else SOURCE_DATE_EPOCH,
     else the newest modification among the files the build reads from the book. A rebuild of
@@ -76,23 +81,36 @@ def source_date(book: Book, book_dir: Path) -> datetime:
     directory (notes, a backup) changes nothing."""
     if book.meta.modified is not None:
         return book.meta.modified
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch is None:
-        epoch = str(max(int(p.stat().st_mtime) for p in source_files(book, book_dir)))
-    return datetime.fromtimestamp(int(epoch), tz=UTC)
+    given = os.environ.get("SOURCE_DATE_EPOCH")
+    if given is None:
+        epoch = max(int(p.stat().st_mtime) for p in source_files(book, book_dir))
+    else:
+        epoch = environment_epoch(given)
+    return datetime.fromtimestamp(min(max(epoch, 0), LAST_EPOCH), tz=UTC)
 
 
 def source_files(book: Book, book_dir: Path) -> list[Path]:
     """Every file of the book that a build reads: book.yaml, the chapters, their images, the
     cover, the dictionaries and fonts book.yaml names, the book's styles and templates."""
     meta = book.meta
-    names = ["book.yaml", *meta.chapters, *book.images, *([book.cover] if book.cover else []),
+    names = [BOOK_FILE, *meta.chapters, *book.images, *([book.cover] if book.cover else []),
              *(v.dictionary for v in meta.variants.values() if v.dictionary),
              *(font.file for font in meta.fonts if font.file)]
     paths = [book_dir / name for name in names]
     for folder in ("styles", "templates"):
         paths += sorted(p for p in (book_dir / folder).rglob("*") if p.is_file())
-    return paths
+    return [p for p in paths if p.is_file()]
+
+
+def environment_epoch(given: str) -> int:
+    """SOURCE_DATE_EPOCH as the specification has it: a whole number of seconds since
+    1970-01-01 UTC."""
+    if not given.strip().isdigit() or int(given) > LAST_EPOCH:
+        raise error("B004", f"SOURCE_DATE_EPOCH is '{given}', not a number of seconds",
+                    "SOURCE_DATE_EPOCH",
+                    hint="set it to seconds since 1970, e.g. $(git log -1 --format=%ct), "
+                    "or unset it")
+    return int(given)
 
 
 def cache_dir(out_dir: Path) -> Path:
@@ -101,22 +119,15 @@ def cache_dir(out_dir: Path) -> Path:
 
 
 def check_output_dir(book_dir: Path, out_dir: Path) -> None:
+    """bookmaker writes neither its outputs nor its cache into the book."""
     if out_dir.resolve().is_relative_to(book_dir.resolve()):
         raise error("B001", f"the output folder '{out_dir}' is inside the book directory",
                     str(book_dir), hint="bookmaker never writes into the source: use --out")
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, partial = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.chmod(partial, 0o644)
-        os.replace(partial, path)
-    except BaseException:
-        Path(partial).unlink(missing_ok=True)
-        raise
+    cache = cache_dir(out_dir)
+    if cache.resolve().is_relative_to(book_dir.resolve()):
+        raise error("B001", f"the cache folder '{cache}' is inside the book directory",
+                    "BOOKMAKER_CACHE_DIR", hint="bookmaker never writes into the source: "
+                    "set BOOKMAKER_CACHE_DIR to a folder outside it, or unset it")
 
 
 @dataclass(frozen=True)
@@ -136,9 +147,9 @@ def make_edition(book: Book, book_dir: Path, variant: str | None) -> Edition:
         raise error("B002", f"the book is already {book.meta.language}", BOOK_FILE,
                     hint="variants convert a Simplified source to Traditional")
     converter = make_converter(book, book_dir, variant)
-    language = variant_config(book.meta, variant).language
-    return Edition(convert_book(book, converter, language), variant, f".{variant}",
-                   converter.convert)
+    config = variant_config(book.meta, variant)
+    return Edition(convert_book(book, converter, config.language, config), variant,
+                   f".{variant}", converter.convert)
 
 
 def build(book_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS,
@@ -147,28 +158,35 @@ def build(book_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS,
           variants: tuple[str | None, ...] = (None,), vertical: bool = False) -> BuildResult:
     """Build ``formats`` of the book in ``book_dir`` into ``out_dir``, for each of
     ``variants`` (None: the source's own script; "zh-Hant": the Traditional edition), and
-    with ``vertical`` a vertical EPUB of each Traditional edition too."""
+    with ``vertical`` a vertical EPUB of each Traditional edition too.
+
+    Nothing in ``out_dir`` changes until every output is made; then all are put in place."""
     check_output_dir(book_dir, out_dir)
-    stage("load")
     warnings: list[Diagnostic] = []
-    book = load_book(book_dir, warn=warnings.append)
-    result = BuildResult(diagnostics=warnings)
-    modified = source_date(book, book_dir)
-    for variant in variants:
-        if variant is not None:
-            stage(f"convert ({variant})")
-        edition = make_edition(book, book_dir, variant)
-        result += build_edition(edition, book_dir, out_dir, formats, profiles, modified, stage)
-        if vertical and "epub" in formats and edition.book.meta.script == "Hant":
-            stage("epub (vertical)")
-            result += BuildResult([write_vertical_epub(edition, book_dir, out_dir, modified)])
-    return result
+    with OutputSet(out_dir) as staged:
+        prepare_folder(cache_dir(out_dir), "cache folder")
+        segment.keep_cache_in(cache_dir(out_dir) / "jieba")
+        stage("load")
+        book = load_book(book_dir, warn=warnings.append)
+        modified = source_date(book, book_dir)
+        result = BuildResult(diagnostics=warnings)
+        for variant in variants:
+            if variant is not None:
+                stage(f"convert ({variant})")
+            edition = make_edition(book, book_dir, variant)
+            result += build_edition(edition, book_dir, out_dir, formats, profiles, modified,
+                                    stage, staged,
+                                    vertical and edition.book.meta.script == "Hant")
+        return BuildResult(staged.commit(), result.diagnostics)
 
 
 def build_edition(edition: Edition, book_dir: Path, out_dir: Path, formats: tuple[str, ...],
                   profiles: tuple[str, ...], modified: datetime,
-                  stage: Callable[[str], None]) -> BuildResult:
-    """The outputs of one edition, and what the build found to warn about."""
+                  stage: Callable[[str], None], staged: OutputSet,
+                  vertical: bool = False) -> BuildResult:
+    """The outputs of one edition (staged, put in place by ``build``), and what the build
+    found to warn about. The PDF is laid out first: where its pages begin becomes the EPUB's
+    page-list. (The EPUBs are staged first all the same, and listed first.)"""
     book = edition.book
     fonts = EditionFonts(font_families(book, book_dir, book.meta.script), book_dir, out_dir,
                          first_use(book_dir, edition.labels), book.meta.script)
@@ -177,32 +195,57 @@ def build_edition(edition: Edition, book_dir: Path, out_dir: Path, formats: tupl
     stage("fonts")
     plan = resolve(used_characters(book, rendered), fonts.families)
     diagnostics = check_coverage(plan, fonts, strict="pdf" in formats)
-    fonts.plans.append(plan)
     outputs = []
-    if "epub" in formats:
-        stage("epub")
-        outputs.append(write_epub(edition, book_dir, out_dir, rendered, plan, fonts, modified))
     print_edition = replace(edition, book=transform.apply(book, transform.PRINT))
-    interior: bytes | None = None  # the press PDF, whose pages decide the spine
+    typeset: dict[str, TypesetPdf] = {}
     if "pdf" in formats:
         for profile in profiles:
             stage(f"pdf ({profile})")
-            path, data, logged = write_pdf(print_edition, book_dir, out_dir, fonts, profile,
-                                           modified)
-            outputs.append(path)
-            diagnostics += logged
-            interior = data if profile == "press" else interior
+            typeset[profile] = typeset_interior(print_edition, book_dir, fonts, profile,
+                                                modified)
+            diagnostics += typeset[profile].diagnostics
+    pages = next(iter(typeset.values())).pages if typeset else ()
+    if "epub" in formats:
+        stage("epub")
+        source = page_source(edition, pages)
+        if pages:  # the page-list's folios are text too: the font subsets must hold them
+            rendered = render_book(book, book_dir, edition.labels, pages=pages,
+                                   page_source=source)
+            plan = resolve(used_characters(book, rendered), fonts.families)
+        fonts.plans.append(plan)
+        outputs.append(write_epub(edition, book_dir, out_dir, rendered, plan, fonts, modified,
+                                  staged))
+        if vertical:
+            stage("epub (vertical)")
+            outputs.append(write_vertical_epub(edition, book_dir, out_dir, modified, staged,
+                                               pages, source))
+    for profile, pdf in typeset.items():
+        name = f"{edition.book.meta.name}{edition.suffix}{PDF_SUFFIX[profile]}"
+        outputs.append(staged.add(name, pdf.data))
     if "cover" in formats:
+        # the press PDF, whose pages decide the spine
+        interior = typeset["press"].data if "press" in typeset else None
         if interior is None:
             stage("pdf (press, for the page count)")
-            interior = typeset_interior(print_edition, book_dir, fonts, "press", modified)[0]
+            interior = typeset_interior(print_edition, book_dir, fonts, "press", modified).data
         stage("cover")
-        path, found = write_cover(edition, book_dir, out_dir, fonts, page_count(interior),
-                                  modified)
+        path, found = write_cover(edition, book_dir, fonts, page_count(interior), modified,
+                                  staged)
         outputs.append(path)
         diagnostics += found
     diagnostics += fallback_note(fonts.plans, book.meta.language)
     return BuildResult(outputs, diagnostics)
+
+
+def page_source(edition: Edition, pages: tuple[PageStart, ...]) -> str:
+    """What the EPUB's page-list follows (``pageBreakSource``): the print book's ISBN, or the
+    PDF bookmaker made of this edition when the print book has none."""
+    if not pages:
+        return ""
+    printed = edition.book.product("print")
+    if printed.isbn:
+        return printed.isbn.urn
+    return f"{edition.book.meta.name}{edition.suffix}{PDF_SUFFIX['screen']}"
 
 
 @dataclass
@@ -257,49 +300,42 @@ def first_use(book_dir: Path, convert: Labels) -> Callable[[str, Location], Loca
 
 
 def write_epub(edition: Edition, book_dir: Path, out_dir: Path, rendered: Rendered,
-               plan: FontPlan, fonts: EditionFonts, modified: datetime) -> Path:
+               plan: FontPlan, fonts: EditionFonts, modified: datetime,
+               staged: OutputSet) -> Path:
     book = edition.book
     if book.cover:
-        cover = Image(cover_image_name(book), (book_dir / book.cover).read_bytes())
+        cover = Image(cover_image_name(book), read_bytes(book_dir, book.cover))
     else:
         cover = Image(cover_image_name(book), front_cover_image(edition, book_dir, fonts))
-    images = [Image(image_name(src), (book_dir / src).read_bytes()) for src in book.images]
+    images = [Image(image_name(src), read_bytes(book_dir, src)) for src in book.images]
     cache = cache_dir(out_dir) / "fonts"
     embedded = [subset_face(use.face, use.chars, cache) for use in plan.uses]
     css = fonts_stylesheet(book_dir, epub_css_faces(embedded, plan, EPUB_FONT_BASE))
     rendered = replace(rendered, stylesheets={"fonts.css": css, **rendered.stylesheets})
-    path = out_dir / f"{book.meta.name}{edition.suffix}.epub"
     data = package_epub(book, rendered, embedded, cover, images, modified, edition.variant)
-    write_atomically(path, data)
-    return path
+    return staged.add(f"{book.meta.name}{edition.suffix}.epub", data)
 
 
 def write_vertical_epub(edition: Edition, book_dir: Path, out_dir: Path,
-                        modified: datetime) -> Path:
+                        modified: datetime, staged: OutputSet,
+                        pages: tuple[PageStart, ...] = (), source: str = "") -> Path:
     """The edition set vertically: its own EPUB, with its own identifier."""
     book = transform.apply(edition.book, transform.VERTICAL)
     vertical = replace(edition, book=book, variant=f"{edition.variant}-vertical",
                        suffix=f"{edition.suffix}.vertical")
     fonts = EditionFonts(font_families(book, book_dir, book.meta.script), book_dir, out_dir,
                          first_use(book_dir, edition.labels), book.meta.script)
-    rendered = render_book(book, book_dir, edition.labels, vertical=True)
+    rendered = render_book(book, book_dir, edition.labels, vertical=True, pages=pages,
+                           page_source=source)
     plan = resolve(used_characters(book, rendered), fonts.families)
-    return write_epub(vertical, book_dir, out_dir, rendered, plan, fonts, modified)
+    return write_epub(vertical, book_dir, out_dir, rendered, plan, fonts, modified, staged)
 
 
 def typeset_interior(edition: Edition, book_dir: Path, fonts: EditionFonts, profile: str,
-                     modified: datetime) -> tuple[bytes, list[Diagnostic]]:
+                     modified: datetime) -> TypesetPdf:
     document = render_print(edition.book, book_dir, profile, pdf_date(modified),
                             edition.labels)
     return typeset_pdf(fonts.for_print(document), book_dir, fonts_dir(), profile)
-
-
-def write_pdf(edition: Edition, book_dir: Path, out_dir: Path, fonts: EditionFonts,
-              profile: str, modified: datetime) -> tuple[Path, bytes, list[Diagnostic]]:
-    data, logged = typeset_interior(edition, book_dir, fonts, profile, modified)
-    path = out_dir / f"{edition.book.meta.name}{edition.suffix}{PDF_SUFFIX[profile]}"
-    write_atomically(path, data)
-    return path, data, logged
 
 
 def pdf_date(modified: datetime) -> str:
@@ -310,8 +346,8 @@ def page_count(pdf: bytes) -> int:
     return len(pypdfium2.PdfDocument(pdf))
 
 
-def write_cover(edition: Edition, book_dir: Path, out_dir: Path, fonts: EditionFonts,
-                pages: int, modified: datetime) -> tuple[Path, list[Diagnostic]]:
+def write_cover(edition: Edition, book_dir: Path, fonts: EditionFonts, pages: int,
+                modified: datetime, staged: OutputSet) -> tuple[Path, list[Diagnostic]]:
     """The printed cover spread, its spine as thick as the interior's ``pages``."""
     book = edition.book
     title, publisher = spine_characters(book)
@@ -321,8 +357,7 @@ def write_cover(edition: Edition, book_dir: Path, out_dir: Path, fonts: EditionF
         raise BookError(found)
     document = render_cover(book, book_dir, geometry, pdf_date(modified), edition.labels)
     data, logged = typeset_cover(fonts.for_print(document), book_dir, fonts_dir(), geometry)
-    path = out_dir / f"{book.meta.name}{edition.suffix}{COVER_SUFFIX}"
-    write_atomically(path, data)
+    path = staged.add(f"{book.meta.name}{edition.suffix}{COVER_SUFFIX}", data)
     return path, found + logged
 
 

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
+import tempfile
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -37,6 +39,7 @@ from bookmaker.resources import (
     system_faces,
 )
 
+NOT_DRAWN = {"Cc", "Cf", "Cs"}
 # Bumped when the subsetting options change, so that older cached subsets are not reused.
 SUBSET_RECIPE = "3"
 # What stylesheets generate without it being text (folios, note numbers, list markers): kept
@@ -134,6 +137,13 @@ def epub_css_faces(fonts: list[EmbeddedFont], plan: FontPlan, base: str) -> list
             for font, use in zip(fonts, plan.uses, strict=True)]
 
 
+def bundled_css_faces(script: str, base: str) -> list[CssFace]:
+    """The rules for the bundled faces alone, whole, under ``base``: for the live preview, where
+    the browser falls back to the machine's fonts for what they lack."""
+    return [CssFace(face.family, face.weight, f"{base}{face.file}", "opentype")
+            for face in font_faces(script)]
+
+
 def print_css_faces(plan: FontPlan, book_dir: Path, bundled_base: str,
                     cache_dir: Path) -> list[CssFace]:
     """The rules for the print stage: a bundled face or a font file of the book whole (the
@@ -167,11 +177,12 @@ def text_of(xhtml: str) -> str:
 
 def characters_by_source(texts: Iterable[tuple[Location, str]]) -> dict[str, Location]:
     """Every character a font must draw (spaces too, which have widths), mapped to the first
-    place it occurs in; control and format characters are not drawn."""
+    place it occurs in. Control, format and surrogate characters are not drawn; private use
+    and unassigned ones are, and no font of bookmaker's has them: they are reported."""
     found: dict[str, Location] = {}
     for where, text in texts:
         for char in text:
-            if char not in found and unicodedata.category(char)[0] != "C":
+            if char not in found and unicodedata.category(char) not in NOT_DRAWN:
                 found[char] = where
     return found
 
@@ -347,9 +358,14 @@ def subset_face(face: FontFace, chars: str, cache_dir: Path) -> EmbeddedFont:
         return EmbeddedFont(face, cached.read_bytes())
     data = _subset(face.path.read_bytes(), text, face.index)
     cache_dir.mkdir(parents=True, exist_ok=True)
-    partial = cached.with_suffix(".tmp")
-    partial.write_bytes(data)
-    partial.replace(cached)
+    fd, partial = tempfile.mkstemp(dir=cache_dir, prefix=f".{key}.", suffix=".part")
+    try:  # a unique temporary name: two builds may subset the same face at once
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(partial, cached)
+    except BaseException:
+        Path(partial).unlink(missing_ok=True)
+        raise
     return EmbeddedFont(face, data)
 
 

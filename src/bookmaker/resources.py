@@ -31,10 +31,6 @@ def data_dir() -> Path:
     return Path(str(files("bookmaker") / "data"))
 
 
-def styles_dirs(book_dir: Path) -> list[Path]:
-    return [book_dir / "styles", data_dir() / "styles"]
-
-
 def fonts_dir() -> Path:
     return data_dir() / "fonts"
 

@@ -21,6 +21,7 @@ from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
+from bookmaker.bookfiles import check_characters
 from bookmaker.diagnostics import Diagnostic, Location, Severity, did_you_mean, error
 from bookmaker.model import (
     Block,
@@ -61,10 +62,17 @@ def _record_footnote_definitions(state: StateCore) -> None:
                                 if token.type == "footnote_reference_open"]
 
 
+# Blocks and inlines inside each other (a list in a quote, emphasis in a link …). markdown-it
+# parses up to PARSER_NESTING and quietly drops what lies deeper; anything beyond MAX_NESTING
+# is refused, so that nothing is lost and the work stays bounded.
+MAX_NESTING = 16
+PARSER_NESTING = 50
+
+
 def _parser() -> MarkdownIt:
     # always_match_refs: a reference to an undefined note becomes a node, to be reported
-    md = (MarkdownIt("commonmark", {"html": True}).enable("table")
-          .use(footnote_plugin, always_match_refs=True))
+    md = (MarkdownIt("commonmark", {"html": True, "maxNesting": PARSER_NESTING})
+          .enable("table").use(footnote_plugin, always_match_refs=True))
     md.core.ruler.before("footnote_tail", "record_footnote_definitions",
                          _record_footnote_definitions)
     for kind in FENCED_KINDS:
@@ -72,6 +80,9 @@ def _parser() -> MarkdownIt:
     # tried after the known names: any other `:::` line, to be reported
     md.use(container_plugin, name=UNKNOWN_CONTAINER.removeprefix("container_"),
            validate=lambda params, markup: True)
+    # every link reaches the loader, which refuses active ones (javascript: …) by name rather
+    # than leaving them as text
+    md.validateLink = lambda url: True  # type: ignore[method-assign]
     return md
 
 
@@ -87,18 +98,20 @@ class ChapterParser:
     """Turns one chapter's Markdown body into blocks and footnotes.
 
     ``path`` and ``first_line`` place the body in its file, so that errors name the right line.
-    ``on_image`` is called with each image path and its line, and returns the path to keep.
-    Heading ids start with ``id_prefix``, so that they are unique across the whole book (the
-    print edition is one document).
+    ``on_image`` is called with each image path and its line, and returns the path to keep;
+    ``on_link`` likewise with each link's target. Heading ids start with ``id_prefix``, so
+    that they are unique across the whole book (the print edition is one document).
     """
 
     def __init__(self, path: str, first_line: int, on_image: Callable[[str, int | None], str],
                  id_prefix: str = "",
-                 warn: Callable[[Diagnostic], None] = lambda diagnostic: None) -> None:
+                 warn: Callable[[Diagnostic], None] = lambda diagnostic: None,
+                 on_link: Callable[[str, int | None], str] = lambda href, line: href) -> None:
         self.path = path
         self.id_prefix = id_prefix
         self.first_line = first_line
         self.on_image = on_image
+        self.on_link = on_link
         self.warn = warn
         self.section_count = 0
         self.source_lines: list[str] = []
@@ -107,7 +120,9 @@ class ChapterParser:
 
     def parse(self, text: str) -> tuple[list[Block], list[Footnote]]:
         env: dict = {}
-        root = SyntaxTreeNode(_MARKDOWN.parse(text, env))
+        tokens = _MARKDOWN.parse(text, env)
+        self._check_tokens(tokens)
+        root = SyntaxTreeNode(tokens)
         self.source_lines = text.splitlines()
         self.defined = self._check_definitions(env.get("definitions", []), env)
         blocks: list[Block] = []
@@ -118,6 +133,21 @@ class ChapterParser:
             else:
                 blocks.extend(self._block(node))
         return self._attach_captions(blocks), footnotes
+
+    def _check_tokens(self, tokens: list[Token]) -> None:
+        """Refuses nesting beyond ``MAX_NESTING``, and characters that are not text made by
+        character references (``&#12;``)."""
+        line = None
+        for token in tokens:
+            line = token.map[0] + self.first_line if token.map else line
+            depth = token.level + max((child.level for child in token.children or ()), default=0)
+            if depth > MAX_NESTING:
+                raise error("S015", f"the text is nested more than {MAX_NESTING} deep (quotes, "
+                            "lists, emphasis inside each other)", self.path, line,
+                            "write it flatter; check for stray '*', '_' or '>'")
+            for child in token.children or ():
+                for text in (child.content, *map(str, child.attrs.values())):
+                    check_characters(text, self.path, line or self.first_line)
 
     def _check_definitions(self, definitions: list[tuple[str, int]], env: dict) -> set[str]:
         """The labels defined once each; a second definition is an error, a definition never
@@ -257,9 +287,12 @@ class ChapterParser:
                          "use '##' for sections")
         if level > 4:
             self._refuse(node, f"heading level {level} is too deep", "use ##, ### or ####")
+        children = self._inlines_of(node.children[0])
+        if not plain_text(children).strip():  # it would be an empty entry of the contents
+            self._refuse(node, "a heading needs words", "write the heading, or delete the line")
         self.section_count += 1
         return Heading(level=level, id=f"{self.id_prefix}s{self.section_count}",
-                       children=self._inlines_of(node.children[0]), line=self._line(node))
+                       children=children, line=self._line(node))
 
     def _figure(self, node: SyntaxTreeNode) -> Figure:
         alt = "".join(c.content for c in node.children if c.type == "text").strip()
@@ -326,11 +359,12 @@ class ChapterParser:
             elif kind in ("em", "strong"):
                 result.append(Emphasis(type=kind, children=self._inlines(node.children)))
             elif kind == "link":
-                result.append(Link(href=str(node.attrs["href"]),
-                                   children=self._inlines(node.children)))
+                href = self.on_link(str(node.attrs["href"]), self.inline_line)
+                result.append(Link(href=href, children=self._inlines(node.children)))
             elif kind == "footnote_ref":
                 self._check_defined(node.meta.get("label"))  # ^[…] notes have none
-                result.append(NoteRef(number=int(node.meta["id"]) + 1))
+                result.append(NoteRef(number=int(node.meta["id"]) + 1,
+                                      call=int(node.meta.get("subId", 0)) + 1))
             elif kind == "html_inline":
                 self._refuse(node, f"raw HTML is not allowed in a chapter: {node.content}",
                              "write it in Markdown; the renderer makes the markup")

@@ -13,10 +13,10 @@ import hashlib
 import logging
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from unittest import mock
 
-import pydyf
 import weasyprint
 import weasyprint.pdf.fonts
 from weasyprint.text.fonts import FontConfiguration
@@ -24,28 +24,13 @@ from weasyprint.text.fonts import FontConfiguration
 from bookmaker.diagnostics import Diagnostic, Severity, error
 from bookmaker.pdf import justify, passes, subset
 from bookmaker.pdf.fetcher import BookURLFetcher, RefusedResource
+from bookmaker.pdf.pages import page_starts
+from bookmaker.pdf.press import press_finisher
+from bookmaker.render.pagebreaks import PageStart
 from bookmaker.render.print_edition import PrintDocument
 
 PROFILES = ("screen", "press")
 VARIANTS = {"screen": "pdf/a-2b", "press": None}
-RGB_BLACK = {b"0 0 0 rg": b"0 0 0 1 k", b"0 0 0 RG": b"0 0 0 1 K"}
-
-
-def black_to_k(_document: object, pdf: pydyf.PDF) -> None:
-    """Finisher of the press profile: pure RGB black, which WeasyPrint uses for the crop and
-    registration marks it draws, becomes K-only black like the text."""
-    for obj in pdf.objects:
-        if isinstance(obj, pydyf.Stream):
-            obj.stream = [_recolour(chunk) for chunk in obj.stream]
-
-
-def _recolour(chunk: object) -> object:
-    data = chunk.encode() if isinstance(chunk, str) else chunk
-    if not isinstance(data, bytes):
-        return chunk
-    for rgb, cmyk in RGB_BLACK.items():
-        data = data.replace(rgb, cmyk)
-    return data
 
 
 class _Collect(logging.Handler):
@@ -116,31 +101,44 @@ def _refusals() -> Iterator[None]:
     try:
         yield
     except RefusedResource as refused:
-        raise error("P002", f"the print edition may not read {refused.url}", "styles/",
+        raise error("P002", f"the print edition may not read {refused.url}",
+                    "templates/ or styles/",
                     hint="use only files inside the book directory (images/, styles/)") from None
 
 
+@dataclass(frozen=True)
+class TypesetPdf:
+    data: bytes
+    diagnostics: list[Diagnostic]
+    pages: tuple[PageStart, ...]  # where each page with a folio begins, from the layout
+
+
 def typeset_pdf(document: PrintDocument, book_dir: Path, fonts_dir: Path,
-                profile: str) -> tuple[bytes, list[Diagnostic]]:
+                profile: str) -> TypesetPdf:
     fetcher = BookURLFetcher(book_dir, fonts_dir)
     base_url = book_dir.resolve().as_uri() + "/"
     html = weasyprint.HTML(string=document.html, base_url=base_url, url_fetcher=fetcher)
     # @font-face rules take effect only through a FontConfiguration shared by the stylesheets
     # and the rendering
     font_config = FontConfiguration()
-    sheets = [weasyprint.CSS(string=css, base_url=base_url, url_fetcher=fetcher,
-                             font_config=font_config)
-              for css in document.stylesheets]
-    options = {
-        "stylesheets": sheets,
-        "pdf_variant": VARIANTS[profile],
-        # fixed by the content: the same source gives the same bytes, another profile (other
-        # stylesheets) another identifier
-        "pdf_identifier": hashlib.md5("".join((document.html, *document.stylesheets)).encode(),
-                                      usedforsecurity=False).digest(),
-        "custom_metadata": True,
-    }
     with _weasyprint_log() as log, _refusals(), weasyprint_patched() as patched:
-        pages = passes.settle(html, lambda: html.render(font_config=font_config, **options))
-        data = pages.write_pdf(finisher=black_to_k if profile == "press" else None, **options)
-    return data, ([] if patched else [justify.fallback_warning()]) + logged_diagnostics(log)
+        sheets = [weasyprint.CSS(string=css, base_url=base_url, url_fetcher=fetcher,
+                                 font_config=font_config)
+                  for css in document.stylesheets]
+        options = {
+            "stylesheets": sheets,
+            "pdf_variant": VARIANTS[profile],
+            # fixed by the content: the same source gives the same bytes, another profile
+            # (other stylesheets) another identifier
+            "pdf_identifier": hashlib.md5("".join((document.html, *document.stylesheets))
+                                          .encode(), usedforsecurity=False).digest(),
+            "custom_metadata": True,
+        }
+        laid_out = passes.settle(html,
+                                 lambda: html.render(font_config=font_config, **options))
+        finisher = (press_finisher(document.bleed, document.signature)
+                    if profile == "press" else None)
+        data = laid_out.write_pdf(finisher=finisher, **options)
+    diagnostics = ([] if patched else [justify.fallback_warning()]) + logged_diagnostics(log)
+    # where each page begins, read from the layout: the EPUB's page-list
+    return TypesetPdf(data, diagnostics, page_starts(laid_out))
