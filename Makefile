@@ -9,7 +9,7 @@ OUT    ?= build
 BIN    := $(VENV)/bin
 
 .DEFAULT_GOAL := all
-.PHONY: all setup ace epub pdf screen press cover hant hant-report hant-bench check test \
+.PHONY: all setup ace epub pdf screen press cover hant hant-report hant-bench check examples example-images test \
 	test-fast lint bench docs-images constraints clean distclean system-deps help
 
 all: setup ## Set up .venv if needed and build every output of the sample book into build/
@@ -62,8 +62,12 @@ examples: setup ## Build examples/jingdian-sanzhong (EPUB, both PDFs, zh-Hant ed
 	$(BIN)/bookmaker build $(EXAMPLE) --out $(OUT)/examples --variant source --variant zh-Hant
 	$(BIN)/bookmaker check $(EXAMPLE) --out $(OUT)/examples --variant source --variant zh-Hant
 
+example-images: setup ## Redraw docs/example-*.png: the second book's figure, list and notes pages (needs fonts-noto-cjk)
+	$(BIN)/bookmaker build $(EXAMPLE) --out $(OUT)/examples --format pdf --profile screen
+	$(BIN)/python docs/render-example-pages.py $(OUT)/examples/jingdian-sanzhong.pdf docs
+
 test: setup ## Lint, check the declared dependencies, then run the tests (outside programs: see README)
-	$(BIN)/ruff check src tests bench docs/render-pages.py docs/render-layout-pages.py tools
+	$(BIN)/ruff check src tests bench docs/render-pages.py docs/render-layout-pages.py docs/render-example-pages.py tools
 	$(BIN)/deptry .
 	$(BIN)/python -m pytest
 
@@ -80,7 +84,7 @@ bench: setup ## Print build time and peak memory: sample and full-size book, EPU
 	$(BIN)/python bench/bench_build.py --format pdf --runs 1
 
 lint: setup ## Check the code with ruff
-	$(BIN)/ruff check src tests bench docs/render-pages.py docs/render-layout-pages.py tools
+	$(BIN)/ruff check src tests bench docs/render-pages.py docs/render-layout-pages.py docs/render-example-pages.py tools
 
 constraints: ## After changing a version in pyproject.toml: resolve afresh and rewrite constraints.txt
 	rm -rf .venv-lock
