@@ -96,7 +96,7 @@ constraints: ## After changing a version in pyproject.toml: resolve afresh and r
 system-deps: ## Install Pango for WeasyPrint, Noto CJK for rare characters and the programs the tests use (Debian/Ubuntu, root)
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-		default-jre-headless calibre poppler-utils zbar-tools chromium nodejs fonts-noto-cjk fontconfig \
+		default-jre-headless calibre poppler-utils zbar-tools chromium nodejs fonts-noto-cjk \
 		libpango-1.0-0 libpangoft2-1.0-0
 	command -v npm >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm
 
