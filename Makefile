@@ -53,9 +53,8 @@ test: setup ## Lint, then run the tests (EPUBCheck/Calibre tests skip loudly wit
 docs-images: screen ## Redraw docs/title-leaf.png and docs/body-spread.png from the screen PDF
 	$(BIN)/python docs/render-pages.py $(OUT)/beijing-xianjinxing-2006.pdf docs
 
-bench: setup ## Print build time and peak memory: sample and full-size book, EPUB and PDF
-	$(BIN)/python bench/bench_build.py --format epub
-	$(BIN)/python bench/bench_build.py --format pdf --runs 1
+bench: setup ## Time and memory of each output (sample, full-size book) beside pandoc and raw WeasyPrint
+	$(BIN)/python bench/bench_build.py $(BENCH_ARGS)
 
 lint: setup ## Check the code with ruff
 	$(BIN)/ruff check src tests bench docs/render-pages.py tools/make-fonts.py
@@ -63,7 +62,7 @@ lint: setup ## Check the code with ruff
 system-deps: ## Install Pango for WeasyPrint and the programs the tests use (Debian/Ubuntu, root)
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-		default-jre-headless calibre poppler-utils zbar-tools \
+		default-jre-headless calibre poppler-utils zbar-tools pandoc \
 		libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 
 clean: ## Remove build outputs and caches
