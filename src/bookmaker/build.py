@@ -1,11 +1,14 @@
 """The one module that knows the order of the stages.
 
+    [cache: every output unchanged? done]
     load -> [convert: the Traditional edition] -> render -> fonts (coverage, subsets)
-         -> package (EPUB) -> write
-         -> print transforms -> print document -> typeset (PDF, per profile) -> write
+         -> package (EPUB)
+         -> print transforms -> print document -> typeset (PDF, per profile)
+    -> write, record in the cache
 
-Everything a stage needs comes in as arguments and goes out as a value; this module wires them
-and writes the outputs atomically, so a failed build leaves earlier outputs intact.
+Everything a stage needs comes in as arguments and goes out as a value; this module wires them,
+writes the outputs atomically (a failed build leaves earlier outputs intact) and records them in
+the build cache (``cache.py``), which lets the next build skip what has not changed.
 """
 
 from __future__ import annotations
@@ -13,14 +16,15 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
 
 import pypdfium2
 
 from bookmaker import transform
 from bookmaker.bookfiles import BOOK_FILE
+from bookmaker.cache import BuildCache, cache_dir, source_date
 from bookmaker.cover import cover_geometry, front_geometry, rasterise, spine_characters
 from bookmaker.diagnostics import BookError, Diagnostic, Location, Severity, error
 from bookmaker.epub import Image, package_epub
@@ -28,43 +32,33 @@ from bookmaker.epub_names import cover_image_name, image_name
 from bookmaker.fonts import characters_by_source, subset_face, text_of, uncovered
 from bookmaker.load import load_book
 from bookmaker.model import Book
-from bookmaker.pdf import PROFILES, typeset_pdf
+from bookmaker.pdf import typeset_pdf
 from bookmaker.pdf.cover import typeset_cover
+from bookmaker.progress import Reporter, for_edition, silent
 from bookmaker.reader_text import reader_passages
 from bookmaker.render import Rendered, render_book
 from bookmaker.render.cover_document import render_cover, render_front
 from bookmaker.render.documents import Labels, same
 from bookmaker.render.print_edition import render_print
 from bookmaker.resources import FontFace, font_faces, fonts_dir
+from bookmaker.targets import (
+    ALL_FORMATS,
+    COVER,
+    COVER_SUFFIX,
+    EPUB,
+    FORMATS,
+    PDF_SUFFIX,
+    PROFILES,
+    VERTICAL_EPUB,
+    BuildResult,
+    Target,
+    pdf_output,
+    targets,
+)
 from bookmaker.variants import convert_book, make_converter, variant_config
 
-FORMATS = ("epub", "pdf")  # what a build makes unless told
-ALL_FORMATS = (*FORMATS, "cover")  # the printed cover spread only on request
-PDF_SUFFIX = {"screen": ".pdf", "press": ".press.pdf"}
-COVER_SUFFIX = ".cover.pdf"
-
-
-@dataclass(frozen=True)
-class BuildResult:
-    outputs: list[Path] = field(default_factory=list)
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-
-    def __add__(self, other: BuildResult) -> BuildResult:
-        return BuildResult(self.outputs + other.outputs, self.diagnostics + other.diagnostics)
-
-
-def source_date(book_dir: Path) -> datetime:
-    """SOURCE_DATE_EPOCH when set, else the newest modification among the source files: a
-    rebuild of unchanged sources gets the same timestamps, hence the same bytes."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch is None:
-        epoch = str(max(int(p.stat().st_mtime) for p in book_dir.rglob("*") if p.is_file()))
-    return datetime.fromtimestamp(int(epoch), tz=UTC)
-
-
-def cache_dir(out_dir: Path) -> Path:
-    """Where results keyed by content hash are kept: BOOKMAKER_CACHE_DIR, else <out>/.cache."""
-    return Path(os.environ.get("BOOKMAKER_CACHE_DIR") or out_dir / ".cache")
+__all__ = ["ALL_FORMATS", "FORMATS", "BuildResult", "build", "cache_dir", "source_date"]
+Stage = Callable[..., None]  # progress.for_edition: stage("render"), stage("render", 3, 56, …)
 
 
 def check_output_dir(book_dir: Path, out_dir: Path) -> None:
@@ -108,65 +102,101 @@ def make_edition(book: Book, book_dir: Path, variant: str | None) -> Edition:
                    converter.convert)
 
 
+@dataclass(frozen=True)
+class Output:
+    """One output made: the target it answers, its file name in --out, its bytes."""
+
+    target: Target
+    name: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class EditionResult:
+    outputs: list[Output]
+    diagnostics: list[Diagnostic]  # what the edition's build found, for each of its outputs
+
+
 def build(book_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS,
-          stage: Callable[[str], None] = lambda name: None,
+          progress: Reporter = silent,
           profiles: tuple[str, ...] = PROFILES,
           variants: tuple[str | None, ...] = (None,), vertical: bool = False) -> BuildResult:
     """Build ``formats`` of the book in ``book_dir`` into ``out_dir``, for each of
     ``variants`` (None: the source's own script; "zh-Hant": the Traditional edition), and
-    with ``vertical`` a vertical EPUB of each Traditional edition too."""
+    with ``vertical`` a vertical EPUB of each Traditional edition too. Outputs that the build
+    cache knows to be unchanged are left as they are (``BuildResult.unchanged``)."""
     check_output_dir(book_dir, out_dir)
-    stage("load")
-    book = load_book(book_dir)
-    modified = source_date(book_dir)
-    result = BuildResult()
-    for variant in variants:
-        if variant is not None:
-            stage(f"convert ({variant})")
-        edition = make_edition(book, book_dir, variant)
-        result += build_edition(edition, book_dir, out_dir, formats, profiles, modified, stage)
-        if vertical and "epub" in formats and edition.book.meta.script == "Hant":
-            stage("epub (vertical)")
-            result += BuildResult([write_vertical_epub(edition, book_dir, out_dir, modified)])
-    return result
+    stage = for_edition(progress, "")
+    stage("check the cache")
+    cache = BuildCache(book_dir, out_dir)
+    result, todo = cache.sort(targets(formats, profiles, variants, vertical))
+    if todo:
+        stage("load")
+        book = load_book(book_dir)
+        modified = source_date(book_dir)
+        for variant in dict.fromkeys(t.variant for t in todo):
+            wanted = [t for t in todo if t.variant == variant]
+            made = build_edition(book, book_dir, out_dir, variant, wanted, modified, progress)
+            stage("write")
+            for target in wanted:
+                files = {o.name: o.data for o in made.outputs if o.target == target}
+                for name, data in files.items():
+                    write_atomically(out_dir / name, data)
+                cache.store(target, files, made.diagnostics)
+            result += BuildResult([out_dir / o.name for o in made.outputs], made.diagnostics)
+    stage("done")
+    return replace(result, diagnostics=list(dict.fromkeys(result.diagnostics)))
 
 
-def build_edition(edition: Edition, book_dir: Path, out_dir: Path, formats: tuple[str, ...],
-                  profiles: tuple[str, ...], modified: datetime,
-                  stage: Callable[[str], None]) -> BuildResult:
-    """The outputs of one edition, and what the build found to warn about."""
+def build_edition(book: Book, book_dir: Path, out_dir: Path, variant: str | None,
+                  wanted: list[Target], modified: datetime,
+                  progress: Reporter) -> EditionResult:
+    """The ``wanted`` outputs of one edition, and what the build found to warn about."""
+    stage = for_edition(progress, variant or book.meta.language)
+    if variant is not None:
+        stage("convert")
+    edition = make_edition(book, book_dir, variant)
+    outputs = {t.output for t in wanted}
     book = edition.book
     faces = font_faces(book.meta.script)
     stage("render")
     rendered = render_book(book, book_dir, faces, edition.labels)
     stage("fonts")
     chars = used_characters(book, rendered)
-    diagnostics = check_coverage(chars, faces, strict="pdf" in formats)
-    outputs = []
-    if "epub" in formats:
+    pdfs = [p for p in PROFILES if pdf_output(p) in outputs]
+    diagnostics = check_coverage(chars, faces, strict=bool(pdfs))
+    made = []
+    if EPUB in outputs:
         stage("epub")
-        outputs.append(write_epub(edition, book_dir, out_dir, rendered, faces, "".join(chars),
-                                  modified))
-    print_edition = replace(edition, book=transform.apply(book, transform.PRINT))
+        made.append(make_epub(Target(variant, EPUB), edition, book_dir, out_dir, rendered,
+                              faces, "".join(chars), modified))
+    if pdfs or COVER in outputs:
+        stage("print transforms")
+        print_edition = replace(edition, book=transform.apply(book, transform.PRINT))
     interior: bytes | None = None  # the press PDF, whose pages decide the spine
-    if "pdf" in formats:
-        for profile in profiles:
-            stage(f"pdf ({profile})")
-            path, data, logged = write_pdf(print_edition, book_dir, out_dir, faces, profile,
-                                           modified)
-            outputs.append(path)
-            diagnostics += logged
-            interior = data if profile == "press" else interior
-    if "cover" in formats:
+    for profile in pdfs:
+        stage(pdf_output(profile))
+        pdf, logged = make_pdf(Target(variant, pdf_output(profile)), print_edition, book_dir,
+                               faces, profile, modified, stage)
+        made.append(pdf)
+        diagnostics += logged
+        interior = pdf.data if profile == "press" else interior
+    if COVER in outputs:
         if interior is None:
             stage("pdf (press, for the page count)")
-            interior = typeset_interior(print_edition, book_dir, faces, "press", modified)[0]
+            interior = typeset_interior(print_edition, book_dir, faces, "press", modified,
+                                        stage)[0]
         stage("cover")
-        path, found = write_cover(edition, book_dir, out_dir, faces, page_count(interior),
-                                  modified)
-        outputs.append(path)
+        cover, found = make_cover(Target(variant, COVER), edition, book_dir, faces,
+                                  page_count(interior), modified)
+        made.append(cover)
         diagnostics += found
-    return BuildResult(outputs, diagnostics)
+    if VERTICAL_EPUB in outputs and book.meta.script == "Hant":
+        stage("epub (vertical)")
+        made.append(make_vertical_epub(Target(variant, VERTICAL_EPUB), edition, book_dir,
+                                       out_dir, modified))
+    stage("done")
+    return EditionResult(made, diagnostics)
 
 
 def check_coverage(chars: dict[str, Location], faces: list[FontFace],
@@ -179,8 +209,9 @@ def check_coverage(chars: dict[str, Location], faces: list[FontFace],
     return missing
 
 
-def write_epub(edition: Edition, book_dir: Path, out_dir: Path, rendered: Rendered,
-               faces: list[FontFace], chars: str, modified: datetime) -> Path:
+def make_epub(target: Target, edition: Edition, book_dir: Path, out_dir: Path,
+              rendered: Rendered, faces: list[FontFace], chars: str,
+              modified: datetime) -> Output:
     book = edition.book
     if book.cover:
         cover = Image(cover_image_name(book), (book_dir / book.cover).read_bytes())
@@ -189,14 +220,12 @@ def write_epub(edition: Edition, book_dir: Path, out_dir: Path, rendered: Render
     images = [Image(image_name(src), (book_dir / src).read_bytes()) for src in book.images]
     cache = cache_dir(out_dir) / "fonts"
     fonts = [subset_face(face, chars, cache) for face in faces]
-    path = out_dir / f"{book.meta.name}{edition.suffix}.epub"
     data = package_epub(book, rendered, fonts, cover, images, modified, edition.variant)
-    write_atomically(path, data)
-    return path
+    return Output(target, f"{book.meta.name}{edition.suffix}.epub", data)
 
 
-def write_vertical_epub(edition: Edition, book_dir: Path, out_dir: Path,
-                        modified: datetime) -> Path:
+def make_vertical_epub(target: Target, edition: Edition, book_dir: Path, out_dir: Path,
+                       modified: datetime) -> Output:
     """The edition set vertically: its own EPUB, with its own identifier."""
     book = transform.apply(edition.book, transform.VERTICAL)
     vertical = replace(edition, book=book, variant=f"{edition.variant}-vertical",
@@ -204,22 +233,26 @@ def write_vertical_epub(edition: Edition, book_dir: Path, out_dir: Path,
     faces = font_faces(book.meta.script)
     rendered = render_book(book, book_dir, faces, edition.labels, vertical=True)
     chars = used_characters(book, rendered)
-    return write_epub(vertical, book_dir, out_dir, rendered, faces, "".join(chars), modified)
+    return make_epub(target, vertical, book_dir, out_dir, rendered, faces, "".join(chars),
+                     modified)
 
 
 def typeset_interior(edition: Edition, book_dir: Path, faces: list[FontFace], profile: str,
-                     modified: datetime) -> tuple[bytes, list[Diagnostic]]:
+                     modified: datetime,
+                     stage: Stage = lambda *_, **__: None) -> tuple[bytes, list[Diagnostic]]:
     document = render_print(edition.book, book_dir, faces, profile, pdf_date(modified),
                             edition.labels)
-    return typeset_pdf(document, book_dir, fonts_dir(), profile)
+    task = pdf_output(profile)
+    return typeset_pdf(document, book_dir, fonts_dir(), profile,
+                       lambda step, pages: stage(f"{task}: {step}", pages, 0, "pages"))
 
 
-def write_pdf(edition: Edition, book_dir: Path, out_dir: Path, faces: list[FontFace],
-              profile: str, modified: datetime) -> tuple[Path, bytes, list[Diagnostic]]:
-    data, logged = typeset_interior(edition, book_dir, faces, profile, modified)
-    path = out_dir / f"{edition.book.meta.name}{edition.suffix}{PDF_SUFFIX[profile]}"
-    write_atomically(path, data)
-    return path, data, logged
+def make_pdf(target: Target, edition: Edition, book_dir: Path, faces: list[FontFace],
+             profile: str, modified: datetime,
+             stage: Stage) -> tuple[Output, list[Diagnostic]]:
+    data, logged = typeset_interior(edition, book_dir, faces, profile, modified, stage)
+    name = f"{edition.book.meta.name}{edition.suffix}{PDF_SUFFIX[profile]}"
+    return Output(target, name, data), logged
 
 
 def pdf_date(modified: datetime) -> str:
@@ -230,8 +263,8 @@ def page_count(pdf: bytes) -> int:
     return len(pypdfium2.PdfDocument(pdf))
 
 
-def write_cover(edition: Edition, book_dir: Path, out_dir: Path, faces: list[FontFace],
-                pages: int, modified: datetime) -> tuple[Path, list[Diagnostic]]:
+def make_cover(target: Target, edition: Edition, book_dir: Path, faces: list[FontFace],
+               pages: int, modified: datetime) -> tuple[Output, list[Diagnostic]]:
     """The printed cover spread, its spine as thick as the interior's ``pages``."""
     book = edition.book
     title, publisher = spine_characters(book)
@@ -242,9 +275,8 @@ def write_cover(edition: Edition, book_dir: Path, out_dir: Path, faces: list[Fon
     document = render_cover(book, book_dir, faces, geometry, pdf_date(modified),
                             edition.labels)
     data, logged = typeset_cover(document, book_dir, fonts_dir(), geometry)
-    path = out_dir / f"{book.meta.name}{edition.suffix}{COVER_SUFFIX}"
-    write_atomically(path, data)
-    return path, found + logged
+    name = f"{book.meta.name}{edition.suffix}{COVER_SUFFIX}"
+    return Output(target, name, data), found + logged
 
 
 def front_cover_image(edition: Edition, book_dir: Path, faces: list[FontFace]) -> bytes:
