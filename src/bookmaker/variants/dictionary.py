@@ -8,7 +8,6 @@ One entry a line, UTF-8; `#` starts a comment:
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
 from bookmaker.bookfiles import read_text, resolve_inside
@@ -21,12 +20,6 @@ def load_dictionary(book_dir: Path, relative: str, referrer: str) -> dict[str, s
         raise error("S004", f"conversion dictionary '{relative}' does not exist", referrer,
                     hint="create it or correct variants.zh-Hant.dictionary")
     return parse_dictionary(read_text(book_dir, relative), relative)
-
-
-def builtin_dictionary() -> dict[str, str]:
-    """bookmaker's own entries: publishing words OpenCC gets wrong (总发行 → 總髮行)."""
-    text = resources.files("bookmaker.variants").joinpath("publishing.txt").read_text("utf-8")
-    return parse_dictionary(text, "bookmaker/variants/publishing.txt")
 
 
 def parse_dictionary(text: str, path: str) -> dict[str, str]:

@@ -15,7 +15,7 @@ from bookmaker.bookfiles import BOOK_FILE
 from bookmaker.model import Book, BookMeta, Inline, VariantConfig
 from bookmaker.reader_text import map_reader_text, map_run_text
 from bookmaker.variants.convert import Converter, QuoteState
-from bookmaker.variants.dictionary import builtin_dictionary, load_dictionary
+from bookmaker.variants.dictionary import load_dictionary
 from bookmaker.variants.names import declared_names, personal_name
 
 
@@ -28,9 +28,8 @@ def make_converter(book: Book, book_dir: Path, variant: str) -> Converter:
     config = variant_config(book.meta, variant)
     plain = Converter(config.opencc, corner_quotes=False)
     people, corporate = declared_names(book)
-    protected = builtin_dictionary()
-    protected |= {name: personal_name(name, plain.opencc) for name in people}
-    protected |= {name: plain.opencc(name) for name in corporate}
+    protected = {name: personal_name(name, plain.opencc) for name in people}
+    protected |= {name: plain.convert(name) for name in corporate}
     if config.dictionary:
         protected |= load_dictionary(book_dir, config.dictionary, BOOK_FILE)
     return Converter(config.opencc, protected, config.corner_quotes)

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from bookmaker.model import Book
 
 # Surnames whose Simplified form is also the Traditional one, although OpenCC maps the
-# character elsewhere in running text (于→於, 余→餘, 范→範, 沈→瀋, 谷→穀, 郁→鬱 …).
-SURNAMES_KEPT = frozenset("于余范沈谷郁卜朴姜党")
+# character elsewhere in running text (于→於, 余→餘, 范→範, 沈→瀋, 谷→穀, 郁→鬱, 胡→鬍, 游→遊 …).
+SURNAMES_KEPT = frozenset("于余范沈谷郁卜朴姜党胡游")
 
 
 def declared_names(book: Book) -> tuple[list[str], list[str]]:
@@ -32,5 +32,9 @@ def declared_names(book: Book) -> tuple[list[str], list[str]]:
 def personal_name(name: str, convert_alone: Callable[[str], str]) -> str:
     """The surname (the first character) kept where it is one of SURNAMES_KEPT; every
     character otherwise converted alone."""
-    first = name[:1] if name[:1] in SURNAMES_KEPT else convert_alone(name[:1])
-    return first + "".join(convert_alone(c) for c in name[1:])
+    return surname(name, convert_alone) + "".join(convert_alone(c) for c in name[1:])
+
+
+def surname(name: str, convert_alone: Callable[[str], str]) -> str:
+    """The Traditional form of a personal name's first character, its surname."""
+    return name[:1] if name[:1] in SURNAMES_KEPT else convert_alone(name[:1])

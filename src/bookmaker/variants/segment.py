@@ -1,0 +1,102 @@
+"""Words before characters: the Simplified text cut into words with jieba, then into the pieces
+that are converted one at a time.
+
+OpenCC reads its phrases by forward maximum matching, which does not know where words end: in
+带领台湾 it finds the phrase 领台 (領檯, a restaurant's host) and writes 帶領檯灣; in 并发送 it
+finds 并发 (併發) and writes 併發送. Here OpenCC's phrases (and bookmaker's own words) are only
+matched where they begin and end on jieba's word boundaries, so a phrase may join whole words
+(一/只 → 一隻) but never cut one (带领/台湾, 并/发送).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from functools import cache
+
+import jieba
+import jieba.posseg
+
+from bookmaker.variants.tables import phrases
+
+jieba.setLogLevel(logging.WARNING)  # its dictionary-loading notes are not the book's business
+
+
+@cache
+def tokenizer() -> jieba.Tokenizer:
+    """jieba's dictionary (Simplified words and their frequencies), loaded once a process."""
+    words = jieba.Tokenizer()
+    words.initialize()
+    return words
+
+
+@cache
+def name_tagger() -> jieba.posseg.POSTokenizer:
+    """jieba's part-of-speech tagger, for personal names (nr) that no dictionary lists."""
+    return jieba.posseg.POSTokenizer(tokenizer())
+
+
+# The frequency given to bookmaker's words in jieba's dictionary (of about 60 million): that of
+# a common word, so that 借由此行 reads 借由/此行 and not 借/由此/行 (由此: 3,692).
+WORD_FREQUENCY = 5000
+
+
+def add_words(words: Iterable[str]) -> None:
+    """Make bookmaker's own dictionary words whole words for jieba too."""
+    known = tokenizer().FREQ
+    for word in words:
+        if len(word) > 1 and known.get(word, 0) < WORD_FREQUENCY:
+            tokenizer().add_word(word, WORD_FREQUENCY)
+
+
+def boundaries(text: str) -> list[int]:
+    """Offsets where a word of jieba's dictionary begins or ends, 0 and len(text) included.
+    Without its guesses (HMM) at unknown words: a run jieba does not know stays open to
+    OpenCC's phrases character by character (楚里欧: OpenCC's 里欧 may apply)."""
+    offsets = [0]
+    for word in tokenizer().cut(text, HMM=False):
+        offsets.append(offsets[-1] + len(word))
+    return offsets
+
+
+def pieces(text: str, cuts: list[int], words: frozenset[str], longest: int) -> list[str]:
+    """``text`` cut into the pieces to convert one at a time: at each of jieba's boundaries
+    ``cuts``, the longest of ``words`` (OpenCC's phrases and bookmaker's words) that starts there
+    and ends on a boundary, else jieba's word."""
+    out = []
+    index = 0
+    while index < len(cuts) - 1:
+        start = cuts[index]
+        end = index + 1
+        for candidate in range(index + 2, len(cuts)):
+            if cuts[candidate] - start > longest:
+                break
+            if text[start:cuts[candidate]] in words:
+                end = candidate
+        out.append(text[start:cuts[end]])
+        index = end
+    return out
+
+
+@cache
+def opencc_phrases() -> tuple[frozenset[str], int]:
+    words = phrases()
+    return words, max(map(len, words))
+
+
+def personal_names(text: str) -> list[tuple[int, str]]:
+    """(offset, name) of each word jieba tags as a personal name (nr): 范云, 胡元辉. Not a
+    word that begins with a word of jieba's dictionary (范畴, 范围广 are tagged nr too)."""
+    known = tokenizer().FREQ
+    found = []
+    offset = 0
+    tagged = list(name_tagger().cut(text))
+    for index, pair in enumerate(tagged):
+        word = pair.word
+        if pair.flag == "nr" and len(word) == 1 and index + 1 < len(tagged) \
+                and len(tagged[index + 1].word) <= 2:
+            word += tagged[index + 1].word  # 范/振国: a surname tagged alone
+        if pair.flag == "nr" and 2 <= len(word) <= 4 and not known.get(word[:2]):
+            found.append((offset, word))
+        offset += len(pair.word)
+    return found
