@@ -17,15 +17,17 @@ def step(edition: str, task: str, at: float, cpu: float, done: int = 0) -> Step:
 
 def test_timings_add_up_each_task_until_the_next_one() -> None:
     timings = Timings()
-    for s in [step("", "load", 0, 0), step("zh-Hans", "render", 1, 1),
+    for s in [step("", "load", 0, 0), step("", "editions", 1, 0.5),
+              step("zh-Hans", "render", 1, 1),
               step("zh-Hans", "pdf (screen): layout", 3, 2.5, done=1),
               step("zh-Hans", "pdf (screen): layout", 7, 6, done=300),
               step("zh-Hans", "done", 8, 7), step("", "write", 8.5, 1), step("", "done", 9, 1.2)]:
         timings.add(s)
     rows = {(t.edition, t.task): (t.wall, t.cpu) for t in timings.table()}
-    assert list(rows) == [("", "load"), ("zh-Hans", "render"),
+    assert list(rows) == [("", "load"), ("", "editions"), ("zh-Hans", "render"),
                           ("zh-Hans", "pdf (screen): layout"), ("", "write")]
-    assert rows["", "load"] == (1, 0)  # ends when an edition starts working
+    assert rows["", "load"] == (1, 0.5)
+    assert rows["", "editions"] == (7.5, 0.5)  # as long as the editions took
     assert rows["zh-Hans", "render"] == (2, 1.5)
     assert rows["zh-Hans", "pdf (screen): layout"] == (5, 4.5)  # the pages are one task
     assert timings.total == 9

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 import pypdfium2
@@ -32,6 +32,7 @@ from bookmaker.epub_names import cover_image_name, image_name
 from bookmaker.fonts import characters_by_source, subset_face, text_of, uncovered
 from bookmaker.load import load_book
 from bookmaker.model import Book
+from bookmaker.parallel import run_in_order
 from bookmaker.pdf import typeset_pdf
 from bookmaker.pdf.cover import typeset_cover
 from bookmaker.progress import Reporter, for_edition, silent
@@ -58,7 +59,6 @@ from bookmaker.targets import (
 from bookmaker.variants import convert_book, make_converter, variant_config
 
 __all__ = ["ALL_FORMATS", "FORMATS", "BuildResult", "build", "cache_dir", "source_date"]
-Stage = Callable[..., None]  # progress.for_edition: stage("render"), stage("render", 3, 56, …)
 
 
 def check_output_dir(book_dir: Path, out_dir: Path) -> None:
@@ -113,6 +113,7 @@ class Output:
 
 @dataclass(frozen=True)
 class EditionResult:
+    variant: str | None
     outputs: list[Output]
     diagnostics: list[Diagnostic]  # what the edition's build found, for each of its outputs
 
@@ -134,16 +135,20 @@ def build(book_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS,
         stage("load")
         book = load_book(book_dir)
         modified = source_date(book_dir)
-        for variant in dict.fromkeys(t.variant for t in todo):
-            wanted = [t for t in todo if t.variant == variant]
-            made = build_edition(book, book_dir, out_dir, variant, wanted, modified, progress)
-            stage("write")
-            for target in wanted:
-                files = {o.name: o.data for o in made.outputs if o.target == target}
+        editions = list(dict.fromkeys(t.variant for t in todo))
+        stage("editions")  # each in a process of its own when there are cores for them
+        made = run_in_order([partial(build_edition, book, book_dir, out_dir, variant,
+                                     [t for t in todo if t.variant == variant], modified)
+                             for variant in editions], progress)
+        stage("write")
+        for edition in made:
+            for target in [t for t in todo if t.variant == edition.variant]:
+                files = {o.name: o.data for o in edition.outputs if o.target == target}
                 for name, data in files.items():
                     write_atomically(out_dir / name, data)
-                cache.store(target, files, made.diagnostics)
-            result += BuildResult([out_dir / o.name for o in made.outputs], made.diagnostics)
+                cache.store(target, files, edition.diagnostics)
+            result += BuildResult([out_dir / o.name for o in edition.outputs],
+                                  edition.diagnostics)
     stage("done")
     return replace(result, diagnostics=list(dict.fromkeys(result.diagnostics)))
 
@@ -152,7 +157,8 @@ def build_edition(book: Book, book_dir: Path, out_dir: Path, variant: str | None
                   wanted: list[Target], modified: datetime,
                   progress: Reporter) -> EditionResult:
     """The ``wanted`` outputs of one edition, and what the build found to warn about."""
-    stage = for_edition(progress, variant or book.meta.language)
+    label = variant or book.meta.language
+    stage = for_edition(progress, label)
     if variant is not None:
         stage("convert")
     edition = make_edition(book, book_dir, variant)
@@ -173,19 +179,20 @@ def build_edition(book: Book, book_dir: Path, out_dir: Path, variant: str | None
     if pdfs or COVER in outputs:
         stage("print transforms")
         print_edition = replace(edition, book=transform.apply(book, transform.PRINT))
-    interior: bytes | None = None  # the press PDF, whose pages decide the spine
-    for profile in pdfs:
-        stage(pdf_output(profile))
-        pdf, logged = make_pdf(Target(variant, pdf_output(profile)), print_edition, book_dir,
-                               faces, profile, modified, stage)
-        made.append(pdf)
-        diagnostics += logged
+    # the press PDF, whose pages decide the spine; each profile in a process of its own
+    typeset = [p for p in PROFILES if p in pdfs or (p == "press" and COVER in outputs)]
+    if typeset:
+        stage("pdf")
+    pdfs_made = run_in_order([partial(make_pdf, Target(variant, pdf_output(p)), print_edition,
+                                      book_dir, faces, p, modified, f"{label} {pdf_output(p)}")
+                              for p in typeset], progress)
+    interior: bytes | None = None
+    for profile, (pdf, logged) in zip(typeset, pdfs_made, strict=True):
         interior = pdf.data if profile == "press" else interior
-    if COVER in outputs:
-        if interior is None:
-            stage("pdf (press, for the page count)")
-            interior = typeset_interior(print_edition, book_dir, faces, "press", modified,
-                                        stage)[0]
+        if profile in pdfs:
+            made.append(pdf)
+            diagnostics += logged
+    if COVER in outputs and interior is not None:
         stage("cover")
         cover, found = make_cover(Target(variant, COVER), edition, book_dir, faces,
                                   page_count(interior), modified)
@@ -196,7 +203,7 @@ def build_edition(book: Book, book_dir: Path, out_dir: Path, variant: str | None
         made.append(make_vertical_epub(Target(variant, VERTICAL_EPUB), edition, book_dir,
                                        out_dir, modified))
     stage("done")
-    return EditionResult(made, diagnostics)
+    return EditionResult(variant, made, diagnostics)
 
 
 def check_coverage(chars: dict[str, Location], faces: list[FontFace],
@@ -237,20 +244,17 @@ def make_vertical_epub(target: Target, edition: Edition, book_dir: Path, out_dir
                      modified)
 
 
-def typeset_interior(edition: Edition, book_dir: Path, faces: list[FontFace], profile: str,
-                     modified: datetime,
-                     stage: Stage = lambda *_, **__: None) -> tuple[bytes, list[Diagnostic]]:
+def make_pdf(target: Target, edition: Edition, book_dir: Path, faces: list[FontFace],
+             profile: str, modified: datetime, label: str,
+             progress: Reporter = silent) -> tuple[Output, list[Diagnostic]]:
+    """One profile's PDF, its steps (style, layout page by page, write) reported as
+    ``label``'s."""
+    stage = for_edition(progress, label)
     document = render_print(edition.book, book_dir, faces, profile, pdf_date(modified),
                             edition.labels)
-    task = pdf_output(profile)
-    return typeset_pdf(document, book_dir, fonts_dir(), profile,
-                       lambda step, pages: stage(f"{task}: {step}", pages, 0, "pages"))
-
-
-def make_pdf(target: Target, edition: Edition, book_dir: Path, faces: list[FontFace],
-             profile: str, modified: datetime,
-             stage: Stage) -> tuple[Output, list[Diagnostic]]:
-    data, logged = typeset_interior(edition, book_dir, faces, profile, modified, stage)
+    data, logged = typeset_pdf(document, book_dir, fonts_dir(), profile,
+                               lambda step, page: stage(step, page, 0, "pages"))
+    stage("done")
     name = f"{edition.book.meta.name}{edition.suffix}{PDF_SUFFIX[profile]}"
     return Output(target, name, data), logged
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -77,7 +78,7 @@ def subset_face(face: FontFace, chars: str, cache_dir: Path) -> EmbeddedFont:
         return EmbeddedFont(face, cached.read_bytes())
     data = _subset(source, text)
     cache_dir.mkdir(parents=True, exist_ok=True)
-    partial = cached.with_suffix(".tmp")
+    partial = cached.with_suffix(f".{os.getpid()}.tmp")  # editions subset in parallel
     partial.write_bytes(data)
     partial.replace(cached)
     return EmbeddedFont(face, data)

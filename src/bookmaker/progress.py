@@ -54,7 +54,8 @@ class Timing:
 class Timings:
     """Where the time went: a task's time runs from its first step to the next step of another
     task of the same edition (an edition's steps all come from one process, so their CPU clocks
-    compare). The whole book's own tasks (load, write) pause while editions work."""
+    compare). A task that waits for others (the book's "editions", an edition's "pdf", when
+    they run in processes of their own) lasts as long as they do."""
 
     def __init__(self) -> None:
         self.rows: dict[tuple[str, str], Timing] = {}  # in the order the tasks started
@@ -69,8 +70,6 @@ class Timings:
         if running is not None and running.task == step.task:
             return  # the same task moving on
         self._end(step.edition, step)
-        if step.edition:
-            self._end("", step)
         self.running[step.edition] = step
         self.rows.setdefault((step.edition, step.task), Timing(step.edition, step.task))
 
@@ -80,8 +79,7 @@ class Timings:
             return
         row = self.rows[running.edition, running.task]
         row.wall += step.at - running.at
-        if step.edition == running.edition:  # the same process: its CPU clock
-            row.cpu += step.cpu - running.cpu
+        row.cpu += step.cpu - running.cpu
 
     @property
     def total(self) -> float:
