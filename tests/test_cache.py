@@ -143,3 +143,26 @@ def test_building_twice_says_nothing_changed(book_copy: Path, tmp_path: Path,
     assert f"unchanged {out / NAME}.epub" in second.output
     assert "nothing changed: 1 output(s) up to date" in second.output
     assert "where the time went" in second.output and "check the cache" in second.output
+
+
+def test_the_epub_cover_image_is_drawn_again_only_when_its_inputs_change(
+        book_copy: Path, tmp_path: Path, own_cache: Path) -> None:
+    """The drawn cover is kept in the cache: a chapter edit reuses it, a cover style redraws."""
+    out = tmp_path / "out"
+
+    def cover_image() -> bytes:
+        epub = Epub(out / f"{NAME}.epub")
+        return epub.zip.read(epub.item_named("cover-image"))
+
+    build(book_copy, out, ("epub",))
+    first = cover_image()
+    edit_chapter(book_copy)
+    build(book_copy, out, ("epub",))
+    assert cover_image() == first
+    assert len(list((own_cache / "covers").iterdir())) == 1
+    (book_copy / "styles").mkdir()
+    (book_copy / "styles" / "cover.css").write_text(
+        (data_dir() / "styles" / "cover.css").read_text(encoding="utf-8")
+        + "\n.sheet { background: device-cmyk(0.9 0 0 0); }\n", encoding="utf-8")
+    build(book_copy, out, ("epub",))
+    assert cover_image() != first

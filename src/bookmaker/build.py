@@ -20,12 +20,10 @@ from datetime import datetime
 from functools import partial
 from pathlib import Path
 
-import pypdfium2
-
 from bookmaker import transform
 from bookmaker.bookfiles import BOOK_FILE
-from bookmaker.cache import BuildCache, cache_dir, source_date
-from bookmaker.cover import cover_geometry, front_geometry, rasterise, spine_characters
+from bookmaker.cache import BuildCache, book_digest, cache_dir, memo, source_date
+from bookmaker.cover import cover_geometry, front_geometry, spine_characters
 from bookmaker.diagnostics import BookError, Diagnostic, Location, Severity, error
 from bookmaker.epub import Image, package_epub
 from bookmaker.epub_names import cover_image_name, image_name
@@ -33,8 +31,6 @@ from bookmaker.fonts import characters_by_source, subset_face, text_of, uncovere
 from bookmaker.load import load_book
 from bookmaker.model import Book
 from bookmaker.parallel import run_in_order
-from bookmaker.pdf import typeset_pdf
-from bookmaker.pdf.cover import typeset_cover
 from bookmaker.progress import Reporter, for_edition, silent
 from bookmaker.reader_text import reader_passages
 from bookmaker.render import Rendered, render_book
@@ -56,7 +52,10 @@ from bookmaker.targets import (
     pdf_output,
     targets,
 )
-from bookmaker.variants import convert_book, make_converter, variant_config
+
+# WeasyPrint (the PDFs, the cover), PDFium and OpenCC with its word segmentation are imported
+# where they are used: an EPUB of the source's own script, its cover image cached, is made
+# without loading them (a second or so of CPU at every start).
 
 __all__ = ["ALL_FORMATS", "FORMATS", "BuildResult", "build", "cache_dir", "source_date"]
 
@@ -96,6 +95,8 @@ def make_edition(book: Book, book_dir: Path, variant: str | None) -> Edition:
     if book.meta.script == "Hant":
         raise error("B002", f"the book is already {book.meta.language}", BOOK_FILE,
                     hint="variants convert a Simplified source to Traditional")
+    from bookmaker.variants import convert_book, make_converter, variant_config
+
     converter = make_converter(book, book_dir, variant)
     language = variant_config(book.meta, variant).language
     return Edition(convert_book(book, converter, language), variant, f".{variant}",
@@ -223,7 +224,8 @@ def make_epub(target: Target, edition: Edition, book_dir: Path, out_dir: Path,
     if book.cover:
         cover = Image(cover_image_name(book), (book_dir / book.cover).read_bytes())
     else:
-        cover = Image(cover_image_name(book), front_cover_image(edition, book_dir, faces))
+        cover = Image(cover_image_name(book), front_cover_image(edition, book_dir, faces,
+                                                                out_dir))
     images = [Image(image_name(src), (book_dir / src).read_bytes()) for src in book.images]
     cache = cache_dir(out_dir) / "fonts"
     fonts = [subset_face(face, chars, cache) for face in faces]
@@ -249,6 +251,8 @@ def make_pdf(target: Target, edition: Edition, book_dir: Path, faces: list[FontF
              progress: Reporter = silent) -> tuple[Output, list[Diagnostic]]:
     """One profile's PDF, its steps (style, layout page by page, write) reported as
     ``label``'s."""
+    from bookmaker.pdf import typeset_pdf
+
     stage = for_edition(progress, label)
     document = render_print(edition.book, book_dir, faces, profile, pdf_date(modified),
                             edition.labels)
@@ -264,12 +268,16 @@ def pdf_date(modified: datetime) -> str:
 
 
 def page_count(pdf: bytes) -> int:
+    import pypdfium2
+
     return len(pypdfium2.PdfDocument(pdf))
 
 
 def make_cover(target: Target, edition: Edition, book_dir: Path, faces: list[FontFace],
                pages: int, modified: datetime) -> tuple[Output, list[Diagnostic]]:
     """The printed cover spread, its spine as thick as the interior's ``pages``."""
+    from bookmaker.pdf.cover import typeset_cover
+
     book = edition.book
     title, publisher = spine_characters(book)
     geometry, found = cover_geometry(book, pages, edition.labels(title),
@@ -283,12 +291,24 @@ def make_cover(target: Target, edition: Edition, book_dir: Path, faces: list[Fon
     return Output(target, name, data), found + logged
 
 
-def front_cover_image(edition: Edition, book_dir: Path, faces: list[FontFace]) -> bytes:
-    """The EPUB's cover: the print cover's front panel, rasterised."""
+def front_cover_image(edition: Edition, book_dir: Path, faces: list[FontFace],
+                      out_dir: Path) -> bytes:
+    """The EPUB's cover: the print cover's front panel, rasterised — or the same image from
+    the cache when the panel's document, the book's files other than its chapters (images,
+    styles, templates it may read) and bookmaker's environment are the same."""
     document = render_front(edition.book, book_dir, faces, front_geometry(edition.book),
                             edition.labels)
-    data, _logged = typeset_cover(document, book_dir, fonts_dir())  # the spread reports them
-    return rasterise(data)
+    chapters = frozenset(c.source for c in edition.book.chapters)
+
+    def draw() -> bytes:
+        from bookmaker.cover import rasterise
+        from bookmaker.pdf.cover import typeset_cover
+
+        data, _logged = typeset_cover(document, book_dir, fonts_dir())  # the spread reports
+        return rasterise(data)
+
+    inputs = [document.html, *document.stylesheets, book_digest(book_dir, chapters)]
+    return memo(out_dir, "covers", inputs, draw)
 
 
 def used_characters(book: Book, rendered: Rendered) -> dict[str, Location]:

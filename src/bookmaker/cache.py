@@ -31,6 +31,7 @@ import json
 import os
 import platform
 import sys
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from importlib.metadata import distributions
@@ -78,18 +79,21 @@ def digest_files(folder: Path, files: list[Path]) -> str:
     return total.hexdigest()
 
 
-def book_digest(book_dir: Path) -> str:
-    return digest_files(book_dir, files_under(book_dir))
+def book_digest(book_dir: Path, leave_out: frozenset[str] = frozenset()) -> str:
+    """The hash of the book's files, but those named in ``leave_out`` (relative paths)."""
+    files = [p for p in files_under(book_dir)
+             if p.relative_to(book_dir).as_posix() not in leave_out]
+    return digest_files(book_dir, files)
 
 
-def package_digest(memo_dir: Path) -> str:
+def package_digest(cache: Path) -> str:
     """The hash of bookmaker's own files (some 40 MB, most of them fonts). Hashed once per
-    change of their sizes and modification times, then remembered in ``memo_dir``."""
+    change of their sizes and modification times, then remembered in ``cache``/package."""
     files = files_under(PACKAGE)
     stats = [(p.relative_to(PACKAGE).as_posix(), s.st_size, s.st_mtime_ns)
              for p in files for s in [p.stat()]]
     stat_key = hashlib.sha256(json.dumps([str(PACKAGE), stats]).encode()).hexdigest()
-    memo = memo_dir / "package" / stat_key
+    memo = cache / "package" / stat_key
     if memo.is_file():
         return memo.read_text()
     digest = digest_files(PACKAGE, files)
@@ -173,6 +177,31 @@ def _diagnostic(data: dict) -> Diagnostic:
                       Severity(data["severity"]))
 
 
+def environment_digest(cache: Path) -> str:
+    """What every result depends on besides its own inputs: bookmaker's own files, the
+    libraries' versions."""
+    return hashlib.sha256(json.dumps([package_digest(cache), library_versions()]).encode()
+                          ).hexdigest()
+
+
+def memo(out_dir: Path, kind: str, inputs: list[str], make: Callable[[], bytes]) -> bytes:
+    """``make()``, or what it made before for the same ``inputs`` in the same environment
+    (``environment_digest``), kept under <cache>/<kind>/."""
+    cache = cache_dir(out_dir)
+    key = hashlib.sha256(json.dumps([environment_digest(cache), *inputs]).encode()).hexdigest()
+    path = cache / kind / key
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        pass
+    data = make()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{key}.{os.getpid()}.part")
+    partial.write_bytes(data)
+    partial.replace(path)
+    return data
+
+
 class BuildCache:
     """The keys of one build's targets, and their records in the cache folder."""
 
@@ -181,7 +210,7 @@ class BuildCache:
         self.folder = cache_dir(out_dir) / "outputs"
         inputs = {
             "book": book_digest(book_dir),
-            "bookmaker": package_digest(self.folder),
+            "bookmaker": package_digest(cache_dir(out_dir)),
             "libraries": library_versions(),
             "source date": source_date(book_dir).isoformat(),
         }

@@ -90,7 +90,9 @@ def package_epub(book: Book, rendered: Rendered, fonts: list[EmbeddedFont], cove
                  "title": lm.type} for lm in rendered.landmarks]
 
     raw = io.BytesIO()
-    epub.write_epub(raw, eb, {"mtime": modified, "raise_exceptions": True, "epub3_pages": False})
+    # stored, not compressed: normalise_archive compresses once, into the bytes that are kept
+    epub.write_epub(raw, eb, {"mtime": modified, "raise_exceptions": True, "epub3_pages": False,
+                              "compresslevel": 0})
     return normalise_archive(raw.getvalue(), modified)
 
 
