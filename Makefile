@@ -66,7 +66,7 @@ lint: setup ## Check the code with ruff
 system-deps: ## Install Pango for WeasyPrint and the programs the tests use (Debian/Ubuntu, root)
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-		default-jre-headless calibre poppler-utils zbar-tools pandoc \
+		default-jre-headless calibre poppler-utils zbar-tools chromium pandoc \
 		libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 
 clean: ## Remove build outputs and caches

@@ -89,6 +89,7 @@ NOT_READER_TEXT = {
     "BookMeta.name", "BookMeta.language", "BookMeta.chapters", "Isbn.digits",
     "VariantConfig.dictionary", "Link.href", "Heading.id", "Figure.src",
     "Chapter.id", "Chapter.source", "Book.cover", "Book.images",
+    "LintConfig.select", "LintConfig.ignore", "LintConfig.confusions",
 }
 
 

@@ -61,7 +61,7 @@ def editions(variants: tuple[str, ...]) -> tuple[str | None, ...]:
 def report(diagnostics: list[Diagnostic] | tuple[Diagnostic, ...]) -> None:
     for d in diagnostics:
         style = "red" if d.severity is Severity.ERROR else "yellow"
-        err.print(str(d), style=style, markup=False, highlight=False)
+        err.print(str(d), style=style, markup=False, highlight=False, emoji=False)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -329,3 +329,10 @@ def print_variant_report(found: VariantReport, every: bool) -> None:
 
 def main() -> None:
     cli()
+
+
+# The editor's commands (lint, import, new, serve) live in their own module.
+from bookmaker.cli_editor import COMMANDS as EDITOR_COMMANDS  # noqa: E402
+
+for _command in EDITOR_COMMANDS:
+    cli.add_command(_command)

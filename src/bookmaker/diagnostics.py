@@ -20,13 +20,18 @@ class Severity(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Location:
-    """A place in the book source: a path relative to the book directory, and a 1-based line."""
+    """A place in the book source: a path relative to the book directory, a 1-based line and,
+    where a check knows it, a 1-based column (``bookmaker lint``)."""
 
     path: str
     line: int | None = None
+    column: int | None = None
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}" if self.line else self.path
+        if not self.line:
+            return self.path
+        column = f":{self.column}" if self.column else ""
+        return f"{self.path}:{self.line}{column}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -176,6 +176,7 @@ class PrintSpec(Frozen):
     sheets: float = Field(gt=0, description="印张")
     words: int = Field(gt=0, description="字数 in thousands")
     run: PrintRun | None = None
+    pages: int | None = Field(default=None, gt=0, description="页数: the printed page count")
 
 
 class Contact(Frozen):
@@ -280,6 +281,15 @@ class VariantConfig(Frozen):
         return self.quotes if self.quotes is not None else self.opencc != "s2t"
 
 
+class LintConfig(Frozen):
+    """How ``bookmaker lint`` checks this book (``lint:`` in book.yaml)."""
+
+    select: list[str] = []  # rule codes or prefixes to check; empty: every rule
+    ignore: list[str] = []  # rule codes or prefixes not to check
+    han_latin_space: Literal["none", "space"] = "none"  # between Han and Latin letters/digits
+    confusions: str | None = None  # a file of the book: more OCR confusion sets, one a line
+
+
 class BookMeta(Frozen):
     """Everything ``book.yaml`` says."""
 
@@ -308,6 +318,7 @@ class BookMeta(Frozen):
     page: PageDesign = PageDesign()
     cover: CoverSpec = CoverSpec()
     variants: dict[Literal["zh-Hant"], VariantConfig] = {}
+    lint: LintConfig = LintConfig()
     accessibility_summary: Prose = (
         "本书为可重排的文本电子书：章节标题、目录与导览地标齐全，阅读顺序与印刷版一致；"
         "文字可由阅读软件调整字号与朗读，图像均附替代文字，无闪烁、声音或动态风险。"

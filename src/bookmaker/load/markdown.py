@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
@@ -46,6 +47,11 @@ def _parser() -> MarkdownIt:
 
 
 _MARKDOWN = _parser()
+
+
+def parse_tokens(text: str) -> list[Token]:
+    """The block and inline tokens of a chapter body, with their lines (for ``lint``)."""
+    return _MARKDOWN.parse(text)
 
 
 class ChapterParser:

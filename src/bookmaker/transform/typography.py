@@ -8,13 +8,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from bookmaker.han import HAN
 from bookmaker.model import Book, Emphasis, Inline, Link, Span, Text
 from bookmaker.reader_text import map_reader_text
 
 CLOSING_BRACKETS = set("）》」』〉】〕”’")  # the glyph on the left half, the right half blank
 CLOSING = set("、，。．；：？！") | CLOSING_BRACKETS  # points: left in zh-Hans, centred in zh-Hant
 OPENING = set("（《「『〈【〔“‘")  # the glyph on the right half, the left half blank
-HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
 # The last two Han characters of a paragraph and whatever follows them (closing marks).
 LAST_TWO = re.compile(f"{HAN.pattern}[^\u3400-\u9fff]*{HAN.pattern}[^\u3400-\u9fff]*$")
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from bookmaker.han import HAN
 from bookmaker.variants.dictionary import parse_dictionary
 
 TAIWAN_CONFIGS = frozenset({"s2tw", "s2twp"})
@@ -112,7 +113,6 @@ class ContextRule:
 COPULA_FOLLOWERS = frozenset("由以依指属于为因在受源经向自")
 DETERMINERS = frozenset("本该此各全其这那每一")  # 该系由…: the department
 PAUSES = frozenset({"", "，", "、", "；", "：", "。"})
-HAN = re.compile(r"[\u4e00-\u9fff]")
 
 CONTEXT_RULES = (
     ContextRule("measure 只", "只", "隻", lambda before, after: bool(NUMERAL.match(before)),
