@@ -166,3 +166,17 @@ def test_the_epub_cover_image_is_drawn_again_only_when_its_inputs_change(
         + "\n.sheet { background: device-cmyk(0.9 0 0 0); }\n", encoding="utf-8")
     build(book_copy, out, ("epub",))
     assert cover_image() != first
+
+
+def test_the_command_line_starts_without_loading_the_builder() -> None:
+    """`bookmaker build` with nothing changed answers before WeasyPrint, OpenCC or the builder
+    are imported: importing the command line loads none of them."""
+    import subprocess
+    import sys
+
+    heavy = ("bookmaker.build", "weasyprint", "opencc", "jieba", "bookmaker.model")
+    probe = ("import sys, bookmaker.cli; "
+             f"print(' '.join(m for m in {heavy!r} if m in sys.modules))")
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                            check=True).stdout.split()
+    assert loaded == []
