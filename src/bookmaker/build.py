@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -36,7 +36,7 @@ from bookmaker.reader_text import reader_passages
 from bookmaker.render import Rendered, render_book
 from bookmaker.render.cover_document import render_cover, render_front
 from bookmaker.render.documents import Labels, same
-from bookmaker.render.print_edition import render_print
+from bookmaker.render.print_edition import PrintDocument, render_print
 from bookmaker.resources import FontFace, font_faces, fonts_dir
 from bookmaker.targets import (
     ALL_FORMATS,
@@ -113,10 +113,23 @@ class Output:
 
 
 @dataclass(frozen=True)
+class Typesetting:
+    """A PDF still to typeset: its print document, ready for WeasyPrint (plain text, so that
+    the process that typesets it needs nothing else of the edition)."""
+
+    target: Target
+    name: str  # the output's file name
+    profile: str
+    document: PrintDocument
+    label: str  # whose steps these are: "zh-Hant pdf (press)"
+
+
+@dataclass(frozen=True)
 class EditionResult:
     variant: str | None
     outputs: list[Output]
     diagnostics: list[Diagnostic]  # what the edition's build found, for each of its outputs
+    typesetting: list[Typesetting] = field(default_factory=list)  # its PDFs, to typeset
 
 
 def build(book_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS,
@@ -136,20 +149,33 @@ def build(book_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS,
         stage("load")
         book = load_book(book_dir)
         modified = source_date(book_dir)
-        editions = list(dict.fromkeys(t.variant for t in todo))
         stage("editions")  # each in a process of its own when there are cores for them
-        made = run_in_order([partial(build_edition, book, book_dir, out_dir, variant,
-                                     [t for t in todo if t.variant == variant], modified)
-                             for variant in editions], progress)
+        editions = run_in_order([partial(build_edition, book, book_dir, out_dir, variant,
+                                         [t for t in todo if t.variant == variant], modified)
+                                 for variant in dict.fromkeys(t.variant for t in todo)],
+                                progress)
+        # every edition's PDFs, in processes forked from this one, which holds little: not
+        # from an edition's, which holds its converter's dictionaries (some 230 MB)
+        jobs = [job for edition in editions for job in edition.typesetting]
+        if jobs:
+            stage("pdfs")
+        typeset = iter(run_in_order([partial(typeset_job, job, book_dir) for job in jobs],
+                                    progress))
         stage("write")
-        for edition in made:
-            for target in [t for t in todo if t.variant == edition.variant]:
-                files = {o.name: o.data for o in edition.outputs if o.target == target}
+        for edition in editions:
+            outputs, diagnostics = list(edition.outputs), list(edition.diagnostics)
+            for job in edition.typesetting:
+                data, logged = next(typeset)
+                outputs.append(Output(job.target, job.name, data))
+                diagnostics += logged
+            wanted = [t for t in todo if t.variant == edition.variant]
+            outputs.sort(key=lambda o: wanted.index(o.target))
+            for target in wanted:
+                files = {o.name: o.data for o in outputs if o.target == target}
                 for name, data in files.items():
                     write_atomically(out_dir / name, data)
-                cache.store(target, files, edition.diagnostics)
-            result += BuildResult([out_dir / o.name for o in edition.outputs],
-                                  edition.diagnostics)
+                cache.store(target, files, diagnostics)
+            result += BuildResult([out_dir / o.name for o in outputs], diagnostics)
     stage("done")
     return replace(result, diagnostics=list(dict.fromkeys(result.diagnostics)))
 
@@ -157,7 +183,8 @@ def build(book_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS,
 def build_edition(book: Book, book_dir: Path, out_dir: Path, variant: str | None,
                   wanted: list[Target], modified: datetime,
                   progress: Reporter) -> EditionResult:
-    """The ``wanted`` outputs of one edition, and what the build found to warn about."""
+    """The ``wanted`` outputs of one edition, the PDFs as print documents still to typeset,
+    and what the build found to warn about."""
     label = variant or book.meta.language
     stage = for_edition(progress, label)
     if variant is not None:
@@ -177,23 +204,23 @@ def build_edition(book: Book, book_dir: Path, out_dir: Path, variant: str | None
         stage("epub")
         made.append(make_epub(Target(variant, EPUB), edition, book_dir, out_dir, rendered,
                               faces, "".join(chars), modified))
+    jobs = []
     if pdfs or COVER in outputs:
-        stage("print transforms")
+        stage("print documents")
         print_edition = replace(edition, book=transform.apply(book, transform.PRINT))
-    # the press PDF, whose pages decide the spine; each profile in a process of its own
-    typeset = [p for p in PROFILES if p in pdfs or (p == "press" and COVER in outputs)]
-    if typeset:
-        stage("pdf")
-    pdfs_made = run_in_order([partial(make_pdf, Target(variant, pdf_output(p)), print_edition,
-                                      book_dir, faces, p, modified, f"{label} {pdf_output(p)}")
-                              for p in typeset], progress)
-    interior: bytes | None = None
-    for profile, (pdf, logged) in zip(typeset, pdfs_made, strict=True):
-        interior = pdf.data if profile == "press" else interior
-        if profile in pdfs:
-            made.append(pdf)
+        jobs = [typesetting(Target(variant, pdf_output(p)), print_edition, book_dir, faces, p,
+                            modified, label)
+                for p in PROFILES if p in pdfs or (p == "press" and COVER in outputs)]
+    if COVER in outputs:
+        # typeset here: the spine is as thick as the press PDF's pages, and the cover's
+        # labels need this edition's converter
+        press = next(job for job in jobs if job.profile == "press")
+        jobs.remove(press)
+        stage("pdf (press)")
+        interior, logged = typeset_job(press, book_dir, progress)
+        if "press" in pdfs:
+            made.append(Output(press.target, press.name, interior))
             diagnostics += logged
-    if COVER in outputs and interior is not None:
         stage("cover")
         cover, found = make_cover(Target(variant, COVER), edition, book_dir, faces,
                                   page_count(interior), modified)
@@ -204,7 +231,7 @@ def build_edition(book: Book, book_dir: Path, out_dir: Path, variant: str | None
         made.append(make_vertical_epub(Target(variant, VERTICAL_EPUB), edition, book_dir,
                                        out_dir, modified))
     stage("done")
-    return EditionResult(variant, made, diagnostics)
+    return EditionResult(variant, made, diagnostics, jobs)
 
 
 def check_coverage(chars: dict[str, Location], faces: list[FontFace],
@@ -246,21 +273,24 @@ def make_vertical_epub(target: Target, edition: Edition, book_dir: Path, out_dir
                      modified)
 
 
-def make_pdf(target: Target, edition: Edition, book_dir: Path, faces: list[FontFace],
-             profile: str, modified: datetime, label: str,
-             progress: Reporter = silent) -> tuple[Output, list[Diagnostic]]:
-    """One profile's PDF, its steps (style, layout page by page, write) reported as
-    ``label``'s."""
-    from bookmaker.pdf import typeset_pdf
-
-    stage = for_edition(progress, label)
+def typesetting(target: Target, edition: Edition, book_dir: Path, faces: list[FontFace],
+                profile: str, modified: datetime, label: str) -> Typesetting:
     document = render_print(edition.book, book_dir, faces, profile, pdf_date(modified),
                             edition.labels)
-    data, logged = typeset_pdf(document, book_dir, fonts_dir(), profile,
-                               lambda step, page: stage(step, page, 0, "pages"))
-    stage("done")
     name = f"{edition.book.meta.name}{edition.suffix}{PDF_SUFFIX[profile]}"
-    return Output(target, name, data), logged
+    return Typesetting(target, name, profile, document, f"{label} {pdf_output(profile)}")
+
+
+def typeset_job(job: Typesetting, book_dir: Path,
+                progress: Reporter = silent) -> tuple[bytes, list[Diagnostic]]:
+    """The PDF, its steps (style, layout page by page, write) reported as the job's."""
+    from bookmaker.pdf import typeset_pdf
+
+    stage = for_edition(progress, job.label)
+    typeset = typeset_pdf(job.document, book_dir, fonts_dir(), job.profile,
+                          lambda step, page: stage(step, page, 0, "pages"))
+    stage("done")
+    return typeset
 
 
 def pdf_date(modified: datetime) -> str:
