@@ -153,7 +153,7 @@ def build(book_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS,
         editions = run_in_order([partial(build_edition, book, book_dir, out_dir, variant,
                                          [t for t in todo if t.variant == variant], modified)
                                  for variant in dict.fromkeys(t.variant for t in todo)],
-                                progress)
+                                progress, isolate=True)
         # every edition's PDFs, in processes forked from this one, which holds little: not
         # from an edition's, which holds its converter's dictionaries (some 230 MB)
         jobs = [job for edition in editions for job in edition.typesetting]

@@ -5,7 +5,7 @@ book, the converted edition, the imported libraries), so nothing is loaded twice
 but its result is sent back. Results come back in the order of the tasks, whatever order they
 finish in, so the build's outputs do not depend on the schedule. The steps a task reports travel
 back through a queue to the parent's reporter. With one task, or one core, the tasks run one
-after the other in this process.
+after the other in this process, unless they are to be isolated.
 """
 
 from __future__ import annotations
@@ -33,10 +33,14 @@ def cores() -> int:
     return max(1, min(available, int(asked))) if asked.isdigit() else available
 
 
-def run_in_order(tasks: Sequence[Task[T]], report: Reporter) -> list[T]:
-    """Each task's result, in order; ``report`` receives the steps of all of them."""
+def run_in_order(tasks: Sequence[Task[T]], report: Reporter, isolate: bool = False) -> list[T]:
+    """Each task's result, in order; ``report`` receives the steps of all of them. With
+    ``isolate``, even one task (or tasks on one core) runs in a forked process, so that what
+    it loads (an edition's converter) leaves with it instead of swelling this process and
+    every process forked from it later."""
     workers = min(len(tasks), cores())
-    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if not tasks or "fork" not in multiprocessing.get_all_start_methods() or (
+            workers <= 1 and not isolate):
         return [task(report) for task in tasks]
     global _tasks
     context = multiprocessing.get_context("fork")
