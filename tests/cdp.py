@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any
 
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--no-first-run", "--remote-debugging-pipe"]
+         "--no-first-run", "--disable-component-update", "--disable-sync",
+         "--remote-debugging-pipe"]
 
 
 class Browser:

@@ -7,16 +7,22 @@ import shutil
 import tempfile
 import zipfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 from lxml import etree
 
+from bookmaker.ace import AceUnavailable, ace_program, chromium_program
 from bookmaker.build import build
+from bookmaker.epubcheck import EpubCheck
+from bookmaker.resources import installed_faces
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "source"
+EXAMPLE = ROOT / "examples" / "jingdian-sanzhong"  # the second book: classics, rare characters
 FIXTURES = Path(__file__).parent / "fixtures"
 NS = {
     "opf": "http://www.idpf.org/2007/opf",
@@ -36,7 +42,31 @@ def require_program(name: str, why: str) -> str:
     path = shutil.which(name)
     if path:
         return path
-    message = f"'{name}' is not installed: {why} was NOT tested"
+    missing(f"'{name}' is not installed: {why} was NOT tested")
+
+
+def require_ace(why: str) -> None:
+    """Ace by DAISY and a Chromium for it (``make ace``), or skip loudly / fail in CI."""
+    try:
+        ace_program()
+        chromium_program()
+    except AceUnavailable as exc:
+        missing(f"{exc}: {why} was NOT tested")
+
+
+def missing(message: str) -> NoReturn:
+    if os.environ.get(REQUIRE_EXTERNAL):
+        pytest.fail(f"{message} ({REQUIRE_EXTERNAL} is set)")
+    _skipped_external.append(message)
+    pytest.skip(message)
+
+
+def require_installed_font(family: str, why: str) -> None:
+    """Skip loudly without an installed font family (fonts-noto-cjk), or fail where CI
+    demands it."""
+    if installed_faces(family):
+        return
+    message = f"the font family '{family}' is not installed (fonts-noto-cjk): {why} was NOT tested"
     if os.environ.get(REQUIRE_EXTERNAL):
         pytest.fail(f"{message} ({REQUIRE_EXTERNAL} is set)")
     _skipped_external.append(message)
@@ -48,7 +78,42 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.section("OUTSIDE PROGRAMS MISSING — these checks did not run", sep="!")
         for line in sorted(set(_skipped_external)):
             terminalreporter.write_line(f"  {line}")
-        terminalreporter.write_line("  install them with `sudo make system-deps`")
+        terminalreporter.write_line("  install them with `sudo make system-deps` and `make ace`")
+
+
+class SessionEpubCheck:
+    """EPUBCheck for every EPUB of a test run in one Java process (it starts on first use)."""
+
+    def __init__(self) -> None:
+        self._checker: EpubCheck | None = None
+
+    def __call__(self, path: Path, what: str) -> list[str]:
+        """EPUBCheck's errors and warnings for ``path``; ``what`` names the check for the
+        banner when Java is missing."""
+        require_program("java", what)
+        return [str(d) for d in self.checker().check(path)]
+
+    def checker(self) -> EpubCheck:
+        if self._checker is None:
+            self._checker = EpubCheck()
+        return self._checker
+
+    @contextmanager
+    def shared(self) -> Iterator[EpubCheck]:
+        """In place of ``EpubCheck()`` for code that opens its own: the session's process,
+        left open."""
+        yield self.checker()
+
+    def close(self) -> None:
+        if self._checker is not None:
+            self._checker.close()
+
+
+@pytest.fixture(scope="session")
+def epubcheck() -> Iterator[SessionEpubCheck]:
+    checker = SessionEpubCheck()
+    yield checker
+    checker.close()
 
 
 @dataclass
@@ -86,8 +151,21 @@ class Epub:
                        for n in self.spine_names())
 
 
+# What makes a test slow (`make test-fast` leaves it out): the session builds of the sample with
+# its PDFs (the EPUBs alone are fast) and of the second example book, and EPUBCheck (a JVM,
+# seconds to start).
+SLOW_FIXTURES = {"sample_build", "hant_build", "epubcheck", "example_build"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def sample_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Every output of the sample: its EPUB, the screen and the press PDF."""
     out = tmp_path_factory.mktemp("build")
     result = build(SAMPLE, out)
     assert [d for d in result.diagnostics] == []
@@ -95,8 +173,11 @@ def sample_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 @pytest.fixture(scope="session")
-def sample_epub(sample_build: Path) -> Epub:
-    return Epub(sample_build / "beijing-xianjinxing-2006.epub")
+def sample_epub(tmp_path_factory: pytest.TempPathFactory) -> Epub:
+    out = tmp_path_factory.mktemp("epub")
+    result = build(SAMPLE, out, formats=("epub",))
+    assert result.diagnostics == []
+    return Epub(out / "beijing-xianjinxing-2006.epub")
 
 
 @pytest.fixture(scope="session")
@@ -109,8 +190,20 @@ def hant_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def hant_epub(hant_build: Path) -> Epub:
-    return Epub(hant_build / "beijing-xianjinxing-2006.zh-Hant.epub")
+def hant_epub(tmp_path_factory: pytest.TempPathFactory) -> Epub:
+    out = tmp_path_factory.mktemp("hant-epub")
+    result = build(SAMPLE, out, formats=("epub",), variants=("zh-Hant",))
+    assert result.diagnostics == []
+    return Epub(out / "beijing-xianjinxing-2006.zh-Hant.epub")
+
+
+@pytest.fixture(scope="session")
+def vertical_epub(tmp_path_factory: pytest.TempPathFactory) -> Epub:
+    """The vertical EPUB of the Traditional edition."""
+    out = tmp_path_factory.mktemp("vertical")
+    result = build(SAMPLE, out, formats=("epub",), variants=("zh-Hant",), vertical=True)
+    assert result.diagnostics == []
+    return Epub(out / "beijing-xianjinxing-2006.zh-Hant.vertical.epub")
 
 
 @pytest.fixture
@@ -119,3 +212,24 @@ def book_copy(tmp_path: Path) -> Path:
     target = tmp_path / "book"
     shutil.copytree(SAMPLE, target)
     return target
+
+
+@dataclass
+class ExampleBuild:
+    """The second example book built once: both editions' EPUB and screen PDF."""
+
+    out: Path
+    diagnostics: list
+
+    def path(self, suffix: str) -> Path:
+        return self.out / f"jingdian-sanzhong{suffix}"
+
+
+@pytest.fixture(scope="session")
+def example_build(tmp_path_factory: pytest.TempPathFactory) -> ExampleBuild:
+    for family in ("Noto Serif CJK SC", "Noto Serif CJK TC"):
+        require_installed_font(family, "the second example book (characters the bundled fonts "
+                               "lack)")
+    out = tmp_path_factory.mktemp("example")
+    result = build(EXAMPLE, out, profiles=("screen",), variants=(None, "zh-Hant"))
+    return ExampleBuild(out, result.diagnostics)

@@ -39,6 +39,15 @@ def invalid_isbn(book: Path) -> None:
     edit(book / "book.yaml", "isbn: 7-200-06528-5", "isbn: 7-200-06528-4")
 
 
+def reused_isbn(book: Path) -> None:
+    """The e-book given the print book's ISBN (in its ISBN-13 form)."""
+    edit(book / "book.yaml", "    isbn: ~", "    isbn: 978-7-200-06528-2")
+
+
+def printed_ebook(book: Path) -> None:
+    edit(book / "book.yaml", "    isbn: ~", "    isbn: ~\n    sheets: 2.5")
+
+
 def not_utf8(book: Path) -> None:
     path = book / "chapters" / "01-preface.md"
     path.write_bytes(path.read_text(encoding="utf-8").encode("gb18030"))
@@ -60,17 +69,56 @@ def bad_date(book: Path) -> None:
     edit(book / "chapters" / "02-speech.md", "date: 2006-05-22", "date: 2006-13")
 
 
+def add_to_book_yaml(book: Path, text: str) -> None:
+    with (book / "book.yaml").open("a", encoding="utf-8") as f:
+        f.write(text)
+
+
+def missing_font_file(book: Path) -> None:
+    add_to_book_yaml(book, "fonts:\n  - {role: body, file: fonts/shusong.otf}\n")
+
+
+def not_a_font(book: Path) -> None:
+    (book / "fonts").mkdir()
+    (book / "fonts" / "shusong.otf").write_text("not a font", encoding="utf-8")
+    add_to_book_yaml(book, "fonts:\n  - {role: body, file: fonts/shusong.otf}\n")
+
+
+def font_outside(book: Path) -> None:
+    add_to_book_yaml(book, "fonts:\n  - {role: body, file: /usr/share/fonts/x.otf}\n")
+
+
+def font_not_installed(book: Path) -> None:
+    add_to_book_yaml(book, "fonts:\n  - {role: heading, family: No Such Family Sans}\n")
+
+
+def font_file_and_family(book: Path) -> None:
+    add_to_book_yaml(book, "fonts:\n  - {role: body, file: a.otf, family: Noto Serif CJK SC}\n")
+
+
+def bad_modified(book: Path) -> None:
+    add_to_book_yaml(book, "modified: yesterday\n")
+
+
 CASES: list[tuple[Callable[[Path], None], str, str, str]] = [
     # breakage, file named, code, words of the message or hint
     (broken_yaml, "book.yaml:", "S001", "on line 2"),
     (unknown_key, "book.yaml:", "S002", "did you mean 'title_pinyin'"),
     (missing_chapter, "book.yaml:", "S004", "chapters/02-speech.md' does not exist"),
     (invalid_isbn, "book.yaml:", "S003", "not a valid ISBN"),
+    (reused_isbn, "book.yaml:", "E001", "products.ebook.isbn repeats the ISBN of products.print"),
+    (printed_ebook, "book.yaml:", "S003", "sheets describe a printed book"),
     (not_utf8, "chapters/01-preface.md:", "S006", "UTF-8"),
     (raw_html, "chapters/01-preface.md:", "S007", "raw HTML"),
     (path_outside, "book.yaml:", "S008", "outside the book directory"),
     (image_outside, "chapters/01-preface.md:", "S008", "outside the book directory"),
     (bad_date, "chapters/02-speech.md:", "S003", "YYYY-MM"),
+    (missing_font_file, "book.yaml:", "S004", "font file 'fonts/shusong.otf' does not exist"),
+    (not_a_font, "book.yaml:", "S003", "not a font that can be read"),
+    (font_outside, "book.yaml:", "S008", "outside the book directory"),
+    (font_not_installed, "book.yaml:", "S004", "no installed font family 'No Such Family Sans'"),
+    (font_file_and_family, "book.yaml:", "S003", "either 'file'"),
+    (bad_modified, "book.yaml:", "S003", "'yesterday' is not a date"),
 ]
 
 
@@ -104,11 +152,12 @@ def test_the_installed_command_prints_no_traceback(book_copy: Path, tmp_path: Pa
 def test_a_failed_build_leaves_the_earlier_output_intact(book_copy: Path, tmp_path: Path) -> None:
     runner = CliRunner()
     out = tmp_path / "out"
-    assert runner.invoke(cli, ["build", str(book_copy), "--out", str(out)]).exit_code == 0
+    command = ["build", str(book_copy), "--out", str(out), "--format", "epub"]
+    assert runner.invoke(cli, command).exit_code == 0
     epub = out / "beijing-xianjinxing-2006.epub"
     before = epub.read_bytes()
     raw_html(book_copy)
-    assert runner.invoke(cli, ["build", str(book_copy), "--out", str(out)]).exit_code == 2
+    assert runner.invoke(cli, command).exit_code == 2
     assert epub.read_bytes() == before
     assert [p.name for p in out.iterdir() if p.name.endswith(".part")] == []
 

@@ -6,21 +6,19 @@ Without Java or Calibre these skip loudly; CI sets BOOKMAKER_REQUIRE_EXTERNAL so
 from __future__ import annotations
 
 import subprocess
+import zipfile
 
-from bookmaker.epubcheck import run_epubcheck
-from conftest import Epub, require_program
-
-
-def test_epubcheck_reports_no_error_and_no_warning(sample_epub: Epub) -> None:
-    require_program("java", "EPUBCheck validation of the sample EPUB")
-    assert [str(d) for d in run_epubcheck(sample_epub.path)] == []
+from conftest import Epub, SessionEpubCheck, require_program
 
 
-def test_epubcheck_does_find_a_broken_epub(sample_epub: Epub, tmp_path) -> None:
+def test_epubcheck_reports_no_error_and_no_warning(sample_epub: Epub,
+                                                   epubcheck: SessionEpubCheck) -> None:
+    assert epubcheck(sample_epub.path, "EPUBCheck validation of the sample EPUB") == []
+
+
+def test_epubcheck_does_find_a_broken_epub(sample_epub: Epub, tmp_path,
+                                           epubcheck: SessionEpubCheck) -> None:
     """The validator is really running: a damaged copy must fail."""
-    require_program("java", "EPUBCheck validation of a damaged EPUB")
-    import zipfile
-
     broken = tmp_path / "broken.epub"
     with zipfile.ZipFile(sample_epub.path) as src, zipfile.ZipFile(broken, "w") as dst:
         for info in src.infolist():
@@ -28,7 +26,8 @@ def test_epubcheck_does_find_a_broken_epub(sample_epub: Epub, tmp_path) -> None:
             if info.filename.endswith("c01.xhtml"):
                 data = data.replace(b"</section>", b"", 1)
             dst.writestr(info, data)
-    assert any("error" in str(d) for d in run_epubcheck(broken))
+    found = epubcheck(broken, "EPUBCheck validation of a damaged EPUB")
+    assert any("error EPUBCheck RSC-016" in d and "c01.xhtml" in d for d in found), found
 
 
 def test_calibre_reads_title_isbn_and_language(sample_epub: Epub) -> None:

@@ -119,8 +119,9 @@ def test_the_imported_book_builds_and_lints_clean(imported: Path, tmp_path: Path
     assert [str(f.diagnostic) for f in lint_book(imported)] == []
     result = build(imported, tmp_path, formats=("epub",))
     assert result.diagnostics == []
-    meta = load_book(imported).meta
-    assert meta.isbn.hyphenated == "978-7-200-06528-2"
+    book = load_book(imported)
+    meta = book.meta
+    assert book.product("print").isbn.hyphenated == "978-7-200-06528-2"
     assert meta.publisher.name == "北京出版社"
     assert (imported / "front-matter.txt").read_text(encoding="utf-8").startswith("北京市")
 

@@ -20,11 +20,10 @@ from PIL import Image
 
 from bookmaker.build import build
 from bookmaker.cli import cli
-from bookmaker.epubcheck import run_epubcheck
 from bookmaker.lint import lint_book
 from bookmaker.load import load_book
 from bookmaker.model import Emphasis, Figure, Heading, ListBlock, Paragraph, Table
-from conftest import Epub, require_program
+from conftest import Epub, SessionEpubCheck
 from test_import import body_text
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -100,15 +99,14 @@ def test_the_word_file_keeps_its_structure(imported: Path) -> None:
     assert body_text(second) == [("p", "第二章的正文。")]
 
 
-def test_the_imported_word_file_lints_and_builds_epubcheck_clean(imported: Path,
-                                                                  tmp_path: Path) -> None:
+def test_the_imported_word_file_lints_and_builds_epubcheck_clean(
+        imported: Path, tmp_path: Path, epubcheck: SessionEpubCheck) -> None:
     assert [str(f.diagnostic) for f in lint_book(imported)] == []
     result = build(imported, tmp_path, formats=("epub",))
     assert result.diagnostics == []
     epub = Epub(result.outputs[0])
     assert "这是脚注的文字。" in epub.text() and "年份" in epub.text()
-    require_program("java", "EPUBCheck on the EPUB of an imported Word file")
-    assert [str(d) for d in run_epubcheck(result.outputs[0])] == []
+    assert epubcheck(result.outputs[0], "EPUBCheck on the EPUB of an imported Word file") == []
 
 
 def test_a_file_that_is_not_word_is_refused_in_one_line(tmp_path: Path) -> None:

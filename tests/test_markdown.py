@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
-import pytest
+from pathlib import Path
 
-from bookmaker.diagnostics import BookError
+import pytest
+from click.testing import CliRunner
+
+from bookmaker.cli import cli
+from bookmaker.diagnostics import BookError, Diagnostic, Location, Severity
 from bookmaker.load.markdown import ChapterParser
-from bookmaker.model import Container, Figure, Heading, ListBlock, NoteRef, Paragraph, Table
+from bookmaker.model import (
+    Container,
+    Figure,
+    Heading,
+    ListBlock,
+    NoteRef,
+    Paragraph,
+    Table,
+    plain_text,
+)
 
 
 def parse(text: str) -> tuple[list, list]:
@@ -71,3 +84,100 @@ def test_paragraph_is_plain_text_nodes() -> None:
     blocks, _ = parse("同志们：\n")
     assert isinstance(blocks[0], Paragraph)
     assert blocks[0].children[0].text == "同志们："  # type: ignore[union-attr]
+
+
+# -- strict markup: what Markdown forgives would be printed wrongly --------------------------
+
+STRICT_CASES = [
+    # code, text, line (the body starts on line 5), words of the message, words of the hint
+    ("M001", "第一段。\n\n正文，\n又一处[^2]。\n\n[^1]: 注。\n", 8, "[^2]", "[^2]: "),
+    ("M002", "::: poem\n床前明月光\n:::\n", 5, "'::: poem'", "verse"),
+    ("M002", "::: vers\n床前明月光\n:::\n", 5, "'::: vers'", "did you mean 'verse'"),
+    ("M002", "正文。\n\n:::\n", 7, "opens no known container", "::: verse"),
+    ("M003", "::: verse\n床前明月光\n\n后文被吞没。\n", 5, "not closed", "':::'"),
+    ("M003", "::: verse\n床前明月光\n\n::: signature\n编者\n:::\n", 5, "on line 8", "':::'"),
+    ("M003", "> ::: verse\n> 床前明月光\n\n正文。\n", 5, "not closed", "':::'"),
+    ("M005", "正文[^a]。\n\n[^a]: 一注。\n\n[^a]: 又一注。\n", 9, "defined twice",
+     "own label"),
+    ("M006", "| 项目 | 数量 |\n|--|--|\n| 论文 | 54 | 多余 |\n", 7, "3 cells", "'|'"),
+    ("M006", "| 项目 | 数量 |\n|--|--|\n| 论文 |\n", 7, "1 cells", "'|'"),
+    ("M006", "| 项目 | 数量 |\n|--|--|--|\n| 论文 | 54 |\n", 6, "header has 2", "'---' row"),
+    ("S007", "![](images/a.png)\n", 5, "alt text", "![what the picture shows]"),
+]
+
+
+@pytest.mark.parametrize(("code", "text", "line", "words", "hint"), STRICT_CASES,
+                         ids=[f"{c[0]}-{i}" for i, c in enumerate(STRICT_CASES)])
+def test_markup_mistakes_are_errors_with_file_line_and_hint(code: str, text: str, line: int,
+                                                            words: str, hint: str) -> None:
+    with pytest.raises(BookError) as caught:
+        parse(text)
+    (diagnostic,) = caught.value.diagnostics
+    assert diagnostic.code == code
+    assert diagnostic.location is not None
+    assert (diagnostic.location.path, diagnostic.location.line) == ("c.md", line)
+    assert words in diagnostic.message
+    assert hint in diagnostic.hint
+
+
+def test_a_footnote_never_referred_to_is_a_warning_with_its_line() -> None:
+    warnings: list[Diagnostic] = []
+    parser = ChapterParser("c.md", 5, lambda src, line: src, warn=warnings.append)
+    _, notes = parser.parse("正文[^a]。\n\n[^a]: 用到的注。\n[^b]: 没用到的注。\n")
+    assert len(notes) == 1
+    (warning,) = warnings
+    assert (warning.code, warning.severity) == ("M004", Severity.WARNING)
+    assert warning.location == Location("c.md", 8)
+    assert "[^b]" in warning.message and "[^b]" in warning.hint
+
+
+def test_well_formed_markup_passes_without_warnings() -> None:
+    warnings: list[Diagnostic] = []
+    text = ("正文[^a]，再引[^a]。\n\n::: verse\n一行\n:::\n\n"
+            "> ::: salutation\n> 同志们：\n> :::\n\n"
+            "| 甲 | 乙 \\| 丙 |\n|--|--|\n| 1 | 2 |\n\n[^a]: 注。\n")
+    blocks, notes = ChapterParser("c.md", 5, lambda src, line: src,
+                                  warn=warnings.append).parse(text)
+    assert warnings == [] and len(notes) == 1 and len(blocks) == 4
+
+
+def test_markup_errors_and_warnings_reach_the_command_line(book_copy: Path,
+                                                           tmp_path: Path) -> None:
+    chapter = book_copy / "chapters" / "01-preface.md"
+    text = chapter.read_text(encoding="utf-8")
+    chapter.write_text(text.replace("第一，要认真", "::: poem\n床前明月光\n:::\n\n第一，要认真"),
+                       encoding="utf-8")
+    args = ["build", str(book_copy), "--out", str(tmp_path / "out"), "--format", "epub"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("chapters/01-preface.md:") and "error M002" in line
+
+    chapter.write_text(text + "\n[^unused]: 一条没有引用的注。\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    (line,) = [w for w in result.stderr.splitlines() if "M004" in w]
+    assert line.startswith("chapters/01-preface.md:") and "warning M004" in line
+
+
+def test_a_paragraph_of_only_ellipses_marks_an_omission() -> None:
+    blocks, _ = parse("前文。\n\n……\n\n…………\n\n他说……后来。\n")
+    assert [type(b).__name__ for b in blocks] == ["Paragraph", "Omission", "Omission",
+                                                  "Paragraph"]
+    assert blocks[1].line == 7
+
+
+def test_a_table_takes_its_caption_from_the_paragraph_before_or_after_it() -> None:
+    table = "| 甲 | 乙 |\n|--|--|\n| 1 | 2 |\n"
+    before, _ = parse(f": 各区县论文数\n\n{table}")
+    after, _ = parse(f"{table}\nTable: 各区县论文数\n\n正文。\n")
+    assert [plain_text(b.caption) for b in before] == ["各区县论文数"]
+    assert [type(b).__name__ for b in after] == ["Table", "Paragraph"]
+    assert plain_text(after[0].caption) == "各区县论文数"
+
+
+def test_a_caption_with_no_table_is_an_error() -> None:
+    with pytest.raises(BookError) as caught:
+        parse("正文。\n\n: 孤零零的题注\n")
+    (diagnostic,) = caught.value.diagnostics
+    assert (diagnostic.code, diagnostic.location.line) == ("M007", 7)

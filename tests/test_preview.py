@@ -14,6 +14,8 @@ import pytest
 from cdp import Browser
 from conftest import require_program
 
+pytestmark = pytest.mark.slow  # a server and a headless Chromium per test
+
 NEW_SENTENCE = "这是预览测试加上的新句子"
 
 

@@ -9,12 +9,11 @@ from click.testing import CliRunner
 
 from bookmaker.build import build
 from bookmaker.cli import cli
-from bookmaker.epubcheck import run_epubcheck
 from bookmaker.load import load_book
-from conftest import Epub, require_program
+from conftest import Epub, SessionEpubCheck
 
 
-def test_new_book_builds_and_lints_clean(tmp_path: Path) -> None:
+def test_new_book_builds_and_lints_clean(tmp_path: Path, epubcheck: SessionEpubCheck) -> None:
     runner = CliRunner()
     book = tmp_path / "my-book"
     made = runner.invoke(cli, ["new", str(book), "--title", "试验之书"])
@@ -30,8 +29,7 @@ def test_new_book_builds_and_lints_clean(tmp_path: Path) -> None:
     assert sorted(p.name for p in result.outputs) == [
         "my-book.epub", "my-book.pdf", "my-book.press.pdf"]
     assert "脚注的文字" in Epub(tmp_path / "out/my-book.epub").text()
-    require_program("java", "EPUBCheck on the EPUB of a new book")
-    assert [str(d) for d in run_epubcheck(tmp_path / "out/my-book.epub")] == []
+    assert epubcheck(tmp_path / "out/my-book.epub", "EPUBCheck on the EPUB of a new book") == []
 
 
 def test_new_refuses_a_directory_with_files(tmp_path: Path) -> None:

@@ -6,8 +6,15 @@ from collections.abc import Callable
 
 import pytest
 
+from bookmaker.load.markdown import ChapterParser
 from bookmaker.model import Inline, Span, Text, plain_text
-from bookmaker.transform.typography import halt_marks, space_latin, upright
+from bookmaker.transform.typography import (
+    _keep_last,
+    _mark_lead_ins,
+    halt_marks,
+    space_latin,
+    upright,
+)
 
 
 def shape(nodes: list[Inline]) -> list[str]:
@@ -16,15 +23,32 @@ def shape(nodes: list[Inline]) -> list[str]:
             for n in nodes if isinstance(n, Span | Text)]
 
 
+def halt_hans(text: str) -> list[Inline]:
+    return halt_marks(text, centred_points=False)
+
+
+def halt_hant(text: str) -> list[Inline]:
+    return halt_marks(text, centred_points=True)
+
+
 CASES = [
-    # the half-width mark of a pair
-    (halt_marks, "要求。”然后", ["要求。", "halt(”)", "然后"]),  # the quote: right half blank
-    (halt_marks, "要求。」然后", ["要求。", "halt(」)", "然后"]),  # the same where 。 is centred
-    (halt_marks, "《文集》。", ["《文集", "halt(》)", "。"]),  # a bracket before a point
-    (halt_marks, "提出：“提高", ["提出：", "halt(“)", "提高"]),  # opening mark after a point
-    (halt_marks, "一是”、“二是", ["一是", "halt(”)", "、", "halt(“)", "二是"]),  # three: 2 em
-    (halt_marks, "没有成对的标点。", ["没有成对的标点。"]),
-    (halt_marks, "——破折号……省略号", ["——破折号……省略号"]),  # not pairs to compress
+    # adjacent punctuation (clreq 3.1.6): of the blank halves between two marks one goes; the
+    # first mark's right half when it is blank, else the second's left half
+    (halt_hans, "要求。”然后", ["要求", "halt(。)", "”然后"]),  # the stop, not the quote
+    (halt_hans, "要求，”他说", ["要求", "halt(，)", "”他说"]),
+    (halt_hans, "好！」他说", ["好", "halt(！)", "」他说"]),
+    (halt_hans, "（文集）。", ["（文集", "halt(）)", "。"]),  # a bracket before a point
+    (halt_hans, "提出：“提高", ["提出", "halt(：)", "“提高"]),  # a point before an opening
+    (halt_hans, "《〈文〉》", ["《", "halt(〈)", "文", "halt(〉)", "》"]),  # nested brackets
+    (halt_hans, "说”，“好", ["说", "halt(”)", "halt(，)", "“好"]),  # three marks in 2 em
+    (halt_hans, "没有成对的标点。", ["没有成对的标点。"]),
+    (halt_hans, "——破折号……省略号", ["——破折号……省略号"]),  # not pairs to compress
+    # zh-Hant: the points are centred, a quarter em blank on each side, no blank half
+    (halt_hant, "要求。」然後", ["要求。」然後"]),  # a quarter em between them already
+    (halt_hant, "「文集」。", ["「文集", "halt(」)", "。"]),
+    (halt_hant, "說，「好", ["說，", "halt(「)", "好"]),
+    (halt_hant, "好」，「是", ["好", "halt(」)", "，", "halt(「)", "是"]),
+    (halt_hant, "《〈文〉》", ["《", "halt(〈)", "文", "halt(〉)", "》"]),
     # a quarter em between Han and Latin
     (space_latin, "收录的54篇文章", ["收录的", "space-around(54)", "篇文章"]),
     (space_latin, "2008年奥运会", ["space-after(2008)", "年奥运会"]),
@@ -44,3 +68,21 @@ def test_spans_around_existing_text(function: Callable[[str], list[Inline]], tex
     nodes = function(text)
     assert shape(nodes) == expected
     assert plain_text(nodes) == text  # no character added or lost
+
+
+def test_a_paragraph_ending_with_a_colon_is_marked_as_introducing_the_next_block() -> None:
+    blocks, _ = ChapterParser("c.md", 1, lambda src, line: src).parse(
+        "他说：\n\n> 引文。\n\n正文。\n\n- 列表前：\n\n  1. 甲\n\n最后一段：\n")
+    marked = _mark_lead_ins(blocks)
+    leads = [getattr(b, "lead_in", None) for b in marked]
+    assert leads == [True, None, False, None, False]  # the last has nothing to introduce
+    assert marked[3].items[0][0].lead_in  # inside a list item too
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("全文完。", ["全", "keep(文完。)"]),
+    ("写于1925年底", ["写于", "keep(1925年底)"]),  # the number stays by its Han neighbour
+    ("共54篇", ["共54篇"]),  # nothing to hold apart from
+])
+def test_the_last_two_characters_are_held_together(text: str, expected: list[str]) -> None:
+    assert shape(_keep_last([Text(text=text)])) == expected

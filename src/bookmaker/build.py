@@ -1,43 +1,63 @@
 """The one module that knows the order of the stages.
 
-    [cache: every output unchanged? done]
-    load -> [convert: the Traditional edition] -> render -> fonts (coverage, subsets)
-         -> package (EPUB)
-         -> print transforms -> print document -> typeset (PDF, per profile)
+    [cache: every output asked for unchanged in --out? done]
+    load -> per edition, each in a process of its own:
+            [convert: the Traditional edition] -> render -> fonts (coverage, subsets)
+         -> print transforms -> print document -> typeset (PDF, per profile, in parallel)
+         -> package (EPUB, with the PDF's page-list)
     -> write, record in the cache
 
 Everything a stage needs comes in as arguments and goes out as a value; this module wires them,
-writes the outputs atomically (a failed build leaves earlier outputs intact) and records them in
-the build cache (``cache.py``), which lets the next build skip what has not changed.
+writes the outputs as one set (``outputs.OutputSet``), so a failed or interrupted build leaves
+every earlier output intact, and records them in the build cache (``cache.py``), which lets the
+next build skip what has not changed.
 """
 
 from __future__ import annotations
 
 import os
-import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bookmaker import transform
-from bookmaker.bookfiles import BOOK_FILE
-from bookmaker.cache import BuildCache, book_digest, cache_dir, memo, source_date
+from bookmaker.bookfiles import BOOK_FILE, read_bytes
+from bookmaker.cache import BuildCache, book_digest, cache_dir, memo
 from bookmaker.cover import cover_geometry, front_geometry, spine_characters
 from bookmaker.diagnostics import BookError, Diagnostic, Location, Severity, error
 from bookmaker.epub import Image, package_epub
 from bookmaker.epub_names import cover_image_name, image_name
-from bookmaker.fonts import characters_by_source, subset_face, text_of, uncovered
+from bookmaker.fonts import (
+    Family,
+    FontPlan,
+    characters_by_source,
+    epub_css_faces,
+    fallback_note,
+    font_families,
+    print_css_faces,
+    resolve,
+    subset_face,
+    text_of,
+    uncovered,
+)
 from bookmaker.load import load_book
 from bookmaker.model import Book
+from bookmaker.outputs import OutputSet, prepare_folder
 from bookmaker.parallel import run_in_order
 from bookmaker.progress import Reporter, for_edition, silent
 from bookmaker.reader_text import reader_passages
 from bookmaker.render import Rendered, render_book
 from bookmaker.render.cover_document import render_cover, render_front
-from bookmaker.render.documents import Labels, same
+from bookmaker.render.documents import EPUB_FONT_BASE, Labels, fonts_stylesheet, same
+from bookmaker.render.pagebreaks import PageStart
 from bookmaker.render.print_edition import PrintDocument, render_print
-from bookmaker.resources import FontFace, font_faces, fonts_dir
+
+if TYPE_CHECKING:
+    from bookmaker.pdf import TypesetPdf
+from bookmaker.resources import fonts_dir
 from bookmaker.targets import (
     ALL_FORMATS,
     COVER,
@@ -60,23 +80,58 @@ from bookmaker.targets import (
 __all__ = ["ALL_FORMATS", "FORMATS", "BuildResult", "build", "cache_dir", "source_date"]
 
 
+LAST_EPOCH = 253402300799  # 9999-12-31T23:59:59Z, the last second a datetime can hold
+
+
+def source_date(book: Book, book_dir: Path) -> datetime:
+    """The time stamped into the outputs: book.yaml's ``modified``, else SOURCE_DATE_EPOCH,
+    else the newest modification among the files the build reads from the book. A rebuild of
+    unchanged sources gets the same timestamps, hence the same bytes; a stray file in the book
+    directory (notes, a backup) changes nothing."""
+    if book.meta.modified is not None:
+        return book.meta.modified
+    given = os.environ.get("SOURCE_DATE_EPOCH")
+    if given is None:
+        epoch = max(int(p.stat().st_mtime) for p in source_files(book, book_dir))
+    else:
+        epoch = environment_epoch(given)
+    return datetime.fromtimestamp(min(max(epoch, 0), LAST_EPOCH), tz=UTC)
+
+
+def source_files(book: Book, book_dir: Path) -> list[Path]:
+    """Every file of the book that a build reads: book.yaml, the chapters, their images, the
+    cover, the dictionaries and fonts book.yaml names, the book's styles and templates."""
+    meta = book.meta
+    names = [BOOK_FILE, *meta.chapters, *book.images, *([book.cover] if book.cover else []),
+             *(v.dictionary for v in meta.variants.values() if v.dictionary),
+             *(font.file for font in meta.fonts if font.file)]
+    paths = [book_dir / name for name in names]
+    for folder in ("styles", "templates"):
+        paths += sorted(p for p in (book_dir / folder).rglob("*") if p.is_file())
+    return [p for p in paths if p.is_file()]
+
+
+def environment_epoch(given: str) -> int:
+    """SOURCE_DATE_EPOCH as the specification has it: a whole number of seconds since
+    1970-01-01 UTC."""
+    if not given.strip().isdigit() or int(given) > LAST_EPOCH:
+        raise error("B004", f"SOURCE_DATE_EPOCH is '{given}', not a number of seconds",
+                    "SOURCE_DATE_EPOCH",
+                    hint="set it to seconds since 1970, e.g. $(git log -1 --format=%ct), "
+                    "or unset it")
+    return int(given)
+
+
 def check_output_dir(book_dir: Path, out_dir: Path) -> None:
+    """bookmaker writes neither its outputs nor its cache into the book."""
     if out_dir.resolve().is_relative_to(book_dir.resolve()):
         raise error("B001", f"the output folder '{out_dir}' is inside the book directory",
                     str(book_dir), hint="bookmaker never writes into the source: use --out")
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, partial = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.chmod(partial, 0o644)
-        os.replace(partial, path)
-    except BaseException:
-        Path(partial).unlink(missing_ok=True)
-        raise
+    cache = cache_dir(out_dir)
+    if cache.resolve().is_relative_to(book_dir.resolve()):
+        raise error("B001", f"the cache folder '{cache}' is inside the book directory",
+                    "BOOKMAKER_CACHE_DIR", hint="bookmaker never writes into the source: "
+                    "set BOOKMAKER_CACHE_DIR to a folder outside it, or unset it")
 
 
 @dataclass(frozen=True)
@@ -98,9 +153,9 @@ def make_edition(book: Book, book_dir: Path, variant: str | None) -> Edition:
     from bookmaker.variants import convert_book, make_converter, variant_config
 
     converter = make_converter(book, book_dir, variant)
-    language = variant_config(book.meta, variant).language
-    return Edition(convert_book(book, converter, language), variant, f".{variant}",
-                   converter.convert)
+    config = variant_config(book.meta, variant)
+    return Edition(convert_book(book, converter, config.language, config), variant,
+                   f".{variant}", converter.convert)
 
 
 @dataclass(frozen=True)
@@ -113,23 +168,10 @@ class Output:
 
 
 @dataclass(frozen=True)
-class Typesetting:
-    """A PDF still to typeset: its print document, ready for WeasyPrint (plain text, so that
-    the process that typesets it needs nothing else of the edition)."""
-
-    target: Target
-    name: str  # the output's file name
-    profile: str
-    document: PrintDocument
-    label: str  # whose steps these are: "zh-Hant pdf (press)"
-
-
-@dataclass(frozen=True)
 class EditionResult:
     variant: str | None
     outputs: list[Output]
     diagnostics: list[Diagnostic]  # what the edition's build found, for each of its outputs
-    typesetting: list[Typesetting] = field(default_factory=list)  # its PDFs, to typeset
 
 
 def build(book_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS,
@@ -139,155 +181,231 @@ def build(book_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS,
     """Build ``formats`` of the book in ``book_dir`` into ``out_dir``, for each of
     ``variants`` (None: the source's own script; "zh-Hant": the Traditional edition), and
     with ``vertical`` a vertical EPUB of each Traditional edition too. Outputs that the build
-    cache knows to be unchanged are left as they are (``BuildResult.unchanged``)."""
+    cache knows to be unchanged are left as they are (``BuildResult.unchanged``).
+
+    Nothing in ``out_dir`` changes until every output is made; then all are put in place."""
     check_output_dir(book_dir, out_dir)
     stage = for_edition(progress, "")
     stage("check the cache")
     cache = BuildCache(book_dir, out_dir)
     result, todo = cache.sort(targets(formats, profiles, variants, vertical))
-    if todo:
+    if not todo:
+        stage("done")
+        return result
+    warnings: list[Diagnostic] = []
+    with OutputSet(out_dir) as staged:
+        prepare_folder(cache_dir(out_dir), "cache folder")
+        if any(t.variant is not None for t in todo):
+            from bookmaker.variants import segment
+
+            segment.keep_cache_in(cache_dir(out_dir) / "jieba")
         stage("load")
-        book = load_book(book_dir)
-        modified = source_date(book_dir)
-        stage("editions")  # each in a process of its own when there are cores for them
+        book = load_book(book_dir, warn=warnings.append)
+        modified = source_date(book, book_dir)
+        stage("editions")  # each in a process of its own: what it loads leaves with it
         editions = run_in_order([partial(build_edition, book, book_dir, out_dir, variant,
                                          [t for t in todo if t.variant == variant], modified)
                                  for variant in dict.fromkeys(t.variant for t in todo)],
                                 progress, isolate=True)
-        # every edition's PDFs, in processes forked from this one, which holds little: not
-        # from an edition's, which holds its converter's dictionaries (some 230 MB)
-        jobs = [job for edition in editions for job in edition.typesetting]
-        if jobs:
-            stage("pdfs")
-        typeset = iter(run_in_order([partial(typeset_job, job, book_dir) for job in jobs],
-                                    progress))
         stage("write")
+        made = []
         for edition in editions:
-            outputs, diagnostics = list(edition.outputs), list(edition.diagnostics)
-            for job in edition.typesetting:
-                data, logged = next(typeset)
-                outputs.append(Output(job.target, job.name, data))
-                diagnostics += logged
-            wanted = [t for t in todo if t.variant == edition.variant]
-            outputs.sort(key=lambda o: wanted.index(o.target))
-            for target in wanted:
-                files = {o.name: o.data for o in outputs if o.target == target}
-                for name, data in files.items():
-                    write_atomically(out_dir / name, data)
-                cache.store(target, files, diagnostics)
-            result += BuildResult([out_dir / o.name for o in outputs], diagnostics)
+            for output in edition.outputs:
+                staged.add(output.name, output.data)
+            made.append(edition)
+        committed = staged.commit()
+    for edition in made:  # recorded once in place
+        for target in [t for t in todo if t.variant == edition.variant]:
+            cache.store(target, {o.name: o.data for o in edition.outputs if o.target == target},
+                        edition.diagnostics)
     stage("done")
-    return replace(result, diagnostics=list(dict.fromkeys(result.diagnostics)))
+    diagnostics = warnings + [d for e in made for d in e.diagnostics] + result.diagnostics
+    return BuildResult(sorted(committed, key=lambda path: path.suffix != ".epub"),
+                       diagnostics, result.unchanged)
 
 
 def build_edition(book: Book, book_dir: Path, out_dir: Path, variant: str | None,
                   wanted: list[Target], modified: datetime,
                   progress: Reporter) -> EditionResult:
-    """The ``wanted`` outputs of one edition, the PDFs as print documents still to typeset,
-    and what the build found to warn about."""
+    """The ``wanted`` outputs of one edition, and what the build found to warn about. The PDFs
+    are laid out first (each profile in a process of its own): where their pages begin
+    becomes the EPUB's page-list."""
     label = variant or book.meta.language
     stage = for_edition(progress, label)
     if variant is not None:
         stage("convert")
     edition = make_edition(book, book_dir, variant)
     outputs = {t.output for t in wanted}
-    book = edition.book
-    faces = font_faces(book.meta.script)
-    stage("render")
-    rendered = render_book(book, book_dir, faces, edition.labels)
-    stage("fonts")
-    chars = used_characters(book, rendered)
     pdfs = [p for p in PROFILES if pdf_output(p) in outputs]
-    diagnostics = check_coverage(chars, faces, strict=bool(pdfs))
-    made = []
-    if EPUB in outputs:
-        stage("epub")
-        made.append(make_epub(Target(variant, EPUB), edition, book_dir, out_dir, rendered,
-                              faces, "".join(chars), modified))
-    jobs = []
-    if pdfs or COVER in outputs:
+    book = edition.book
+    fonts = EditionFonts(font_families(book, book_dir, book.meta.script), book_dir, out_dir,
+                         first_use(book_dir, edition.labels), book.meta.script)
+    stage("render")
+    rendered = render_book(book, book_dir, edition.labels)
+    stage("fonts")
+    plan = resolve(used_characters(book, rendered), fonts.families)
+    diagnostics = check_coverage(plan, fonts, strict=bool(pdfs))
+    made: list[Output] = []
+    typeset: dict[str, TypesetPdf] = {}
+    # the PDF whose pages the EPUB lists (the first profile asked for), typeset for them even
+    # when that PDF itself is unchanged; the press PDF for the cover's spine
+    pages_from = next((t.pages_from for t in wanted if t.pages_from), "")
+    profiles = list(dict.fromkeys([*([pages_from] if pages_from else []), *pdfs,
+                                   *(["press"] if COVER in outputs else [])]))
+    if profiles:
         stage("print documents")
         print_edition = replace(edition, book=transform.apply(book, transform.PRINT))
-        jobs = [typesetting(Target(variant, pdf_output(p)), print_edition, book_dir, faces, p,
-                            modified, label)
-                for p in PROFILES if p in pdfs or (p == "press" and COVER in outputs)]
+        documents = [print_document(print_edition, book_dir, fonts, p, modified)
+                     for p in profiles]
+        stage("pdf")
+        laid_out = run_in_order([partial(typeset_document, document, book_dir, profile,
+                                         f"{label} {pdf_output(profile)}")
+                                 for document, profile in zip(documents, profiles, strict=True)],
+                                progress)
+        typeset = dict(zip(profiles, laid_out, strict=True))
+        for profile in pdfs:
+            diagnostics += typeset[profile].diagnostics
+            name = f"{edition.book.meta.name}{edition.suffix}{PDF_SUFFIX[profile]}"
+            made.append(Output(Target(variant, pdf_output(profile)), name,
+                               typeset[profile].data))
+    pages = typeset[pages_from].pages if pages_from else ()
+    if EPUB in outputs:
+        stage("epub")
+        source = page_source(edition, pages)
+        if pages:  # the page-list's folios are text too: the font subsets must hold them
+            rendered = render_book(book, book_dir, edition.labels, pages=pages,
+                                   page_source=source)
+            plan = resolve(used_characters(book, rendered), fonts.families)
+        fonts.plans.append(plan)
+        epub = make_epub(edition, book_dir, out_dir, rendered, plan, fonts, modified)
+        made.append(Output(next(t for t in wanted if t.output == EPUB), epub[0], epub[1]))
+        if VERTICAL_EPUB in outputs and book.meta.script == "Hant":
+            stage("epub (vertical)")
+            name, data = make_vertical_epub(edition, book_dir, out_dir, modified, pages,
+                                            source)
+            made.append(Output(next(t for t in wanted if t.output == VERTICAL_EPUB), name,
+                               data))
     if COVER in outputs:
-        # typeset here: the spine is as thick as the press PDF's pages, and the cover's
-        # labels need this edition's converter
-        press = next(job for job in jobs if job.profile == "press")
-        jobs.remove(press)
-        stage("pdf (press)")
-        interior, logged = typeset_job(press, book_dir, progress)
-        if "press" in pdfs:
-            made.append(Output(press.target, press.name, interior))
-            diagnostics += logged
+        # the press PDF, whose pages decide the spine
         stage("cover")
-        cover, found = make_cover(Target(variant, COVER), edition, book_dir, faces,
-                                  page_count(interior), modified)
-        made.append(cover)
+        name, data, found = make_cover(edition, book_dir, fonts,
+                                       page_count(typeset["press"].data), modified)
+        made.append(Output(Target(variant, COVER), name, data))
         diagnostics += found
-    if VERTICAL_EPUB in outputs and book.meta.script == "Hant":
-        stage("epub (vertical)")
-        made.append(make_vertical_epub(Target(variant, VERTICAL_EPUB), edition, book_dir,
-                                       out_dir, modified))
+    diagnostics += fallback_note(fonts.plans, book.meta.language)
     stage("done")
-    return EditionResult(variant, made, diagnostics, jobs)
+    return EditionResult(variant, made, diagnostics)
 
 
-def check_coverage(chars: dict[str, Location], faces: list[FontFace],
-                   strict: bool) -> list[Diagnostic]:
-    """Characters no embedded font has: warnings for the EPUB (reading systems fall back to
-    their own fonts), errors when a PDF is built (print has no fallback: it would be tofu)."""
-    missing = uncovered(chars, faces)
+def page_source(edition: Edition, pages: tuple[PageStart, ...]) -> str:
+    """What the EPUB's page-list follows (``pageBreakSource``): the print book's ISBN, or the
+    PDF bookmaker made of this edition when the print book has none."""
+    if not pages:
+        return ""
+    printed = edition.book.product("print")
+    if printed.isbn:
+        return printed.isbn.urn
+    return f"{edition.book.meta.name}{edition.suffix}{PDF_SUFFIX['screen']}"
+
+
+@dataclass
+class EditionFonts:
+    """What draws an edition: the families and their faces, and the plans made for each of
+    its documents (for the one note on fallback characters)."""
+
+    families: list[Family]
+    book_dir: Path
+    out_dir: Path
+    locate: Callable[[str, Location], Location]
+    script: str
+    plans: list[FontPlan] = field(default_factory=list)
+
+    def for_print(self, document: PrintDocument, strict: bool = True) -> PrintDocument:
+        """The print-stage document with fonts.css first: the faces that draw its characters
+        (a character no face has stops a PDF: print has no fallback)."""
+        text = text_of(document.html)
+        plan = resolve(characters_by_source([(Location(BOOK_FILE), text)]), self.families)
+        check_coverage(plan, self, strict=strict)
+        self.plans.append(plan)
+        faces = print_css_faces(plan, self.book_dir, fonts_dir().resolve().as_uri() + "/",
+                                cache_dir(self.out_dir) / "fonts")
+        return replace(document, stylesheets=(fonts_stylesheet(self.book_dir, faces),
+                                              *document.stylesheets))
+
+
+def check_coverage(plan: FontPlan, fonts: EditionFonts, strict: bool) -> list[Diagnostic]:
+    """Characters no font has: warnings for the EPUB (reading systems fall back to their own
+    fonts), errors when a PDF is built (print has no fallback: it would be tofu)."""
+    missing = uncovered(plan, fonts.locate, fonts.script)
     if strict and missing:
         raise BookError([replace(d, severity=Severity.ERROR) for d in missing])
     return missing
 
 
-def make_epub(target: Target, edition: Edition, book_dir: Path, out_dir: Path,
-              rendered: Rendered, faces: list[FontFace], chars: str,
-              modified: datetime) -> Output:
+def first_use(book_dir: Path, convert: Labels) -> Callable[[str, Location], Location]:
+    """Where a character of the edition first occurs: the place found, with the line of its
+    file that has it, or whose conversion has it (a character of the Traditional edition)."""
+    def locate(char: str, where: Location) -> Location:
+        if where.line is not None:
+            return where
+        try:
+            lines = (book_dir / where.path).read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            return where
+        for number, line in enumerate(lines, start=1):
+            if char in line or char in convert(line):
+                return Location(where.path, number)
+        return where
+    return locate
+
+
+def make_epub(edition: Edition, book_dir: Path, out_dir: Path, rendered: Rendered,
+              plan: FontPlan, fonts: EditionFonts, modified: datetime) -> tuple[str, bytes]:
     book = edition.book
     if book.cover:
-        cover = Image(cover_image_name(book), (book_dir / book.cover).read_bytes())
+        cover = Image(cover_image_name(book), read_bytes(book_dir, book.cover))
     else:
-        cover = Image(cover_image_name(book), front_cover_image(edition, book_dir, faces,
-                                                                out_dir))
-    images = [Image(image_name(src), (book_dir / src).read_bytes()) for src in book.images]
+        cover = Image(cover_image_name(book), front_cover_image(edition, book_dir, fonts))
+    images = [Image(image_name(src), read_bytes(book_dir, src)) for src in book.images]
     cache = cache_dir(out_dir) / "fonts"
-    fonts = [subset_face(face, chars, cache) for face in faces]
-    data = package_epub(book, rendered, fonts, cover, images, modified, edition.variant)
-    return Output(target, f"{book.meta.name}{edition.suffix}.epub", data)
+    embedded = [subset_face(use.face, use.chars, cache) for use in plan.uses]
+    css = fonts_stylesheet(book_dir, epub_css_faces(embedded, plan, EPUB_FONT_BASE))
+    rendered = replace(rendered, stylesheets={"fonts.css": css, **rendered.stylesheets})
+    data = package_epub(book, rendered, embedded, cover, images, modified, edition.variant)
+    return f"{book.meta.name}{edition.suffix}.epub", data
 
 
-def make_vertical_epub(target: Target, edition: Edition, book_dir: Path, out_dir: Path,
-                       modified: datetime) -> Output:
+def make_vertical_epub(edition: Edition, book_dir: Path, out_dir: Path, modified: datetime,
+                       pages: tuple[PageStart, ...] = (),
+                       source: str = "") -> tuple[str, bytes]:
     """The edition set vertically: its own EPUB, with its own identifier."""
     book = transform.apply(edition.book, transform.VERTICAL)
     vertical = replace(edition, book=book, variant=f"{edition.variant}-vertical",
                        suffix=f"{edition.suffix}.vertical")
-    faces = font_faces(book.meta.script)
-    rendered = render_book(book, book_dir, faces, edition.labels, vertical=True)
-    chars = used_characters(book, rendered)
-    return make_epub(target, vertical, book_dir, out_dir, rendered, faces, "".join(chars),
-                     modified)
+    fonts = EditionFonts(font_families(book, book_dir, book.meta.script), book_dir, out_dir,
+                         first_use(book_dir, edition.labels), book.meta.script)
+    rendered = render_book(book, book_dir, edition.labels, vertical=True, pages=pages,
+                           page_source=source)
+    plan = resolve(used_characters(book, rendered), fonts.families)
+    return make_epub(vertical, book_dir, out_dir, rendered, plan, fonts, modified)
 
 
-def typesetting(target: Target, edition: Edition, book_dir: Path, faces: list[FontFace],
-                profile: str, modified: datetime, label: str) -> Typesetting:
-    document = render_print(edition.book, book_dir, faces, profile, pdf_date(modified),
+def print_document(edition: Edition, book_dir: Path, fonts: EditionFonts, profile: str,
+                   modified: datetime) -> PrintDocument:
+    """The print edition for one profile, its fonts.css first: plain text, all that the
+    process that typesets it needs."""
+    document = render_print(edition.book, book_dir, profile, pdf_date(modified),
                             edition.labels)
-    name = f"{edition.book.meta.name}{edition.suffix}{PDF_SUFFIX[profile]}"
-    return Typesetting(target, name, profile, document, f"{label} {pdf_output(profile)}")
+    return fonts.for_print(document)
 
 
-def typeset_job(job: Typesetting, book_dir: Path,
-                progress: Reporter = silent) -> tuple[bytes, list[Diagnostic]]:
-    """The PDF, its steps (style, layout page by page, write) reported as the job's."""
+def typeset_document(document: PrintDocument, book_dir: Path, profile: str, label: str,
+                     progress: Reporter = silent) -> TypesetPdf:
+    """The PDF, its steps (style, layout page by page, write) reported as ``label``'s."""
     from bookmaker.pdf import typeset_pdf
 
-    stage = for_edition(progress, job.label)
-    typeset = typeset_pdf(job.document, book_dir, fonts_dir(), job.profile,
+    stage = for_edition(progress, label)
+    typeset = typeset_pdf(document, book_dir, fonts_dir(), profile,
                           lambda step, page: stage(step, page, 0, "pages"))
     stage("done")
     return typeset
@@ -303,8 +421,8 @@ def page_count(pdf: bytes) -> int:
     return len(pypdfium2.PdfDocument(pdf))
 
 
-def make_cover(target: Target, edition: Edition, book_dir: Path, faces: list[FontFace],
-               pages: int, modified: datetime) -> tuple[Output, list[Diagnostic]]:
+def make_cover(edition: Edition, book_dir: Path, fonts: EditionFonts, pages: int,
+               modified: datetime) -> tuple[str, bytes, list[Diagnostic]]:
     """The printed cover spread, its spine as thick as the interior's ``pages``."""
     from bookmaker.pdf.cover import typeset_cover
 
@@ -314,21 +432,20 @@ def make_cover(target: Target, edition: Edition, book_dir: Path, faces: list[Fon
                                      edition.labels(publisher))
     if any(d.severity is Severity.ERROR for d in found):
         raise BookError(found)
-    document = render_cover(book, book_dir, faces, geometry, pdf_date(modified),
-                            edition.labels)
-    data, logged = typeset_cover(document, book_dir, fonts_dir(), geometry)
-    name = f"{book.meta.name}{edition.suffix}{COVER_SUFFIX}"
-    return Output(target, name, data), found + logged
+    document = render_cover(book, book_dir, geometry, pdf_date(modified), edition.labels)
+    data, logged = typeset_cover(fonts.for_print(document), book_dir, fonts_dir(), geometry)
+    return f"{book.meta.name}{edition.suffix}{COVER_SUFFIX}", data, found + logged
 
 
-def front_cover_image(edition: Edition, book_dir: Path, faces: list[FontFace],
-                      out_dir: Path) -> bytes:
+def front_cover_image(edition: Edition, book_dir: Path, fonts: EditionFonts) -> bytes:
     """The EPUB's cover: the print cover's front panel, rasterised — or the same image from
-    the cache when the panel's document, the book's files other than its chapters (images,
-    styles, templates it may read) and bookmaker's environment are the same."""
-    document = render_front(edition.book, book_dir, faces, front_geometry(edition.book),
+    the cache when the panel's document (its fonts.css too), the book's files other than its
+    chapters (images, styles, templates it may read) and bookmaker's environment are the
+    same."""
+    document = render_front(edition.book, book_dir, front_geometry(edition.book),
                             edition.labels)
-    chapters = frozenset(c.source for c in edition.book.chapters)
+    # what it lacks is reported with the EPUB's text, which has the same title and names
+    document = fonts.for_print(document, strict=False)
 
     def draw() -> bytes:
         from bookmaker.cover import rasterise
@@ -337,8 +454,9 @@ def front_cover_image(edition: Edition, book_dir: Path, faces: list[FontFace],
         data, _logged = typeset_cover(document, book_dir, fonts_dir())  # the spread reports
         return rasterise(data)
 
+    chapters = frozenset(edition.book.meta.chapters)
     inputs = [document.html, *document.stylesheets, book_digest(book_dir, chapters)]
-    return memo(out_dir, "covers", inputs, draw)
+    return memo(fonts.out_dir, "covers", inputs, draw)
 
 
 def used_characters(book: Book, rendered: Rendered) -> dict[str, Location]:

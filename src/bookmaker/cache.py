@@ -10,8 +10,9 @@ cover …) has a key, the hash of everything it is made from:
 - the versions of Python, of every installed distribution (WeasyPrint, pydyf, OpenCC,
   fontTools, ebooklib, uharfbuzz … and what they use) and of the native libraries that lay text
   out (Pango, HarfBuzz, fontconfig; whether HarfBuzz's subsetter is there);
-- the output asked for (edition, format, profile) and the source date (SOURCE_DATE_EPOCH, else
-  the newest source file), which the outputs carry.
+- the output asked for (edition, format, profile; for an EPUB, the PDF whose pages it lists)
+  and what the outputs' date comes from (SOURCE_DATE_EPOCH, else the files' modification
+  times).
 
 After a build each output's key is recorded with the SHA-256 of the bytes written and the
 diagnostics the build reported. A later build skips an output whose key has a record and whose
@@ -33,7 +34,6 @@ import platform
 import sys
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
 from importlib.metadata import distributions
 from pathlib import Path
 
@@ -51,13 +51,14 @@ def cache_dir(out_dir: Path) -> Path:
     return Path(os.environ.get("BOOKMAKER_CACHE_DIR") or out_dir / ".cache")
 
 
-def source_date(book_dir: Path) -> datetime:
-    """SOURCE_DATE_EPOCH when set, else the newest modification among the source files: a
-    rebuild of unchanged sources gets the same timestamps, hence the same bytes."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch is None:
-        epoch = str(max(int(p.stat().st_mtime) for p in book_dir.rglob("*") if p.is_file()))
-    return datetime.fromtimestamp(int(epoch), tz=UTC)
+def source_date_inputs(book_dir: Path) -> list[str]:
+    """What the outputs' date can come from, besides book.yaml (hashed with the book):
+    SOURCE_DATE_EPOCH, else the files' modification times (``build.source_date``)."""
+    given = os.environ.get("SOURCE_DATE_EPOCH")
+    if given is not None:
+        return [f"SOURCE_DATE_EPOCH={given}"]
+    return [f"{p.relative_to(book_dir).as_posix()} {p.stat().st_mtime_ns}"
+            for p in files_under(book_dir)]
 
 
 def files_under(folder: Path) -> list[Path]:
@@ -212,12 +213,12 @@ class BuildCache:
             "book": book_digest(book_dir),
             "bookmaker": package_digest(cache_dir(out_dir)),
             "libraries": library_versions(),
-            "source date": source_date(book_dir).isoformat(),
+            "source date": source_date_inputs(book_dir),
         }
         self.inputs = hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()
 
     def key(self, target: Target) -> str:
-        asked = json.dumps([self.inputs, target.variant, target.output])
+        asked = json.dumps([self.inputs, target.variant, target.output, target.pages_from])
         return hashlib.sha256(asked.encode()).hexdigest()
 
     def unchanged(self, target: Target) -> Record | None:

@@ -1,14 +1,22 @@
 """The command line: the only module that prints or chooses exit codes.
 
-Exit codes: 0 done; 1 the outputs failed validation; 2 the source has a problem to fix (one line
-per problem: file, line, what is wrong, what to do).
+Exit codes: 0 done; 1 the outputs failed validation; 2 the source (or a setting, or the
+machine) has a problem to fix, one line per problem: file, line, what is wrong, what to do;
+3 bookmaker itself failed (a bug: one line asks for a report, the traceback goes to a file);
+130 interrupted (Ctrl-C or SIGTERM), with every earlier output left as it was.
 """
 
 from __future__ import annotations
 
+import contextlib
+import platform
+import signal
 import sys
+import tempfile
 import time
+import traceback
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,6 +40,9 @@ if TYPE_CHECKING:
 
 EXIT_INVALID_OUTPUT = 1
 EXIT_BAD_SOURCE = 2
+EXIT_BUG = 3
+EXIT_INTERRUPTED = 130
+CRASH_REPORT = "bookmaker-crash.txt"
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -60,8 +71,52 @@ def editions(variants: tuple[str, ...]) -> tuple[str | None, ...]:
 
 def report(diagnostics: list[Diagnostic] | tuple[Diagnostic, ...]) -> None:
     for d in diagnostics:
-        style = "red" if d.severity is Severity.ERROR else "yellow"
+        style = {Severity.ERROR: "red", Severity.WARNING: "yellow"}.get(d.severity, "cyan")
         err.print(str(d), style=style, markup=False, highlight=False, emoji=False)
+
+
+@contextlib.contextmanager
+def outcome(out_dir: Path | None, book_dir: Path | None = None) -> Iterator[None]:
+    """Every way a command can end becomes an exit code and lines for a person, never a
+    traceback: diagnostics (2), an interruption (130), or a bug (3), whose traceback is
+    written to a file in the output folder for the report."""
+    try:
+        yield
+    except BookError as exc:
+        report(exc.diagnostics)
+        sys.exit(EXIT_BAD_SOURCE)
+    except (SystemExit, click.exceptions.Exit, click.ClickException, click.Abort):
+        raise
+    except BaseException as exc:  # WeasyPrint's fatal fetch errors are BaseExceptions too
+        if isinstance(exc, KeyboardInterrupt) or _signalled:
+            # a library may wrap the interruption in an error of its own (pydantic does)
+            err.print("interrupted: no output was changed", style="red", markup=False)
+            sys.exit(EXIT_INTERRUPTED)
+        inside_book = (out_dir is not None and book_dir is not None
+                       and out_dir.resolve().is_relative_to(book_dir.resolve()))
+        path = write_crash_report(None if inside_book else out_dir)
+        err.print(f"bookmaker failed: this is a bug, not a problem of the book. Please report "
+                  f"it with the file {path}", style="red", markup=False, highlight=False)
+        sys.exit(EXIT_BUG)
+
+
+def write_crash_report(out_dir: Path | None) -> Path:
+    """The traceback and what produced it, in the output folder (else the temporary one)."""
+    text = "".join([
+        f"bookmaker {__version__}, Python {platform.python_version()}, {platform.platform()}\n",
+        f"command: {' '.join(sys.argv)}\n\n",
+        traceback.format_exc(),
+    ])
+    for folder in (out_dir, Path(tempfile.gettempdir())):
+        if folder is None:
+            continue
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / CRASH_REPORT).write_text(text, encoding="utf-8")
+            return folder / CRASH_REPORT
+        except OSError:
+            continue
+    return Path("(nowhere: no folder could be written)")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -79,7 +134,7 @@ def cli() -> None:
       bookmaker build source --variant zh-Hant               the Traditional edition
       bookmaker build source --format cover                  the printed cover spread
       bookmaker build mybook --out dist   the same for your book, into dist/
-      bookmaker check source              validate the source, then run EPUBCheck on the EPUB
+      bookmaker check source              build the EPUB, then EPUBCheck and Ace on it
     """
 
 
@@ -184,19 +239,16 @@ def run_build(book_dir: Path, out_dir: Path, formats: tuple[str, ...],
     display = BuildDisplay(err, timing)
     display(Step("", "check the cache"))
     try:
-        result = unchanged_build(book_dir, out_dir,
-                                 targets(formats, profiles, variants, vertical))
-        if result is None:
-            display(Step("", "start the builder"))
-            from bookmaker.build import build
+        with outcome(out_dir, book_dir):
+            result = unchanged_build(book_dir, out_dir,
+                                     targets(formats, profiles, variants, vertical))
+            if result is None:
+                display(Step("", "start the builder"))
+                from bookmaker.build import build
 
-            result = build(book_dir, out_dir, formats, progress=display, profiles=profiles,
-                           variants=variants, vertical=vertical)
-        display(Step("", "done"))
-    except BookError as exc:
-        display.close()
-        report(exc.diagnostics)
-        sys.exit(EXIT_BAD_SOURCE)
+                result = build(book_dir, out_dir, formats, progress=display,
+                               profiles=profiles, variants=variants, vertical=vertical)
+            display(Step("", "done"))
     finally:
         display.close()
     report(result.diagnostics)
@@ -209,28 +261,44 @@ def run_build(book_dir: Path, out_dir: Path, formats: tuple[str, ...],
 @BOOK_DIR
 @OUT_DIR
 @VARIANT
-def check_command(book_dir: Path, out_dir: Path, variants: tuple[str, ...]) -> None:
-    """Validate BOOK_DIR, build its EPUBs, and run EPUBCheck on each.
+@click.option("--vertical", is_flag=True,
+              help="With --variant zh-Hant: check the vertical EPUB too.")
+def check_command(book_dir: Path, out_dir: Path, variants: tuple[str, ...],
+                  vertical: bool) -> None:
+    """Validate BOOK_DIR, build its EPUBs, and run EPUBCheck and Ace by DAISY on each.
 
-    Exit code 0 when EPUBCheck reports no error and no warning, 1 when it reports any,
-    2 when the source itself has a problem. Needs Java for EPUBCheck.
+    Exit code 0 when EPUBCheck reports no error and no warning and Ace no accessibility
+    violation, 1 when either reports any, 2 when the source itself has a problem. Needs Java
+    for EPUBCheck, and Ace (`make ace`, with Node) and Chromium for the accessibility check.
     """
-    from bookmaker.epubcheck import EpubCheckUnavailable, run_epubcheck
+    from bookmaker.ace import AceUnavailable, run_ace
+    from bookmaker.epubcheck import EpubCheck, EpubCheckUnavailable
 
-    result = run_build(book_dir, out_dir, ("epub",), variants=editions(variants))
+    result = run_build(book_dir, out_dir, ("epub",), variants=editions(variants),
+                       vertical=vertical)
     outputs = [p for p in result.outputs + result.unchanged if p.suffix == ".epub"]
     found: list[Diagnostic] = []
-    for path in outputs:
+    with outcome(out_dir, book_dir):
         try:
-            with err.status(f"EPUBCheck: {path.name}…"):
-                found += run_epubcheck(path)
+            with EpubCheck() as epubcheck:  # one Java process for every EPUB
+                for path in outputs:
+                    with err.status(f"EPUBCheck: {path.name}…"):
+                        found += epubcheck.check(path)
         except EpubCheckUnavailable as exc:
             err.print(f"cannot run EPUBCheck: {exc}", style="red", markup=False)
             sys.exit(EXIT_INVALID_OUTPUT)
+        for path in outputs:
+            try:
+                with err.status(f"Ace: {path.name}…"):
+                    found += run_ace(path)
+            except AceUnavailable as exc:
+                err.print(f"cannot run Ace: {exc}", style="red", markup=False)
+                sys.exit(EXIT_INVALID_OUTPUT)
     report(found)
     if found:
         sys.exit(EXIT_INVALID_OUTPUT)
     click.echo(f"EPUBCheck: {len(outputs)} EPUB(s), 0 errors, 0 warnings")
+    click.echo(f"Ace: {len(outputs)} EPUB(s), 0 violations")
 
 
 @cli.group("variants")
@@ -264,16 +332,13 @@ def variants_report(book_dir: Path, variant: str, every: bool, form: str,
     from bookmaker.variants.report import as_markdown, as_tsv
     from bookmaker.variants.report import report as variant_report
 
-    try:
+    with outcome(None):
         book = load_book(book_dir)
         converter = make_converter(book, book_dir, variant)
         if annotations:
             apply_report(book_dir, book, variant, annotations)
             return
         found = variant_report(book, converter)
-    except BookError as exc:
-        report(exc.diagnostics)
-        sys.exit(EXIT_BAD_SOURCE)
     if form == "tsv":
         click.echo(as_tsv(found, every), nl=False)
     elif form == "md":
@@ -327,7 +392,18 @@ def print_variant_report(found: VariantReport, every: bool) -> None:
               f"{len(found.substitutions)} phrase substitutions")
 
 
+_signalled: list[int] = []  # the signals received, so that an interruption is told from a bug
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    """Ctrl-C and SIGTERM end a build alike: temporary files removed, outputs untouched."""
+    _signalled.append(signum)
+    raise KeyboardInterrupt
+
+
 def main() -> None:
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
     cli()
 
 

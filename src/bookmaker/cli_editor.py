@@ -13,8 +13,8 @@ from pathlib import Path
 
 import click
 
-from bookmaker.cli import BOOK_DIR, EXIT_BAD_SOURCE, EXIT_INVALID_OUTPUT, err, report
-from bookmaker.diagnostics import BookError, Severity
+from bookmaker.cli import BOOK_DIR, EXIT_BAD_SOURCE, EXIT_INVALID_OUTPUT, err, outcome, report
+from bookmaker.diagnostics import Severity
 
 # Each command imports what it uses: registering these commands must not load the builder, so
 # that `bookmaker build` with nothing changed is over in a fraction of a second.
@@ -53,15 +53,15 @@ def lint_command(book_dir: Path, select: tuple[str, ...], ignore: tuple[str, ...
       bookmaker lint source --select PN,SP   punctuation and spacing only
       bookmaker lint source --diff           what --fix would change
     """
-    from bookmaker.build import write_atomically
     from bookmaker.lint import fixed_files, lint_book, rules
+    from bookmaker.outputs import write_atomically
 
     if list_rules:
         for rule in rules().values():
             fixable = " [fix]" if rule.fix else ""
             click.echo(f"{rule.code}  {rule.severity.value:7}  {rule.summary}{fixable}")
         return
-    try:
+    with outcome(None):
         found = lint_book(book_dir, codes(select), codes(ignore))
         if show_diff or fix:
             for changed in fixed_files(book_dir, found):
@@ -72,9 +72,6 @@ def lint_command(book_dir: Path, select: tuple[str, ...], ignore: tuple[str, ...
                     err.print(f"fixed {changed.fixed} in {changed.path}", highlight=False)
             if fix:
                 found = lint_book(book_dir, codes(select), codes(ignore))
-    except BookError as exc:
-        report(exc.diagnostics)
-        sys.exit(EXIT_BAD_SOURCE)
     report([f.diagnostic for f in found])
     errors = sum(f.diagnostic.severity is Severity.ERROR for f in found)
     fixable = sum(bool(f.fix and rules()[f.code].fix) for f in found)
@@ -98,11 +95,8 @@ def new_command(directory: Path, title: str) -> None:
     """
     from bookmaker.scaffold import new_book
 
-    try:
+    with outcome(None):
         written = new_book(directory, title)
-    except BookError as exc:
-        report(exc.diagnostics)
-        sys.exit(EXIT_BAD_SOURCE)
     for path in written:
         click.echo(f"wrote {path}")
 
@@ -129,11 +123,8 @@ def import_command(files: tuple[Path, ...], into: Path, title: str | None) -> No
     """
     from bookmaker.importer import import_files
 
-    try:
+    with outcome(None):
         written = import_files(list(files), into, title)
-    except BookError as exc:
-        report(exc.diagnostics)
-        sys.exit(EXIT_BAD_SOURCE)
     for path in written:
         click.echo(f"wrote {path}")
 
@@ -154,15 +145,13 @@ def serve_command(book_dir: Path, port: int) -> None:
     """
     from bookmaker.preview import make_server, serve
 
-    try:
-        server, preview = make_server(book_dir, port)
-    except BookError as exc:
-        report(exc.diagnostics)
-        sys.exit(EXIT_BAD_SOURCE)
-    except OSError as exc:
-        err.print(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}", style="red",
-                  markup=False)
-        sys.exit(EXIT_BAD_SOURCE)
+    with outcome(None):
+        try:
+            server, preview = make_server(book_dir, port)
+        except OSError as exc:
+            err.print(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}", style="red",
+                      markup=False)
+            sys.exit(EXIT_BAD_SOURCE)
     host, bound = server.server_address[:2]
     click.echo(f"serving {book_dir} at http://{host}:{bound}/ (Ctrl-C stops)", color=False)
     sys.stdout.flush()

@@ -115,7 +115,8 @@ def spine_width(pages: int, spec: CoverSpec) -> float:
 
 def spine_characters(book: Book) -> tuple[str, str]:
     meta = book.meta
-    return meta.cover.spine_title or meta.title, meta.publisher.name
+    publisher = book.product("print").publisher  # an edition without one names none
+    return meta.cover.spine_title or meta.title, publisher.name if publisher else ""
 
 
 def fit_spine(book: Book, spine: float, trim_height: float,

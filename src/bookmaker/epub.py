@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ebooklib import epub
+from lxml import etree
 
 from bookmaker import __version__
 from bookmaker.epub_names import font_name, stylesheet_name
@@ -31,6 +32,10 @@ APPLE_DISPLAY_OPTIONS = b"""<?xml version="1.0" encoding="UTF-8"?>
 </platform>
 </display_options>
 """
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+# The range of a ZIP entry's date: a source file dated 1970 or 2200 still builds.
+ZIP_FIRST = (1980, 1, 1, 0, 0, 0)
+ZIP_LAST = (2107, 12, 31, 23, 59, 58)
 ONIX_ISBN13 = "15"  # ONIX code list 5: ISBN-13
 # The MARC relator code of each contributor role (model.ContributorRole).
 MARC_RELATORS: dict[str, str] = {"author": "aut", "editor": "edt", "chief-editor": "edt",
@@ -50,11 +55,15 @@ class Image:
 
 
 def edition_identifier(book: Book, variant: str) -> str:
-    """The e-book's own identifier: its ISBN, or a UUID fixed by the print ISBN and edition."""
-    meta = book.meta
-    if meta.ebook_isbn:
-        return meta.ebook_isbn.urn
-    name = f"{meta.isbn.digits}/edition-{meta.edition.number}/{variant}/epub"
+    """The e-book's own identifier: its ISBN, or a UUID fixed by the print edition it is made
+    from (its ISBN and edition number) and the variant: never another product's ISBN."""
+    ebook = book.product("ebook")
+    if ebook.isbn:
+        return ebook.isbn.urn
+    source = book.converted_from or book.product("print")
+    key = source.isbn.digits if source.isbn else book.meta.name
+    edition = source.edition.number if source.edition else 1
+    name = f"{key}/edition-{edition}/{variant}/epub"
     return f"urn:uuid:{uuid.uuid5(EDITION_NAMESPACE, name)}"
 
 
@@ -75,8 +84,8 @@ def package_epub(book: Book, rendered: Rendered, fonts: list[EmbeddedFont], cove
                                   file_name=stylesheet_name(name), media_type="text/css",
                                   content=css.encode("utf-8")))
     for i, font in enumerate(fonts):
-        eb.add_item(epub.EpubItem(uid=f"font-{i}", file_name=font_name(font.face.file),
-                                  media_type="font/otf", content=font.data))
+        eb.add_item(epub.EpubItem(uid=f"font-{i}", file_name=font_name(font.file),
+                                  media_type=font.media_type, content=font.data))
     for i, image in enumerate(images):
         eb.add_item(epub.EpubItem(uid=f"img-{i}", file_name=image.name,
                                   media_type=image.media_type, content=image.data))
@@ -91,9 +100,20 @@ def package_epub(book: Book, rendered: Rendered, fonts: list[EmbeddedFont], cove
 
     raw = io.BytesIO()
     # stored, not compressed: normalise_archive compresses once, into the bytes that are kept
-    epub.write_epub(raw, eb, {"mtime": modified, "raise_exceptions": True, "epub3_pages": False,
-                              "compresslevel": 0})
+    writer = LanguageTaggedWriter(raw, eb, {"mtime": modified, "raise_exceptions": True,
+                                            "epub3_pages": False, "compresslevel": 0})
+    writer.process()
+    writer.write()
     return normalise_archive(raw.getvalue(), modified)
+
+
+class LanguageTaggedWriter(epub.EpubWriter):
+    """ebooklib's writer, with the package document's own language (``xml:lang`` on
+    ``package``): reading systems and Ace take it for the language of the metadata."""
+
+    def _write_opf_file(self, root: etree._Element) -> None:
+        root.set(XML_LANG, self.book.language)
+        super()._write_opf_file(root)
 
 
 def add_metadata(eb: epub.EpubBook, book: Book, rendered: Rendered, identifier: str) -> None:
@@ -119,41 +139,62 @@ def add_metadata(eb: epub.EpubBook, book: Book, rendered: Rendered, identifier: 
                         {"refines": f"#contributor-{i}", "property": "role",
                          "scheme": "marc:relators"})
 
-    eb.add_metadata("DC", "identifier", meta.isbn.urn, {"id": "isbn-print"})
-    eb.add_metadata(None, "meta", ONIX_ISBN13, {"refines": "#isbn-print",
-                                                "property": "identifier-type",
-                                                "scheme": "onix:codelist5"})
-    if meta.ebook_isbn:
+    ebook, printed = book.product("ebook"), book.product("print")
+    if printed.isbn:  # the print book of the same script: a related product
+        eb.add_metadata("DC", "identifier", printed.isbn.urn, {"id": "isbn-print"})
+        eb.add_metadata(None, "meta", ONIX_ISBN13, {"refines": "#isbn-print",
+                                                    "property": "identifier-type",
+                                                    "scheme": "onix:codelist5"})
+    if ebook.isbn:
         eb.add_metadata(None, "meta", ONIX_ISBN13, {"refines": "#id",
                                                     "property": "identifier-type",
                                                     "scheme": "onix:codelist5"})
-    eb.add_metadata("DC", "source", meta.isbn.urn)
-    eb.add_metadata("DC", "publisher", meta.publisher.name)
+    source = book.converted_from or printed  # the printed book whose text this is
+    if source.isbn:
+        eb.add_metadata("DC", "source", source.isbn.urn)
+    if ebook.publisher:
+        eb.add_metadata("DC", "publisher", ebook.publisher.name)
     eb.add_metadata("DC", "date", meta.date.iso())
-    if meta.cip:
-        for subject in meta.cip.access_points.subjects:
+    if rendered.page_source:  # what the page-list follows
+        eb.add_metadata(None, "meta", rendered.page_source, {"property": "pageBreakSource"})
+    if rendered.description:  # a partial book says so
+        eb.add_metadata("DC", "description", rendered.description)
+        eb.add_metadata(None, "meta", "true", {"property": "schema:abridged"})
+    if ebook.cip:
+        for subject in ebook.cip.access_points.subjects:
             eb.add_metadata("DC", "subject", subject)
 
-    for key, value in accessibility(book).items():
+    for key, value in accessibility(book, rendered).items():
         for v in value if isinstance(value, list) else [value]:
-            eb.add_metadata(None, "meta", v, {"property": f"schema:{key}"})
+            eb.add_metadata(None, "meta", v, {"property": key})
 
 
-def accessibility(book: Book) -> dict[str, str | list[str]]:
-    """schema.org accessibility metadata (EPUB Accessibility 1.1).
+# The conformance the EPUB claims, as EPUB Accessibility 1.1 spells it (Ace checks the string).
+CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
 
-    Every book has at least one image, its cover, and every image must have alt text (the
-    loader refuses one without), hence 'visual' and 'alternativeText'.
+
+def accessibility(book: Book, rendered: Rendered) -> dict[str, str | list[str]]:
+    """Accessibility metadata (EPUB Accessibility 1.1, schema.org), from what the book holds.
+
+    Every book has at least one image, its cover, and every image has alt text (the loader
+    refuses one without), hence 'visual' and 'alternativeText'; the text alone suffices.
     """
     features = ["structuralNavigation", "tableOfContents", "readingOrder",
                 "displayTransformability", "alternativeText"]
-    return {
-        "accessMode": ["textual", "visual"],
-        "accessModeSufficient": "textual",
-        "accessibilityFeature": features,
-        "accessibilityHazard": "none",
-        "accessibilitySummary": book.meta.accessibility_summary,
+    if rendered.page_source:  # page-break markers and a page-list from the print edition
+        features += ["pageBreakMarkers", "pageNavigation"]
+    publisher = book.product("ebook").publisher
+    claims: dict[str, str | list[str]] = {
+        "schema:accessMode": ["textual", "visual"],
+        "schema:accessModeSufficient": "textual",
+        "schema:accessibilityFeature": features,
+        "schema:accessibilityHazard": "none",
+        "schema:accessibilitySummary": rendered.accessibility_summary,
+        "dcterms:conformsTo": CONFORMANCE,
     }
+    if publisher:  # who makes the claim: the publisher, who answers for the edition
+        claims["a11y:certifiedBy"] = publisher.name
+    return claims
 
 
 def _document_item(index: int, document: Document) -> epub.EpubItem:
@@ -176,7 +217,7 @@ def _ncx_entries(entries: tuple[TocEntry, ...], prefix: str = "nav") -> list[obj
 
 def normalise_archive(data: bytes, modified: datetime) -> bytes:
     """The same archive with fixed timestamps and permissions; mimetype first and stored."""
-    stamp = max(modified.timetuple()[:6], (1980, 1, 1, 0, 0, 0))
+    stamp = min(max(modified.timetuple()[:6], ZIP_FIRST), ZIP_LAST)
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
         for info in source.infolist():

@@ -3,6 +3,9 @@ which the renderer follows when it links documents, stylesheets, fonts and image
 
 from __future__ import annotations
 
+import hashlib
+import posixpath
+import re
 from pathlib import Path
 
 from bookmaker.model import Book, Chapter
@@ -30,9 +33,19 @@ def font_name(file: str) -> str:
     return f"{FONT_DIR}/{file}"
 
 
+# Names that need no escaping in a URL and that every reading system takes.
+SAFE_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]*(/[A-Za-z0-9_-][A-Za-z0-9._-]*)*")
+
+
 def image_name(source: str) -> str:
-    """An image's name in the package, from its path in the book directory."""
-    return f"{IMAGE_DIR}/{source.removeprefix(IMAGE_DIR + '/')}"
+    """An image's name in the package, from its path in the book directory: the same path
+    when it is plain ASCII, else (spaces, Chinese, a name the cover takes) one made from its
+    hash, so that no two images share a name and no href needs escaping."""
+    name = source.removeprefix(IMAGE_DIR + "/")
+    if not SAFE_NAME.fullmatch(name) or name.split(".", 1)[0] == "cover":
+        digest = hashlib.sha256(source.encode("utf-8")).hexdigest()[:16]
+        name = f"image-{digest}{posixpath.splitext(source)[1].lower()}"
+    return f"{IMAGE_DIR}/{name}"
 
 
 def cover_image_name(book: Book) -> str:

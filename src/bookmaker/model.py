@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -81,9 +81,11 @@ def _partial_date(value: object) -> PartialDate:
 
 
 class Isbn(Frozen):
-    """An ISBN, verified, kept as ISBN-13 digits (``9787200065282``)."""
+    """An ISBN, verified: ISBN-13 digits (``9787200065282``) for metadata, and the form the
+    book prints (``7-200-06528-5``: a book of 2006 carries an ISBN-10)."""
 
     digits: str
+    printed: str
 
     @classmethod
     def parse(cls, value: object) -> Isbn:
@@ -94,7 +96,8 @@ class Isbn(Frozen):
             valid = stdnum_isbn.validate(text)
         except Exception as exc:  # stdnum raises its own ValidationError subclasses
             raise ValueError(f"'{text}' is not a valid ISBN ({exc})") from None
-        return cls(digits=stdnum_isbn.to_isbn13(valid))
+        return cls(digits=stdnum_isbn.to_isbn13(valid),
+                   printed=stdnum_isbn.format(valid, convert=False))
 
     @property
     def hyphenated(self) -> str:
@@ -158,6 +161,13 @@ class Cip(Frozen):
     record: CipNumber
 
 
+class Price(Frozen):
+    """A price as printed: the amount and its currency (ISO 4217: CNY, TWD, HKD …)."""
+
+    amount: Verbatim = Field(pattern=r"^\d+(\.\d{2})?$")
+    currency: Verbatim = Field(default="CNY", pattern=r"^[A-Z]{3}$")
+
+
 class Paper(Frozen):
     width: int = Field(gt=0, description="mm")
     height: int = Field(gt=0, description="mm")
@@ -170,18 +180,91 @@ class PrintRun(Frozen):
     last: int = Field(alias="to", ge=1)
 
 
-class PrintSpec(Frozen):
-    paper: Paper
-    format: int = Field(gt=0, description="开本: the sheet is folded into this many leaves")
-    sheets: float = Field(gt=0, description="印张")
-    words: int = Field(gt=0, description="字数 in thousands")
-    run: PrintRun | None = None
-    pages: int | None = Field(default=None, gt=0, description="页数: the printed page count")
-
-
 class Contact(Frozen):
     label: Prose
     value: Prose
+
+
+# What only a printed book has: given for an e-book, they are an error.
+PRINT_ONLY = ("printing", "distributor", "seller", "printer", "catalogue_code", "paper",
+              "format", "sheets", "run", "pages", "signature")
+# What an e-book takes from the print product of its own edition when it gives none of its own:
+# what describes the work's publication, never what describes a printing, an ISBN or a price.
+EBOOK_INHERITS = ("publisher", "edition", "cip", "words", "contacts", "rights")
+
+
+class Product(Frozen):
+    """One product of the work (the printed book or the e-book, in one script) as its copyright
+    page and its metadata describe it. What a product does not give, it does not claim."""
+
+    isbn: Isbn | None = None  # None: the product has no ISBN (an e-book is then a UUID)
+    publisher: Publisher | None = None  # default: the work's `publisher`, in its own script
+    edition: Issue | None = None  # 第1版
+    printing: Issue | None = None  # 第1次印刷
+    distributor: Prose | None = None  # 总发行
+    seller: Prose | None = None  # 经销
+    printer: Prose | None = None  # 印刷
+    catalogue_code: Prose | None = None  # printed before the price (D·454)
+    price: Price | None = None
+    cip: Cip | None = None  # the CIP record as issued
+    paper: Paper | None = None  # mm, the sheet
+    format: int | None = Field(default=None, gt=0, description="开本: leaves per sheet")
+    sheets: float | None = Field(default=None, gt=0, description="印张")
+    words: int | None = Field(default=None, gt=0, description="字数 in thousands")
+    run: PrintRun | None = None  # 印数
+    pages: int | None = Field(default=None, gt=0, description="页数: the printed page count")
+    signature: int | None = Field(default=None, gt=0, description="pages per folded section")
+    contacts: list[Contact] = []
+    rights: Prose | None = None  # the rights notice as the product prints it
+
+    @property
+    def pages_per_signature(self) -> int:
+        """The folded section the binder sews: as given, else one 印张 of the format (16
+        pages for a 16开 book), else 4 (a folded sheet)."""
+        return self.signature or self.format or 4
+
+    _isbn = field_validator("isbn", mode="before")(lambda v: None if v is None else Isbn.parse(v))
+    _price = field_validator("price", mode="before")(
+        lambda v: {"amount": v} if isinstance(v, str | int | float) else v)
+
+
+class Products(Frozen):
+    """The products of one script: the printed book and the e-book."""
+
+    print: Product = Product()
+    ebook: Product = Product()
+
+    @field_validator("ebook")
+    @classmethod
+    def _not_printed(cls, ebook: Product) -> Product:
+        given = [name for name in PRINT_ONLY if getattr(ebook, name) is not None]
+        if given:
+            raise ValueError(f"{', '.join(given)} describe a printed book: give them under "
+                             "products.print")
+        return ebook
+
+    def isbns(self) -> list[tuple[str, Isbn]]:
+        return [(kind, p.isbn) for kind, p in (("print", self.print), ("ebook", self.ebook))
+                if p.isbn]
+
+
+PartialKind = Literal["excerpt", "abridged"]
+
+
+class Partial(Frozen):
+    """A book that is not the whole work (an excerpt, 节选; or abridged, 有删节), with the
+    figures of this edition where it gives them: the record's 字数 and 印张 describe the whole
+    work, so without these the partial book shows none."""
+
+    words: int | None = Field(default=None, gt=0, description="字数 in thousands")
+    sheets: float | None = Field(default=None, gt=0, description="印张")
+
+
+def _partial(value: object) -> object:
+    """``excerpt: true`` is an excerpt without figures of its own; ``false`` none at all."""
+    if value is True:
+        return {}
+    return None if value is False else value
 
 
 class BoardGroup(Frozen):
@@ -239,6 +322,15 @@ class PageDesign(Frozen):
         return self
 
 
+class Numbering(Frozen):
+    """How notes and captions are numbered (``numbering:`` in book.yaml)."""
+
+    footnotes: Literal["page", "chapter"] = Field(
+        default="page", description="print: ①② restart on every page, or run on per chapter")
+    captions: Literal["book", "chapter", "none"] = Field(
+        default="book", description="图1 表1 through the book, 图2-1 per chapter, or none")
+
+
 class CoverSpec(Frozen):
     """The printed cover (``cover:`` in book.yaml): the paper and binding that decide the
     spine's width, and the text of the back. The interior's page count comes from the built
@@ -252,6 +344,13 @@ class CoverSpec(Frozen):
                              description="mm: a narrower spine carries no text")
     spine_title: Prose | None = None  # a shorter title for the spine, one character a line
     blurb: list[Prose] = []  # paragraphs on the back cover
+
+
+def _not_blank(value: str) -> str:
+    """A title of spaces would be an empty heading and an empty entry of the contents."""
+    if not value.strip():
+        raise ValueError("it has no words, only spaces")
+    return value
 
 
 def _check_title_lines(title: str, lines: list[str] | None) -> None:
@@ -271,6 +370,10 @@ class VariantConfig(Frozen):
     opencc: OpenccConfig = "s2tw"
     quotes: bool | None = None  # “”‘’ → 「」『』; default: on for Taiwan and Hong Kong
     dictionary: str | None = None  # a file of the book: terms and overrides, one a line
+    # The edition's own publication data, in its own script. Nothing is taken from the
+    # source's products: a Traditional edition claims only what is given here.
+    publisher: Publisher | None = None
+    products: Products = Products()
 
     @property
     def language(self) -> str:
@@ -279,6 +382,51 @@ class VariantConfig(Frozen):
     @property
     def corner_quotes(self) -> bool:
         return self.quotes if self.quotes is not None else self.opencc != "s2t"
+
+
+FontRole = Literal["body", "heading"]
+
+
+class BookFont(Frozen):
+    """A font the book brings (``fonts:``): tried before the bundled faces for its role."""
+
+    role: FontRole  # body: the text ("Book Serif"); heading: headings ("Book Sans")
+    file: str | None = None  # a font file inside the book directory (.otf, .ttf, .ttc)
+    family: str | None = None  # … or an installed family, found through fontconfig
+    index: int = Field(default=0, ge=0, description="the face in a collection (.ttc)")
+    weight: int = Field(default=400, ge=100, le=900)
+    script: Literal["Hans", "Hant"] | None = None  # the edition it serves; default both
+
+    @model_validator(mode="after")
+    def _file_or_family(self) -> BookFont:
+        if (self.file is None) == (self.family is None):
+            raise ValueError("give either 'file' (a font in the book) or 'family' "
+                             "(an installed family), not both or neither")
+        return self
+
+
+MIB = 1024 * 1024
+
+
+class Limits(Frozen):
+    """How much a build reads and decodes, so that no file of a book can make it run without
+    end; a publisher raises them in ``book.yaml`` (``limits:``) for a book that needs more."""
+
+    chapter_mb: float = Field(default=4, gt=0, description="MiB of Markdown per chapter")
+    image_mb: float = Field(default=20, gt=0, description="MiB per image file")
+    image_megapixels: float = Field(default=50, gt=0, description="decoded size per image")
+
+    @property
+    def chapter_bytes(self) -> int:
+        return int(self.chapter_mb * MIB)
+
+    @property
+    def image_bytes(self) -> int:
+        return int(self.image_mb * MIB)
+
+    @property
+    def image_pixels(self) -> int:
+        return int(self.image_megapixels * 1_000_000)
 
 
 class LintConfig(Frozen):
@@ -300,46 +448,72 @@ class BookMeta(Frozen):
     subtitle: Prose | None = None
     title_pinyin: Verbatim | None = None
     contributors: list[Contributor] = Field(min_length=1)
-    publisher: Publisher
-    distributor: Prose | None = None
-    seller: Prose | None = None
-    printer: Prose | None = None
-    date: PartialDate
-    edition: Issue
-    printing: Issue | None = None
-    isbn: Isbn
-    ebook_isbn: Isbn | None = None
-    catalogue_code: Prose | None = None
-    price: Verbatim | None = Field(default=None, pattern=r"^\d+(\.\d{2})?$")
-    cip: Cip | None = None
-    print: PrintSpec | None = None
-    contacts: list[Contact] = []
+    publisher: Publisher | None = None  # the work's publisher: its products' unless they say
+    date: PartialDate  # of first publication
+    products: Products = Products()
     editorial_board: EditorialBoard | None = None
+    excerpt: Partial | None = None  # the book holds part of the work (节选)
+    abridged: Partial | None = None  # the book holds the work with cuts (有删节)
     page: PageDesign = PageDesign()
+    numbering: Numbering = Numbering()
     cover: CoverSpec = CoverSpec()
     variants: dict[Literal["zh-Hant"], VariantConfig] = {}
+    fonts: list[BookFont] = []
+    modified: datetime | None = None  # the outputs' timestamp; default: see build.source_date
     lint: LintConfig = LintConfig()
-    accessibility_summary: Prose = (
-        "本书为可重排的文本电子书：章节标题、目录与导览地标齐全，阅读顺序与印刷版一致；"
-        "文字可由阅读软件调整字号与朗读，图像均附替代文字，无闪烁、声音或动态风险。"
-    )
+    accessibility_summary: Prose | None = None  # default: said from what the edition holds
+    limits: Limits = Limits()
     chapters: list[str] = Field(min_length=1)
 
     _date = field_validator("date", mode="before")(_partial_date)
+    _partial = field_validator("excerpt", "abridged", mode="before")(_partial)
 
-    @field_validator("isbn", "ebook_isbn", mode="before")
+    _title = field_validator("title")(_not_blank)
+
+    @field_validator("modified", mode="before")
     @classmethod
-    def _isbn(cls, value: object) -> Isbn | None:
-        return None if value is None else Isbn.parse(value)
+    def _modified(cls, value: object) -> datetime | None:
+        """A date (midnight UTC) or a date and time; without a zone, UTC."""
+        if value is None or isinstance(value, datetime):
+            moment = value
+        elif isinstance(value, date):
+            moment = datetime(value.year, value.month, value.day)
+        else:
+            try:
+                moment = datetime.fromisoformat(str(value))
+            except ValueError:
+                raise ValueError(f"'{value}' is not a date: write YYYY-MM-DD or "
+                                 "YYYY-MM-DDTHH:MM:SSZ") from None
+        if moment is not None and moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        return moment
 
     @model_validator(mode="after")
     def _title_lines_match(self) -> BookMeta:
         _check_title_lines(self.title, self.title_lines)
+        if self.excerpt and self.abridged:
+            raise ValueError("a book is an excerpt or abridged, not both: keep one")
         return self
+
+    @property
+    def partial(self) -> tuple[PartialKind, Partial] | None:
+        if self.excerpt:
+            return "excerpt", self.excerpt
+        if self.abridged:
+            return "abridged", self.abridged
+        return None
 
     @property
     def script(self) -> Literal["Hans", "Hant"]:
         return "Hant" if self.language.startswith("zh-Hant") else "Hans"
+
+    def isbns(self) -> list[tuple[tuple[str, ...], Isbn]]:
+        """Every ISBN the book gives, with its key path in book.yaml."""
+        found = [(("products", kind, "isbn"), isbn) for kind, isbn in self.products.isbns()]
+        for name, variant in self.variants.items():
+            found += [(("variants", name, "products", kind, "isbn"), isbn)
+                      for kind, isbn in variant.products.isbns()]
+        return found
 
 
 # ---------------------------------------------------------------------------------------------
@@ -388,10 +562,12 @@ class Span(Frozen):
 
 
 class NoteRef(Frozen):
-    """A footnote call; ``number`` counts per chapter from 1."""
+    """A footnote call; ``number`` counts per chapter from 1, ``call`` counts the calls of one
+    note (a note may be called more than once; its back-link leads to the first)."""
 
     type: Literal["noteref"] = "noteref"
     number: int
+    call: int = 1
 
 
 Inline = Annotated[
@@ -401,10 +577,22 @@ Inline = Annotated[
 ProseRun = Annotated[list[Inline], ReaderText("run")]
 
 
+def _run(value: object) -> object:
+    """A run written as a plain string (YAML front matter, an image's title) is one text node:
+    as a run it gets the typesetting of the body (the print spans) and its conversion."""
+    if isinstance(value, str):
+        return [Text(text=value)] if value else []
+    return value
+
+
 class Paragraph(Frozen):
+    """``lead_in``: the paragraph introduces the block after it (it ends with "："), and print
+    keeps the two on one page; set by a transform, never by the source."""
+
     type: Literal["paragraph"] = "paragraph"
     children: ProseRun
     line: int | None = None
+    lead_in: bool = False
 
 
 class Heading(Frozen):
@@ -420,11 +608,17 @@ class Heading(Frozen):
 
 
 class Figure(Frozen):
+    """An image with its description and caption; ``number`` (图1, 图2-1) is given by the
+    loader to a figure with a caption, as ``numbering.captions`` says."""
+
     type: Literal["figure"] = "figure"
     src: str
     alt: Prose
-    caption: Prose = ""
+    caption: ProseRun = []
+    number: Verbatim | None = None  # drawn as written: 1, 2-1
     line: int | None = None
+
+    _caption = field_validator("caption", mode="before")(_run)
 
 
 class Container(Frozen):
@@ -449,18 +643,32 @@ class TableCell(Frozen):
 
 
 class Table(Frozen):
+    """A table; ``caption`` and ``number`` (表1) as for a figure."""
+
     type: Literal["table"] = "table"
     head: list[list[TableCell]]
     body: list[list[TableCell]]
+    caption: ProseRun = []
+    number: Verbatim | None = None
     line: int | None = None
+
+    _caption = field_validator("caption", mode="before")(_run)
 
 
 class ThematicBreak(Frozen):
     type: Literal["hr"] = "hr"
 
 
+class Omission(Frozen):
+    """Text left out of an abridged chapter: a paragraph of only …… in the source, printed
+    as a line of twelve dots (GB/T 15834: two ellipses mark an omitted paragraph)."""
+
+    type: Literal["omission"] = "omission"
+    line: int | None = None
+
+
 Block = Annotated[
-    Paragraph | Heading | Figure | Container | ListBlock | Table | ThematicBreak,
+    Paragraph | Heading | Figure | Container | ListBlock | Table | ThematicBreak | Omission,
     Field(discriminator="type"),
 ]
 
@@ -484,6 +692,8 @@ def plain_text(inlines: list[Inline]) -> str:
 ChapterKind = Literal[
     "preface", "foreword", "introduction", "chapter", "paper", "speech", "afterword", "appendix"
 ]
+# Chapters of these kinds are front matter: before the contents, with Roman folios.
+FRONT_MATTER_KINDS = frozenset({"preface", "foreword"})
 
 
 class Author(Frozen):
@@ -492,20 +702,48 @@ class Author(Frozen):
     affiliation: Prose | None = None
 
 
+class Epigraph(Frozen):
+    """A quotation set at the head of a chapter, and where it comes from."""
+
+    text: ProseRun = Field(min_length=1)
+    source: ProseRun = []
+
+    _runs = field_validator("text", "source", mode="before")(_run)
+
+
 class ChapterMeta(Frozen):
-    """What a chapter's front matter says."""
+    """What a chapter's front matter says. ``subtitle`` and ``occasion`` (the line that says
+    when and where a speech was given) are set under the title; ``abridged`` says that text
+    was left out (the places marked by omissions in the text)."""
 
     title: Prose = Field(min_length=1)
     title_lines: list[Prose] | None = None
+    subtitle: ProseRun = []  # none: empty, as runs are walked whole
     kind: ChapterKind = "chapter"
     date: PartialDate | None = None
+    occasion: ProseRun = []
     authors: list[Author] = []
-    excerpt: bool = False
+    epigraph: Epigraph | None = None
+    excerpt: bool = False  # the text is an excerpt that stops where the source stops
+    abridged: bool = False  # the text has cuts
+
+    @property
+    def partial(self) -> PartialKind | None:
+        return "excerpt" if self.excerpt else "abridged" if self.abridged else None
 
     @field_validator("date", mode="before")
     @classmethod
     def _date(cls, value: object) -> PartialDate | None:
         return None if value is None else PartialDate.parse(value)
+
+    _title = field_validator("title")(_not_blank)
+
+    _runs = field_validator("subtitle", "occasion", mode="before")(_run)
+
+    @field_validator("epigraph", mode="before")
+    @classmethod
+    def _epigraph(cls, value: object) -> object:
+        return {"text": value} if isinstance(value, str) else value
 
     @model_validator(mode="after")
     def _title_lines_match(self) -> ChapterMeta:
@@ -525,8 +763,32 @@ class Chapter(Frozen):
         return [b for b in self.blocks if isinstance(b, Heading) and b.level == 2]
 
 
+ProductKind = Literal["print", "ebook"]
+
+
 class Book(Frozen):
     meta: BookMeta
     chapters: list[Chapter]
     cover: str | None = None  # path of the book's own cover image, if it has one
     images: list[str] = []  # paths of every image the chapters use, in first-use order
+    # For an edition converted from another script: the source's print product, which the
+    # edition is made from (named as such, never claimed as its own).
+    converted_from: Product | None = None
+
+    def product(self, kind: ProductKind) -> Product:
+        """The product as its copyright page and metadata show it: the work's publisher unless
+        it names its own; in a partial book, 字数 and 印张 only as the partial book gives them;
+        an e-book takes from the print product of its own script what ``EBOOK_INHERITS`` names
+        and gives none of its own."""
+        printed = self.meta.products.print
+        if printed.publisher is None:
+            printed = printed.model_copy(update={"publisher": self.meta.publisher})
+        if self.meta.partial:  # the record's figures are the whole work's, not this book's
+            _kind, partial = self.meta.partial
+            printed = printed.model_copy(update={"words": partial.words,
+                                                 "sheets": partial.sheets})
+        if kind == "print":
+            return printed
+        ebook = self.meta.products.ebook
+        return ebook.model_copy(update={name: getattr(printed, name) for name in EBOOK_INHERITS
+                                        if getattr(ebook, name) in (None, [])})

@@ -34,8 +34,10 @@ def book_yaml(books: list[ImportedBook], name: str, chapters: list[str]) -> str:
         found["title"] = books[0].chapters[0].title
     missing = [key for key in EXAMPLES if key not in found]
     data = {"name": name, "language": "zh-Hans",
-            **{key: found.get(key, EXAMPLES[key]) for key in EXAMPLES}}
-    data["edition"] = {"number": 1, "date": data["date"]}
+            **{key: found.get(key, EXAMPLES[key]) for key in EXAMPLES if key != "isbn"}}
+    # the ISBN the input prints is the print book's: the e-book has its own, or none
+    data["products"] = {"print": {"isbn": found.get("isbn", EXAMPLES["isbn"]),
+                                  "edition": {"number": 1, "date": data["date"]}}}
     data["chapters"] = chapters
     sources = ", ".join(b.source for b in books)
     header = [f"# Imported from {sources} by `bookmaker import`. Check every value against the",

@@ -99,11 +99,11 @@ def numbers_in_text(source: SourceText, context: Context) -> Iterator[Finding]:
 
 @book_check("ST004")
 def cip_record(book: Book, context: Context) -> Iterator[Finding]:
-    cip = book.meta.cip
+    cip = book.meta.products.print.cip  # the record as written, of the print product
     if cip is None:
         return
     year, number = cip.record.year, cip.record.number
-    line = context.yaml_lines.get(("cip", "record"))
+    line = context.yaml_lines.get(("products", "print", "cip", "record"))
     if not CIP_NUMBER.fullmatch(number):
         yield finding("ST004", BOOK_FILE, line, None,
                       f"cip.record.number '{number}' is not six digits")
@@ -115,15 +115,15 @@ def cip_record(book: Book, context: Context) -> Iterator[Finding]:
 
 @book_check("ST005")
 def sheets(book: Book, context: Context) -> Iterator[Finding]:
-    spec = book.meta.print
-    if spec is None:
+    spec = book.meta.products.print
+    if spec.sheets is None or spec.format is None:
         return
-    line = context.yaml_lines.get(("print", "sheets"))
+    line = context.yaml_lines.get(("products", "print", "sheets"))
     pages = spec.sheets * spec.format
     if spec.pages is not None and abs(spec.sheets - spec.pages / spec.format) > 0.01:
         yield finding("ST005", BOOK_FILE, line, None,
                       f"{spec.sheets} 印张 × {spec.format} 开 = {pages:g} pages, but "
-                      f"print.pages is {spec.pages}: {spec.pages / spec.format:g} 印张")
+                      f"products.print.pages is {spec.pages}: {spec.pages / spec.format:g} 印张")
     elif abs(pages - round(pages)) > 0.01 or round(pages) % 2:
         yield finding("ST005", BOOK_FILE, line, None,
                       f"{spec.sheets} 印张 × {spec.format} 开 = {pages:g} pages, not a whole "
@@ -132,8 +132,8 @@ def sheets(book: Book, context: Context) -> Iterator[Finding]:
 
 @book_check("ST006")
 def trim_fits(book: Book, context: Context) -> Iterator[Finding]:
-    spec = book.meta.print
-    if spec is None:
+    spec = book.meta.products.print
+    if spec.paper is None or spec.format is None:
         return
     trim = book.meta.page.trim
     leaves = folded_leaves(spec.paper.width, spec.paper.height, spec.format)
@@ -142,7 +142,7 @@ def trim_fits(book: Book, context: Context) -> Iterator[Finding]:
                for width, height in leaves):
         sizes = " or ".join(f"{w:.0f}×{h:.0f}" for w, h in leaves) or "none"
         yield finding("ST006", BOOK_FILE, context.yaml_lines.get(("page", "trim"))
-                      or context.yaml_lines.get(("print", "format")), None,
+                      or context.yaml_lines.get(("products", "print", "format")), None,
                       f"trim {trim.width}×{trim.height} mm does not fit a {spec.format}开 leaf "
                       f"of {spec.paper.width}×{spec.paper.height} mm paper ({sizes} mm)")
 

@@ -2,27 +2,55 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
+from collections import Counter
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
+from fontTools.ttLib import TTFont, TTLibError
 from pydantic import BaseModel
 
-from bookmaker.bookfiles import BOOK_FILE, read_text, resolve_inside
-from bookmaker.diagnostics import error
+from bookmaker.bookfiles import BOOK_FILE, MIB, read_bytes, read_text, resolve_inside
+from bookmaker.diagnostics import Diagnostic, error
+from bookmaker.load.images import check_image
 from bookmaker.load.markdown import ChapterParser
 from bookmaker.load.yamldoc import YamlDoc
-from bookmaker.model import Book, BookMeta, Chapter, ChapterMeta
+from bookmaker.model import (
+    FRONT_MATTER_KINDS,
+    Block,
+    Book,
+    BookFont,
+    BookMeta,
+    Chapter,
+    ChapterMeta,
+    Container,
+    Figure,
+    Limits,
+    ListBlock,
+    ReaderText,
+    Table,
+)
+from bookmaker.resources import installed_faces
 
+BOOK_FILE_LIMIT = 1 * MIB
 COVER_NAMES = ("cover.jpg", "cover.jpeg", "cover.png")
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".svg"}
-FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n", re.DOTALL)
+FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*(\n|\Z)", re.DOTALL)
+# Where a link may lead: the web, an e-mail address, or another chapter (its .md file).
+LINK_SCHEMES = {"http", "https", "mailto"}
 
 
 def known_keys(model: type[BaseModel]) -> set[str]:
-    """Every key a source file may use, for did-you-mean hints."""
+    """Every key a source file may use, for did-you-mean hints (a run of text is written as a
+    string: the keys of its inline nodes are not the source's)."""
     keys: set[str] = set()
     for name, field in model.model_fields.items():
         keys.add(field.alias or name)
+        if any(isinstance(m, ReaderText) and m.kind == "run" for m in field.metadata):
+            continue
         for sub in _models_in(field.annotation):
             keys |= known_keys(sub)
     return keys
@@ -34,35 +62,156 @@ def _models_in(annotation: object) -> list[type[BaseModel]]:
     return [m for arg in getattr(annotation, "__args__", ()) for m in _models_in(arg)]
 
 
-def load_book(book_dir: Path) -> Book:
+Warn = Callable[[Diagnostic], None]
+
+
+def load_book(book_dir: Path, warn: Warn = lambda diagnostic: None) -> Book:
+    """The book in ``book_dir``; errors raise ``BookError``, warnings go to ``warn``."""
     if not (book_dir / BOOK_FILE).is_file():
         raise error("S004", f"no {BOOK_FILE} in {book_dir}", str(book_dir),
                     hint="give the path of a book directory (see docs/source-format.md)")
-    doc = YamlDoc(read_text(book_dir, BOOK_FILE), BOOK_FILE)
+    doc = YamlDoc(read_text(book_dir, BOOK_FILE, limit=BOOK_FILE_LIMIT), BOOK_FILE)
     meta = doc.validate(BookMeta, known_keys(BookMeta))
+    check_isbns_distinct(meta, doc)
+    lines = [doc.lines.get(("chapters", i)) for i in range(len(meta.chapters))]
+    sources: dict[str, str] = {}  # normalised path -> chapter id
+    for i, (path, line) in enumerate(zip(meta.chapters, lines, strict=True), start=1):
+        source = _chapter_source(book_dir, path, line)
+        if source in sources:
+            raise error("S003", f"chapter '{path}' is listed twice", BOOK_FILE, line,
+                        "keep it once under 'chapters'")
+        sources[source] = f"c{i:02d}"
+    for i, font in enumerate(meta.fonts):
+        _check_font(book_dir, font, doc, i)
     images: list[str] = []
     chapters = [
-        _load_chapter(book_dir, path, f"c{i:02d}", doc.lines.get(("chapters", i - 1)), images)
-        for i, path in enumerate(meta.chapters, start=1)
+        _load_chapter(book_dir, path, chapter_id, images, meta.limits, sources, warn)
+        for path, chapter_id in sources.items()
     ]
-    return Book(meta=meta, chapters=chapters, cover=_find_cover(book_dir), images=images)
+    chapters = number_captions(chapters, meta.numbering.captions)
+    return Book(meta=meta, chapters=chapters, cover=_find_cover(book_dir, meta.limits),
+                images=images)
 
 
-def _find_cover(book_dir: Path) -> str | None:
-    for name in COVER_NAMES:
-        if (book_dir / name).is_file():
-            resolve_inside(book_dir, name, name)
-            return name
-    return None
+def check_isbns_distinct(meta: BookMeta, doc: YamlDoc) -> None:
+    """Each product has its own ISBN: one given twice would make two products one."""
+    first: dict[str, tuple[str, ...]] = {}
+    for keypath, isbn in meta.isbns():
+        if isbn.digits in first:
+            raise error("E001", f"{'.'.join(keypath)} repeats the ISBN of "
+                        f"{'.'.join(first[isbn.digits])} ({isbn.printed})", BOOK_FILE,
+                        doc.line_of(keypath),
+                        "give this product the ISBN issued for it, or none (an e-book without "
+                        "an ISBN is identified by a UUID)")
+        first[isbn.digits] = keypath
 
 
-def _load_chapter(book_dir: Path, relative: str, chapter_id: str, line: int | None,
-                  images: list[str]) -> Chapter:
+def _chapter_source(book_dir: Path, relative: str, line: int | None) -> str:
+    """The chapter's path as the book names it, checked: inside the book, an existing file."""
     path = resolve_inside(book_dir, relative, BOOK_FILE, line)
     if not path.is_file():
         raise error("S004", f"chapter '{relative}' does not exist", BOOK_FILE, line,
                     "create the file or correct the path under 'chapters'")
-    text = read_text(book_dir, relative)
+    return posixpath.normpath(relative)
+
+
+def _check_font(book_dir: Path, font: BookFont, doc: YamlDoc, i: int) -> None:
+    """A font of ``fonts:`` exists: a font file inside the book, or an installed family."""
+    if font.family is not None:
+        if not installed_faces(font.family):
+            raise error("S004", f"no installed font family '{font.family}'", BOOK_FILE,
+                        doc.line_of(("fonts", i, "family")),
+                        "install it (`fc-list` lists what fontconfig finds), or put the font "
+                        "file in the book and name it under 'file:'")
+        return
+    line = doc.line_of(("fonts", i, "file"))
+    path = resolve_inside(book_dir, font.file or "", BOOK_FILE, line)
+    if not path.is_file():
+        raise error("S004", f"font file '{font.file}' does not exist", BOOK_FILE, line,
+                    "put the font in the book directory, or correct the path")
+    try:
+        TTFont(path, fontNumber=font.index, lazy=True).getBestCmap()
+    except (TTLibError, OSError, IndexError, AssertionError) as exc:
+        raise error("S003", f"'{font.file}' is not a font that can be read "
+                    f"(face {font.index}: {exc})", BOOK_FILE, line,
+                    "give an OpenType or TrueType file (.otf, .ttf, .ttc) and, for a "
+                    "collection, the face under 'index:'") from None
+
+
+def number_captions(chapters: list[Chapter], numbering: str) -> list[Chapter]:
+    """Number the figures and the tables that have a caption, each kind on its own: through
+    the book (1, 2, …), or per chapter with the chapter's number (2-1, 2-2, …; the body's
+    chapters count from 1, a front-matter chapter's captions are numbered 1, 2, …)."""
+    if numbering == "none":
+        return chapters
+    counts: Counter[str] = Counter()
+    body_chapters = 0
+    numbered = []
+    for chapter in chapters:
+        prefix = ""
+        if numbering == "chapter":
+            counts.clear()
+            if chapter.meta.kind not in FRONT_MATTER_KINDS:
+                body_chapters += 1
+                prefix = f"{body_chapters}-"
+        blocks = _map_blocks(chapter.blocks, partial(_number, counts=counts, prefix=prefix))
+        numbered.append(chapter.model_copy(update={"blocks": blocks}))
+    return numbered
+
+
+def _number(block: Block, counts: Counter[str], prefix: str) -> Block:
+    if isinstance(block, Figure | Table) and block.caption:
+        counts[block.type] += 1
+        return block.model_copy(update={"number": f"{prefix}{counts[block.type]}"})
+    return block
+
+
+def _map_blocks(blocks: list[Block], function: Callable[[Block], Block]) -> list[Block]:
+    """``function`` applied to every block, in reading order, inside containers and lists."""
+    result = []
+    for block in blocks:
+        if isinstance(block, Container):
+            block = block.model_copy(update={"children": _map_blocks(block.children, function)})
+        elif isinstance(block, ListBlock):
+            block = block.model_copy(update={"items": [_map_blocks(i, function)
+                                                       for i in block.items]})
+        result.append(function(block))
+    return result
+
+
+def _find_cover(book_dir: Path, limits: Limits) -> str | None:
+    for name in COVER_NAMES:
+        if (book_dir / name).is_file():
+            data = read_bytes(book_dir, name, limit=limits.image_bytes, what="cover")
+            check_image(data, name, limits, name, None)
+            return name
+    return None
+
+
+def _link_target(href: str, chapter: str, chapters: dict[str, str],
+                 line: int | None) -> str:
+    """What a link may point to: a web or mail address as written, or another chapter of the
+    book, given as its source path (the renderer turns that into the chapter's document)."""
+    parts = urlsplit(href)
+    if parts.scheme:
+        if parts.scheme.lower() not in LINK_SCHEMES:
+            raise error("S017", f"a link to '{parts.scheme}:' is not allowed", chapter, line,
+                        "link to an https: or mailto: address, or to another chapter's .md")
+        return href
+    hint = "link to a web address, or to a chapter of the book by its .md file"
+    if parts.fragment:
+        raise error("S017", f"a link to a place inside a chapter ('{href}') has no target",
+                    chapter, line, "link to the chapter's .md file without '#'")
+    target = posixpath.normpath(posixpath.join(posixpath.dirname(chapter), unquote(parts.path)))
+    if target not in chapters:
+        raise error("S017", f"the link '{href}' leads to no chapter of the book", chapter, line,
+                    hint)
+    return target
+
+
+def _load_chapter(book_dir: Path, relative: str, chapter_id: str, images: list[str],
+                  limits: Limits, chapters: dict[str, str], warn: Warn) -> Chapter:
+    text = read_text(book_dir, relative, limit=limits.chapter_bytes, what="chapter")
     match = FRONT_MATTER.match(text)
     if not match:
         raise error("S010", "the chapter has no YAML front matter", relative, 1,
@@ -72,16 +221,23 @@ def _load_chapter(book_dir: Path, relative: str, chapter_id: str, line: int | No
     body_first_line = match.group(0).count("\n") + 1
 
     def use_image(src: str, image_line: int | None) -> str:
+        src = unquote(src)  # markdown-it gives 'images/图 一.png' percent-encoded
         image = resolve_inside(book_dir, src, relative, image_line)
         if image.suffix.lower() not in IMAGE_SUFFIXES or not image.is_file():
             raise error("S004", f"image '{src}' does not exist or is not an image", relative,
                         image_line, f"use a {', '.join(sorted(IMAGE_SUFFIXES))} file in the book")
         normal = image.relative_to(book_dir.resolve()).as_posix()
         if normal not in images:
+            data = read_bytes(book_dir, normal, relative, image_line, limits.image_bytes,
+                              "image")
+            check_image(data, src, limits, relative, image_line)
             images.append(normal)
         return normal
 
-    parser = ChapterParser(relative, body_first_line, use_image, id_prefix=f"{chapter_id}-")
+    parser = ChapterParser(
+        relative, body_first_line, use_image, id_prefix=f"{chapter_id}-", warn=warn,
+        on_link=lambda href, link_line: _link_target(href, relative, chapters, link_line),
+    )
     blocks, footnotes = parser.parse(text[match.end():])
     return Chapter(id=chapter_id, source=relative, meta=meta, blocks=blocks, footnotes=footnotes)
 

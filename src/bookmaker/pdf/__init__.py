@@ -13,40 +13,27 @@ import hashlib
 import logging
 import re
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from unittest import mock
 
-import pydyf
 import weasyprint
+import weasyprint.pdf.fonts
 from weasyprint.text.fonts import FontConfiguration
 
 from bookmaker.diagnostics import Diagnostic, Severity, error
-from bookmaker.pdf import justify
+from bookmaker.pdf import justify, passes, subset
 from bookmaker.pdf.fetcher import BookURLFetcher, RefusedResource
+from bookmaker.pdf.pages import page_starts
+from bookmaker.pdf.press import press_finisher
+from bookmaker.render.pagebreaks import PageStart
 from bookmaker.render.print_edition import PrintDocument
 from bookmaker.targets import PROFILES
 
 __all__ = ["PROFILES", "typeset_pdf"]
 
 VARIANTS = {"screen": "pdf/a-2b", "press": None}
-RGB_BLACK = {b"0 0 0 rg": b"0 0 0 1 k", b"0 0 0 RG": b"0 0 0 1 K"}
-
-
-def black_to_k(_document: object, pdf: pydyf.PDF) -> None:
-    """Finisher of the press profile: pure RGB black, which WeasyPrint uses for the crop and
-    registration marks it draws, becomes K-only black like the text."""
-    for obj in pdf.objects:
-        if isinstance(obj, pydyf.Stream):
-            obj.stream = [_recolour(chunk) for chunk in obj.stream]
-
-
-def _recolour(chunk: object) -> object:
-    data = chunk.encode() if isinstance(chunk, str) else chunk
-    if not isinstance(data, bytes):
-        return chunk
-    for rgb, cmyk in RGB_BLACK.items():
-        data = data.replace(rgb, cmyk)
-    return data
 
 
 class _Collect(logging.Handler):
@@ -58,12 +45,24 @@ class _Collect(logging.Handler):
         self.records.append(record)
 
 
-# What WeasyPrint says about the machine, not about the book: not a book diagnostic.
+# What WeasyPrint says about the machine, not about the book: not a book diagnostic, but a
+# debug line, once per process. (Without libharfbuzz-subset0 it subsets with fontTools and says
+# so for every font; bookmaker's own subsetting, pdf/subset.py, avoids that on the WeasyPrint it
+# patches, so this is heard only on another version.)
 ENVIRONMENT_NOTICES = ("Using fontTools instead of HarfBuzz-Subset",)
+LOG = logging.getLogger(__name__)
+_noticed: set[str] = set()
 
 
 def is_environment_notice(message: str) -> bool:
     return message.startswith(ENVIRONMENT_NOTICES)
+
+
+def note_environment(message: str) -> None:
+    kind = next(n for n in ENVIRONMENT_NOTICES if message.startswith(n))
+    if kind not in _noticed:
+        _noticed.add(kind)
+        LOG.debug("environment: WeasyPrint says: %s", message)
 
 
 @contextmanager
@@ -77,12 +76,36 @@ def _weasyprint_log() -> Iterator[_Collect]:
         logger.removeHandler(handler)
 
 
+def logged_diagnostics(log: _Collect) -> list[Diagnostic]:
+    """What WeasyPrint logged: warnings about the book as P001 diagnostics, notices about the
+    machine as one debug line."""
+    diagnostics = []
+    for message in (record.getMessage() for record in log.records):
+        if is_environment_notice(message):
+            note_environment(message)
+        else:
+            diagnostics.append(Diagnostic("P001", message, severity=Severity.WARNING))
+    return diagnostics
+
+
+@contextmanager
+def weasyprint_patched() -> Iterator[bool]:
+    """WeasyPrint with bookmaker's Chinese justification and its own font subsetting, for one
+    ``write_pdf`` call; yields False on a WeasyPrint they were not written for (left alone)."""
+    with justify.chinese_justification() as patched, ExitStack() as stack:
+        if patched:
+            stack.enter_context(
+                mock.patch.object(weasyprint.pdf.fonts.Font, "subset", subset.subset))
+        yield patched
+
+
 @contextmanager
 def _refusals() -> Iterator[None]:
     try:
         yield
     except RefusedResource as refused:
-        raise error("P002", f"the print edition may not read {refused.url}", "styles/",
+        raise error("P002", f"the print edition may not read {refused.url}",
+                    "templates/ or styles/",
                     hint="use only files inside the book directory (images/, styles/)") from None
 
 
@@ -124,32 +147,40 @@ def _progress(report: Progress) -> Iterator[None]:
         logger.propagate = propagate
 
 
+@dataclass(frozen=True)
+class TypesetPdf:
+    data: bytes
+    diagnostics: list[Diagnostic]
+    pages: tuple[PageStart, ...]  # where each page with a folio begins, from the layout
+
+
 def typeset_pdf(document: PrintDocument, book_dir: Path, fonts_dir: Path, profile: str,
-                progress: Progress = lambda step, page: None) -> tuple[bytes, list[Diagnostic]]:
-    justify.install()
+                progress: Progress = lambda step, page: None) -> TypesetPdf:
     fetcher = BookURLFetcher(book_dir, fonts_dir)
     base_url = book_dir.resolve().as_uri() + "/"
     html = weasyprint.HTML(string=document.html, base_url=base_url, url_fetcher=fetcher)
     # @font-face rules take effect only through a FontConfiguration shared by the stylesheets
     # and the rendering
     font_config = FontConfiguration()
-    sheets = [weasyprint.CSS(string=css, base_url=base_url, url_fetcher=fetcher,
-                             font_config=font_config)
-              for css in document.stylesheets]
-    with _weasyprint_log() as log, _refusals(), _progress(progress):
-        data = html.write_pdf(
-            stylesheets=sheets,
-            font_config=font_config,
-            pdf_variant=VARIANTS[profile],
-            finisher=black_to_k if profile == "press" else None,
+    with _weasyprint_log() as log, _refusals(), weasyprint_patched() as patched, \
+            _progress(progress):
+        sheets = [weasyprint.CSS(string=css, base_url=base_url, url_fetcher=fetcher,
+                                 font_config=font_config)
+                  for css in document.stylesheets]
+        options = {
+            "stylesheets": sheets,
+            "pdf_variant": VARIANTS[profile],
             # fixed by the content: the same source gives the same bytes, another profile
             # (other stylesheets) another identifier
-            pdf_identifier=hashlib.md5("".join((document.html, *document.stylesheets)).encode(),
-                                       usedforsecurity=False).digest(),
-            custom_metadata=True,
-        )
-    diagnostics = [
-        Diagnostic("P001", record.getMessage(), severity=Severity.WARNING)
-        for record in log.records if not is_environment_notice(record.getMessage())
-    ]
-    return data, diagnostics
+            "pdf_identifier": hashlib.md5("".join((document.html, *document.stylesheets))
+                                          .encode(), usedforsecurity=False).digest(),
+            "custom_metadata": True,
+        }
+        laid_out = passes.settle(html,
+                                 lambda: html.render(font_config=font_config, **options))
+        finisher = (press_finisher(document.bleed, document.signature)
+                    if profile == "press" else None)
+        data = laid_out.write_pdf(finisher=finisher, **options)
+    diagnostics = ([] if patched else [justify.fallback_warning()]) + logged_diagnostics(log)
+    # where each page begins, read from the layout: the EPUB's page-list
+    return TypesetPdf(data, diagnostics, page_starts(laid_out))

@@ -16,8 +16,8 @@ import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
 from bookmaker.cover import CoverGeometry
-from bookmaker.diagnostics import Diagnostic, Severity
-from bookmaker.pdf import _weasyprint_log, is_environment_notice
+from bookmaker.diagnostics import Diagnostic
+from bookmaker.pdf import _refusals, _weasyprint_log, logged_diagnostics, weasyprint_patched
 from bookmaker.pdf.fetcher import BookURLFetcher
 from bookmaker.render.print_edition import PrintDocument
 
@@ -46,10 +46,10 @@ def typeset_cover(document: PrintDocument, book_dir: Path, fonts_dir: Path,
     fetcher = BookURLFetcher(book_dir, fonts_dir)
     base_url = book_dir.resolve().as_uri() + "/"
     font_config = FontConfiguration()
-    sheets = [weasyprint.CSS(string=css, base_url=base_url, url_fetcher=fetcher,
-                             font_config=font_config) for css in document.stylesheets]
     html = weasyprint.HTML(string=document.html, base_url=base_url, url_fetcher=fetcher)
-    with _weasyprint_log() as log:
+    with _weasyprint_log() as log, _refusals(), weasyprint_patched():
+        sheets = [weasyprint.CSS(string=css, base_url=base_url, url_fetcher=fetcher,
+                                 font_config=font_config) for css in document.stylesheets]
         data = html.write_pdf(
             stylesheets=sheets, font_config=font_config,
             finisher=_boxes(geometry) if geometry else None,
@@ -57,5 +57,4 @@ def typeset_cover(document: PrintDocument, book_dir: Path, fonts_dir: Path,
                                        usedforsecurity=False).digest(),
             custom_metadata=True,
         )
-    return data, [Diagnostic("P001", r.getMessage(), severity=Severity.WARNING)
-                  for r in log.records if not is_environment_notice(r.getMessage())]
+    return data, logged_diagnostics(log)

@@ -8,33 +8,51 @@ except its last one (the space after the last would fall outside the measure), a
 Pango attribute carries the extra space. No character is inserted: the text extracted from the
 PDF is the source text.
 
-Two details of the drawing decide whether a line really ends on the type area's edge:
-- Pango centres letter spacing on its glyph (half before, half after) but drops the leading half
-  of a layout's first glyph; that glyph gets twice its share, so the box keeps its width.
-- WeasyPrint writes the trailing half as a whole number of thousandths of the font size, cut
-  toward zero (``int`` in ``draw/text.py``). Shares are allocated in whole steps of two such
-  units, spread evenly over the line, and the draw module's ``int`` rounds to nearest instead,
-  so that the float noise of Pango units cannot cut a step short.
+The patches hold only inside ``chinese_justification()``, around bookmaker's own ``write_pdf``
+call (``unittest.mock.patch.object``: restored afterwards, whatever happens), and only on the
+WeasyPrint version this module was written for (``WRITTEN_FOR``). On another version nothing is
+patched: WeasyPrint justifies by itself, Chinese lines stay ragged, and the PDF stage says so
+once (``fallback_warning``).
+
+How a share of the extra width reaches the page decides whether a line really ends on the type
+area's edge. Pango takes a letter spacing in its integer units (1/1024 px) and splits it, half
+before the glyph and half after, dropping the leading half at a layout's first glyph; WeasyPrint
+then writes the glyph's advance into the PDF as its natural width plus the leading half, plus the
+trailing half cut to whole thousandths of the font size (``draw_first_line`` in
+``draw/text.py``). ``drawn`` computes that advance; ``pango_spacing`` picks, for each share, the
+Pango spacing whose trailing half is far from a cut (so that rounding noise cannot move it) and
+whose drawn width keeps the line's running total on target. The boxes are widened by what is
+drawn, so the line ends where the glyphs end.
 
 The quarter-em space between Han and Latin letters or digits is a margin on a span (see
 ``transform/typography.py``); at the start or the end of a justified line it would show as a
 dent, so it is taken off there and given to the line's extra width.
 
-Everything WeasyPrint-specific stays in this module; ``install()`` is idempotent, and the tests
-measure the result on rendered pages. Written against WeasyPrint 70.0 (pinned in
-pyproject.toml): check this module when upgrading.
+Everything WeasyPrint-specific stays in this module, and the tests measure the result on
+rendered pages (``tests/test_justify.py`` on three lines, ``tests/test_pdf_lines.py`` on the
+sample book). Upgrading WeasyPrint: re-read the four functions named above in the new version,
+then change ``WRITTEN_FOR`` and run those tests.
 """
 
 from __future__ import annotations
 
+import math
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
 from typing import Any
+from unittest import mock
 
-from weasyprint.draw import text as draw_text
+import weasyprint
 from weasyprint.formatting_structure import boxes
 from weasyprint.layout import inline
 from weasyprint.text import line_break
 from weasyprint.text.ffi import TO_UNITS, ffi, pango
+
+from bookmaker.diagnostics import Diagnostic, Severity
+
+WRITTEN_FOR = "70.0"
 
 # The characters after which a Chinese line may be expanded: Han and kana. Not punctuation:
 # adjacent marks stay compressed, and —— and …… stay unbroken lines.
@@ -42,19 +60,45 @@ CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U0002000
 
 AUTOSPACE_CLASSES = {"space-before", "space-after", "space-around"}
 
-_installed = False
-_original_set_text = line_break.Layout.set_text
+# How far from a whole thousandth the trailing half must stay, so that the cut is certain
+SAFE_MARGIN = 0.15
+# How many Pango units around the wanted spacing are tried
+SEARCH = range(-16, 17)
 
 
-def install() -> None:
-    """Teach WeasyPrint Chinese justification (once per process)."""
-    global _installed
-    if _installed:
+def supported(version: str | None = None) -> bool:
+    """Whether the running WeasyPrint is the one these patches were written for."""
+    return (version or weasyprint.__version__) == WRITTEN_FOR
+
+
+def fallback_warning() -> Diagnostic:
+    return Diagnostic(
+        "P003",
+        f"WeasyPrint {weasyprint.__version__} is not the version bookmaker's Chinese "
+        f"justification was written for ({WRITTEN_FOR}): the PDF's lines are justified by "
+        "WeasyPrint alone, and Chinese lines end ragged",
+        hint=f"install the pinned versions: pip install -c constraints.txt "
+             f"weasyprint=={WRITTEN_FOR}",
+        severity=Severity.WARNING,
+    )
+
+
+@contextmanager
+def chinese_justification() -> Iterator[bool]:
+    """WeasyPrint taught Chinese justification for the duration of the block; yields whether it
+    was (False: another WeasyPrint version, left as it is)."""
+    if not supported():
+        yield False
         return
-    inline.justify_line = justify_line
-    line_break.Layout.set_text = set_text
-    draw_text.int = round  # module global shadows the builtin: see the module docstring
-    _installed = True
+    original_set_text = line_break.Layout.set_text
+
+    def set_text(self: Any, text: str, justify: bool = False) -> None:
+        original_set_text(self, text, justify)
+        _apply_spacings(self, justify)
+
+    with (mock.patch.object(inline, "justify_line", justify_line),
+          mock.patch.object(line_break.Layout, "set_text", set_text)):
+        yield True
 
 
 def expandable(text: str, line_end: bool) -> list[int]:
@@ -74,11 +118,64 @@ def opportunities(text: str, line_end: bool) -> int:
     return len(expandable(text, line_end)) + spaces(text)
 
 
-def allocate(count: int, total: float, unit: float) -> list[float]:
-    """``total`` split into ``count`` shares, each a whole number of ``2 * unit``, the
-    remainder spread evenly (Bresenham), so that the shares add up to ``total`` within a step."""
-    steps = round(total / (2 * unit))
-    return [((i + 1) * steps // count - i * steps // count) * 2 * unit for i in range(count)]
+def halves(spacing: int) -> tuple[int, int]:
+    """A letter spacing in Pango units split as Pango splits it: before and after the glyph
+    (``pango_glyph_item_letter_space``; C division, toward zero)."""
+    before = int(spacing / 2)
+    return before, spacing - before
+
+
+def drawn(spacing: int, font_size: float, first: bool) -> tuple[float, float]:
+    """What WeasyPrint 70 draws for a glyph given ``spacing`` Pango units of letter spacing, in
+    thousandths of the font size: the extra advance, and the trailing half before its cut.
+
+    ``draw_first_line`` writes the leading half as the glyph's x offset divided by the font size
+    (x_offset / font_size), and the rest of the advance as ``int`` of the difference between the
+    glyph's width and what it has written."""
+    before, after = halves(spacing)
+    per_unit = 1000 / (TO_UNITS * font_size)  # thousandths of the font size per Pango unit
+    offset = 0.0 if first else before / font_size
+    trailing = per_unit * (after if first else before + after) - offset
+    return offset + math.floor(trailing), trailing
+
+
+@lru_cache(maxsize=65536)
+def pango_spacing(wanted: int, font_size: float, first: bool) -> tuple[int, float]:
+    """The Pango letter spacing for a glyph to be drawn ``wanted`` Pango units wider, and the
+    width (px) it will really be drawn wider: the nearest whose trailing half is safely away
+    from a cut. The first glyph of a layout needs twice as much (Pango drops half)."""
+    centre = wanted * 2 if first else wanted
+    best: tuple[float, int, float] | None = None
+    for step in SEARCH:
+        spacing = centre + step
+        if spacing <= 0 or spacing % TO_UNITS == 0:  # Pango rounds whole pixels its own way
+            continue
+        extra, trailing = drawn(spacing, font_size, first)
+        if not SAFE_MARGIN < trailing - math.floor(trailing) < 1 - SAFE_MARGIN:
+            continue
+        width = extra * font_size / 1000
+        miss = abs(width * TO_UNITS - wanted)
+        if best is None or miss < best[0]:
+            best = (miss, spacing, width)
+    if best is None:  # less than about a Pango unit: leave the glyph as it is
+        return 0, 0.0
+    return best[1], best[2]
+
+
+def spacings(indices: list[int], share: float, font_size: float) -> tuple[dict[int, int], float]:
+    """Pango spacings for the characters at ``indices`` of a layout, ``share`` px each, chosen
+    so that the running total of what is drawn stays within a fraction of a thousandth of an
+    em of the running total of the shares; and the total width drawn."""
+    chosen: dict[int, int] = {}
+    target = total = 0.0
+    for index in indices:
+        target += share
+        spacing, width = pango_spacing(round((target - total) * TO_UNITS), font_size,
+                                       index == 0)
+        if spacing:
+            chosen[index] = spacing
+            total += width
+    return chosen, total
 
 
 def _text_boxes(box: Any) -> list[Any]:
@@ -91,6 +188,7 @@ def _text_boxes(box: Any) -> list[Any]:
 
 
 def justify_line(context: Any, line: Any, extra_width: float) -> None:
+    """``inline.justify_line``, counting the gaps after CJK characters as opportunities."""
     texts = _text_boxes(line)
     if not texts:
         return
@@ -128,22 +226,18 @@ def _is_autospace(box: Any) -> bool:
     return any(c in AUTOSPACE_CLASSES for c in classes)
 
 
-def _add_spacing(context: Any, box: Any, spacing: float, x_advance: float, last: Any) -> float:
+def _add_spacing(context: Any, box: Any, share: float, x_advance: float, last: Any) -> float:
     """``add_word_spacing`` of WeasyPrint 70, counting CJK opportunities."""
     if isinstance(box, boxes.TextBox):
-        box.justification_spacing = spacing
+        box.justification_spacing = share
         box.position_x += x_advance
         indices = expandable(box.text, box is last)
         if indices or spaces(box.text):
             layout = line_break.create_layout(box.text, box.style, context, max_width=None,
-                                              justification_spacing=spacing)
-            shares = allocate(len(indices), spacing * len(indices),
-                              box.style["font_size"] / 1000) if indices else []
-            layout.cjk_spacings = dict(zip(indices, shares, strict=True))
-            if indices and indices[0] == 0:
-                layout.cjk_spacings[0] *= 2  # Pango drops the leading half at a layout's start
+                                              justification_spacing=share)
+            layout.cjk_spacings, cjk_width = spacings(indices, share, box.style["font_size"])
             layout.deactivate()
-            extra = sum(shares) + spacing * spaces(box.text)
+            extra = cjk_width + share * spaces(box.text)
             x_advance += extra
             box.width += extra
             box.pango_layout = layout
@@ -153,31 +247,30 @@ def _add_spacing(context: Any, box: Any, spacing: float, x_advance: float, last:
         children = box.children[::-1] if box.style["direction"] == "rtl" else box.children
         for child in children:
             if child.is_in_normal_flow():
-                x_advance = _add_spacing(context, child, spacing, x_advance, last)
+                x_advance = _add_spacing(context, child, share, x_advance, last)
         box.width += x_advance - before
     else:
         box.translate(x_advance, 0)
     return x_advance
 
 
-def set_text(self: Any, text: str, justify: bool = False) -> None:
-    """``Layout.set_text``, then the justification shares as Pango letter-spacing attributes."""
-    _original_set_text(self, text, justify)
-    spacings = getattr(self, "cjk_spacings", None) if justify else None
-    if not self.text or not spacings:
+def _apply_spacings(layout: Any, justify: bool) -> None:
+    """After ``Layout.set_text``: the justification spacings as Pango letter-spacing
+    attributes on their characters (only when drawing: ``justify``)."""
+    chosen = getattr(layout, "cjk_spacings", None) if justify else None
+    if not layout.text or not chosen:
         return
-    attributes = pango.pango_layout_get_attributes(self.layout)
+    attributes = pango.pango_layout_get_attributes(layout.layout)
     if attributes == ffi.NULL:
         attributes = ffi.gc(pango.pango_attr_list_new(), pango.pango_attr_list_unref)
-    letter_spacing = self.style["letter_spacing"]
-    base = 0 if letter_spacing == "normal" else letter_spacing
-    offsets = _byte_offsets(self.text)
-    for i, extra in spacings.items():
-        attribute = pango.pango_attr_letter_spacing_new(int((base + extra) * TO_UNITS))
+    letter_spacing = layout.style["letter_spacing"]
+    base = 0 if letter_spacing == "normal" else int(letter_spacing * TO_UNITS)
+    offsets = _byte_offsets(layout.text)
+    for i, spacing in chosen.items():
+        attribute = pango.pango_attr_letter_spacing_new(base + spacing)
         attribute.start_index, attribute.end_index = offsets[i], offsets[i + 1]
         pango.pango_attr_list_change(attributes, attribute)
-    pango.pango_layout_set_attributes(self.layout, attributes)
-
+    pango.pango_layout_set_attributes(layout.layout, attributes)
 
 
 def _byte_offsets(text: str) -> list[int]:

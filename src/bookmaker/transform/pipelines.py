@@ -8,6 +8,7 @@ from bookmaker.model import Book
 from bookmaker.transform.typography import (
     halt_adjacent_punctuation,
     keep_last_characters,
+    mark_lead_ins,
     space_han_and_latin,
     upright_short_numbers,
 )
@@ -19,6 +20,7 @@ PRINT: list[tuple[str, Transform]] = [
     ("halt-adjacent-punctuation", halt_adjacent_punctuation),
     ("keep-last-characters", keep_last_characters),
     ("space-han-and-latin", space_han_and_latin),
+    ("mark-lead-ins", mark_lead_ins),
 ]
 
 

@@ -9,31 +9,58 @@ import re
 from collections.abc import Callable
 
 from bookmaker.han import HAN
-from bookmaker.model import Book, Emphasis, Inline, Link, Span, Text
+from bookmaker.model import (
+    Block,
+    Book,
+    Container,
+    Emphasis,
+    Inline,
+    Link,
+    ListBlock,
+    Paragraph,
+    Span,
+    Text,
+    plain_text,
+)
 from bookmaker.reader_text import map_reader_text
 
 CLOSING_BRACKETS = set("）》」』〉】〕”’")  # the glyph on the left half, the right half blank
-CLOSING = set("、，。．；：？！") | CLOSING_BRACKETS  # points: left in zh-Hans, centred in zh-Hant
+POINTS = set("、，。．；：？！")  # left in zh-Hans (right half blank), centred in zh-Hant
+CLOSING = POINTS | CLOSING_BRACKETS
 OPENING = set("（《「『〈【〔“‘")  # the glyph on the right half, the left half blank
 # The last two Han characters of a paragraph and whatever follows them (closing marks).
 LAST_TWO = re.compile(f"{HAN.pattern}[^\u3400-\u9fff]*{HAN.pattern}[^\u3400-\u9fff]*$")
 
 LATIN_RUN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.%]*(?<![.])")
+LATIN_TAIL = re.compile(r"[A-Za-z0-9.%]*$")
 
 
-def halt_marks(text: str) -> list[Inline]:
-    """Two adjacent full-width marks take one and a half ems. A bracket or quotation mark has
-    a blank half in every region's glyphs, a point (。，：…) only in Simplified ones (zh-Hant
-    centres it), so the half-width one of a pair is: the second when it is an opening or a
-    closing bracket, else the first."""
+def blank_halves(mark: str, centred_points: bool) -> tuple[bool, bool]:
+    """Whether the full-width glyph of ``mark`` has a blank half on its left and on its right.
+    A point centred in its em (zh-Hant) has a quarter on each side: no blank half."""
+    if mark in OPENING:
+        return True, False
+    if mark in CLOSING_BRACKETS or (mark in POINTS and not centred_points):
+        return False, True
+    return False, False
+
+
+def halt_marks(text: str, centred_points: bool = False) -> list[Inline]:
+    """Adjacent punctuation compressed as clreq sets it: of the blank halves that stand between
+    two marks, one goes, and which one the marks' blank sides decide. The first mark gives up
+    its right half when it is blank (。” ，” ！」 ）。 in zh-Hans; 」。 」， in zh-Hant), else the
+    second its left half (《〈; ，「 in zh-Hant). Where no blank half stands between them (a
+    centred point before a closing bracket, 。」 in zh-Hant) both keep their width: the gap is
+    a quarter em already."""
     halted: set[int] = set()
     for i in range(len(text) - 1):
         a, b = text[i], text[i + 1]
-        if (a in CLOSING or a in OPENING) and (b in CLOSING or b in OPENING):
-            if b in OPENING or b in CLOSING_BRACKETS:
-                halted.add(i + 1)
-            elif a in CLOSING and i not in halted:
-                halted.add(i)
+        if not (a in CLOSING | OPENING and b in CLOSING | OPENING):
+            continue
+        if blank_halves(a, centred_points)[1] and i not in halted:
+            halted.add(i)
+        elif blank_halves(b, centred_points)[0]:
+            halted.add(i + 1)
     if not halted:
         return [Text(text=text)]
     pieces: list[Inline] = []
@@ -49,7 +76,9 @@ def halt_marks(text: str) -> list[Inline]:
 
 
 def halt_adjacent_punctuation(book: Book) -> Book:
-    return map_reader_text(book, run=lambda inlines: _map_text(inlines, halt_marks))
+    centred = book.meta.script == "Hant"  # Traditional glyphs centre the points
+    return map_reader_text(book, run=lambda inlines: _map_text(
+        inlines, lambda text: halt_marks(text, centred)))
 
 
 def space_latin(text: str) -> list[Inline]:
@@ -118,11 +147,40 @@ def _keep_last(inlines: list[Inline]) -> list[Inline]:
         return inlines
     text = inlines[-1].text
     match = LAST_TWO.search(text)
-    if not match or match.start() == 0:
+    if not match:
         return inlines
-    tail = Span(role="keep", children=[Text(text=text[match.start():])])
-    return [*inlines[:-1], Text(text=text[:match.start()]), tail]
+    # with a Latin word or number just before them, which must stay in the same text node as
+    # its Han neighbour to get its quarter em (space-han-and-latin runs after this)
+    start = match.start() - len(LATIN_TAIL.search(text[:match.start()]).group())
+    if start == 0:
+        return inlines
+    tail = Span(role="keep", children=[Text(text=text[start:])])
+    return [*inlines[:-1], Text(text=text[:start]), tail]
 
 
 def keep_last_characters(book: Book) -> Book:
     return map_reader_text(book, run=_keep_last)
+
+
+LEAD_IN_END = "："
+
+
+def _mark_lead_ins(blocks: list[Block]) -> list[Block]:
+    """A paragraph ending with "：" and followed by a block introduces it (a quotation, a list,
+    verse): marked, so that print keeps it on the page of what it introduces (clreq)."""
+    marked: list[Block] = []
+    for item, following in zip(blocks, [*blocks[1:], None][:len(blocks)], strict=True):
+        if isinstance(item, Container):
+            item = item.model_copy(update={"children": _mark_lead_ins(item.children)})
+        elif isinstance(item, ListBlock):
+            item = item.model_copy(update={"items": [_mark_lead_ins(i) for i in item.items]})
+        elif (isinstance(item, Paragraph) and following is not None
+              and plain_text(item.children).rstrip().endswith(LEAD_IN_END)):
+            item = item.model_copy(update={"lead_in": True})
+        marked.append(item)
+    return marked
+
+
+def mark_lead_ins(book: Book) -> Book:
+    chapters = [c.model_copy(update={"blocks": _mark_lead_ins(c.blocks)}) for c in book.chapters]
+    return book.model_copy(update={"chapters": chapters})

@@ -35,15 +35,21 @@ def make_converter(book: Book, book_dir: Path, variant: str) -> Converter:
     return Converter(config.opencc, protected, config.corner_quotes)
 
 
-def convert_book(book: Book, converter: Converter, language: str) -> Book:
+def convert_book(book: Book, converter: Converter, language: str,
+                 config: VariantConfig | None = None) -> Book:
     """The book's reader text converted (``reader_text``): each string of the metadata on its
     own, the text nodes of a run (a paragraph, a heading, a table cell) together, so that
-    quotation marks pair up across them."""
+    quotation marks pair up across them. Its publication data are the edition's own
+    (``config``), never the source's: the source's print product is kept only as what the
+    edition was made from."""
 
     def run(inlines: list[Inline]) -> list[Inline]:
         quotes = QuoteState()
         return map_run_text(inlines, lambda text: converter.convert(text, quotes))
 
+    config = config or VariantConfig()
     converted = map_reader_text(book, text=converter.convert, run=run)
-    meta = converted.meta.model_copy(update={"language": language})
-    return converted.model_copy(update={"meta": meta})
+    meta = converted.meta.model_copy(update={"language": language, "publisher": config.publisher,
+                                             "products": config.products})
+    return converted.model_copy(update={"meta": meta,
+                                        "converted_from": converted.product("print")})

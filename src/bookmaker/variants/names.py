@@ -21,8 +21,10 @@ def declared_names(book: Book) -> tuple[list[str], list[str]]:
     meta = book.meta
     people = [c.name for c in meta.contributors if not c.corporate]
     corporate = [c.name for c in meta.contributors if c.corporate]
-    corporate += [n for n in (meta.publisher.name, meta.publisher.group, meta.distributor,
-                              meta.seller, meta.printer) if n]
+    printed = book.product("print")
+    publisher = printed.publisher
+    corporate += [n for n in (publisher and publisher.name, publisher and publisher.group,
+                              printed.distributor, printed.seller, printed.printer) if n]
     if meta.editorial_board:
         people += [n for group in meta.editorial_board.groups for n in group.names]
     people += [a.name for chapter in book.chapters for a in chapter.meta.authors]

@@ -11,8 +11,11 @@ matched where they begin and end on jieba's word boundaries, so a phrase may joi
 from __future__ import annotations
 
 import logging
+import os
+import tempfile
 from collections.abc import Iterable
 from functools import cache
+from pathlib import Path
 
 import jieba
 import jieba.posseg
@@ -22,10 +25,33 @@ from bookmaker.variants.tables import phrases
 jieba.setLogLevel(logging.WARNING)  # its dictionary-loading notes are not the book's business
 
 
+_cache_folder: list[Path] = []  # where jieba keeps its prepared dictionary (keep_cache_in)
+
+
+def keep_cache_in(folder: Path) -> None:
+    """jieba prepares its dictionary once and keeps the result in a file: here in ``folder``
+    (the build's cache), never in the shared temporary folder, where anyone could leave a file
+    for it to read."""
+    _cache_folder[:] = [folder]
+
+
+def _jieba_folder() -> Path:
+    if _cache_folder:
+        _cache_folder[0].mkdir(parents=True, exist_ok=True)
+        return _cache_folder[0]
+    private = Path(tempfile.gettempdir()) / f"bookmaker-jieba-{os.getuid()}"
+    private.mkdir(mode=0o700, exist_ok=True)
+    status = private.lstat()
+    if status.st_uid != os.getuid() or status.st_mode & 0o077 or private.is_symlink():
+        return Path(tempfile.mkdtemp(prefix="bookmaker-jieba-"))  # someone else's: not used
+    return private
+
+
 @cache
 def tokenizer() -> jieba.Tokenizer:
     """jieba's dictionary (Simplified words and their frequencies), loaded once a process."""
     words = jieba.Tokenizer()
+    words.tmp_dir = str(_jieba_folder())
     words.initialize()
     return words
 
