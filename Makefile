@@ -79,9 +79,8 @@ docs-images: pdf ## Redraw the page images in docs/: title leaf, spread and pres
 		$(OUT)/beijing-xianjinxing-2006.press.pdf
 	$(BIN)/python docs/render-layout-pages.py docs
 
-bench: setup ## Print build time and peak memory: sample and full-size book, EPUB and PDF
-	$(BIN)/python bench/bench_build.py --format epub
-	$(BIN)/python bench/bench_build.py --format pdf --runs 1
+bench: setup ## Time and memory of each output (sample, full-size book) beside pandoc and raw WeasyPrint
+	$(BIN)/python bench/bench_build.py $(BENCH_ARGS)
 
 lint: setup ## Check the code with ruff
 	$(BIN)/ruff check src tests bench docs/render-pages.py docs/render-layout-pages.py docs/render-example-pages.py tools
@@ -100,7 +99,7 @@ constraints: ## After changing a version in pyproject.toml: resolve afresh and r
 system-deps: ## Install Pango for WeasyPrint, Noto CJK for rare characters and the programs the tests use (Debian/Ubuntu, root)
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-		default-jre-headless calibre poppler-utils zbar-tools chromium nodejs fonts-noto-cjk \
+		default-jre-headless calibre poppler-utils zbar-tools chromium nodejs fonts-noto-cjk fontconfig pandoc \
 		libpango-1.0-0 libpangoft2-1.0-0
 	command -v npm >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm
 

@@ -194,3 +194,22 @@ def test_a_partial_book_with_figures_of_its_own(book_copy: Path, tmp_path: Path)
     assert "本版不列" not in note and "讲话》（有删节）" in note
     speech = "".join(epub.xml(epub.base + "text/c02.xhtml").itertext())
     assert speech.rstrip().endswith("（有删节）")
+
+
+def test_a_title_is_text_in_the_editors_note_and_the_description(book_copy: Path,
+                                                                 tmp_path: Path) -> None:
+    """The note and dc:description say what the book holds from its titles: as text, escaped
+    once (a title of markup makes no element, and no 'scripted' document)."""
+    edit(book_copy / "chapters/02-speech.md",
+         "title: 在全市保持共产党员先进性教育活动与党的先进性建设理论研讨会上的讲话",
+         'title: "<script>alert(1)</script>"')
+    text = (book_copy / "chapters/02-speech.md").read_text(encoding="utf-8")
+    start = text.index("title_lines:")
+    (book_copy / "chapters/02-speech.md").write_text(
+        text[:start] + text[text.index("kind:"):], encoding="utf-8")
+    epub = build_epub(book_copy, tmp_path)
+    note = epub.xml(epub.base + "text/editors-note.xhtml")
+    assert note.find(".//{*}script") is None
+    assert "收录序、《<script>alert(1)</script>》（节选）" in "".join(note.itertext())
+    description = epub.opf.findtext("opf:metadata/dc:description", namespaces=NS)
+    assert "《<script>alert(1)</script>》" in description

@@ -269,6 +269,8 @@ def render_book(book: Book, book_dir: Path, labels: Labels = same, vertical: boo
 
     sheets = (*STYLESHEETS, VERTICAL_STYLESHEET) if vertical else STYLESHEETS
 
+    description = partial_description(env, book)
+
     def render(name: str, template: str, title: str, source: str,
                properties: tuple[str, ...] = (), **context: object) -> Document:
         def href(target: str) -> str:
@@ -277,7 +279,7 @@ def render_book(book: Book, book_dir: Path, labels: Labels = same, vertical: boo
         with template_errors(book_dir):
             xhtml = env.get_template(template).render(
                 book=book, lang=lang, doc_title=title, product=book.product("ebook"),
-                product_kind="ebook",
+                product_kind="ebook", description=description,
                 stylesheets=[href(stylesheet_name(s)) for s in sheets],
                 image_href=lambda src: href(image_name(src)),
                 link_href=lambda target: chapter_link(book, target,
@@ -328,7 +330,6 @@ def render_book(book: Book, book_dir: Path, labels: Labels = same, vertical: boo
         page_source = ""
     summary = meta.accessibility_summary or accessibility_summary(env, book, vertical,
                                                                    page_source)
-    description = str(env.get_template("description.txt").module.describe(book))  # type: ignore[attr-defined]
     return Rendered(lang, tuple(documents), toc, landmarks, stylesheets, vertical, summary,
                     description, page_source)
 
@@ -350,6 +351,13 @@ def paginate(documents: list[Document], pages: tuple[PageStart, ...],
         paginated.append(replace(document, xhtml=insert_page_breaks(
             document.xhtml, starts.get(document.name, []))))
     return paginated
+
+
+def partial_description(env: jinja2.Environment, book: Book) -> str:
+    """What a partial book holds, as plain text (the templates escape it where they show it);
+    empty for a whole book."""
+    text = env.get_template("description.txt").render(book=book)
+    return "".join(line.strip() for line in text.splitlines())
 
 
 def accessibility_summary(env: jinja2.Environment, book: Book, vertical: bool,

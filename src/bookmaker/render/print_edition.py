@@ -11,6 +11,7 @@ from bookmaker.render.documents import (
     Labels,
     chapter_link,
     check_xhtml,
+    partial_description,
     read_stylesheet,
     same,
     template_environment,
@@ -37,6 +38,7 @@ def render_print(book: Book, book_dir: Path, profile: str, created: str,
         html = env.get_template("print.xhtml").render(
             book=book, lang=book.meta.language, created=created, print=True,
             product=book.product("print"), product_kind="print",
+            description=partial_description(env, book),
             image_href=quote,  # relative to the book directory, the document's base URL
             link_href=lambda target: chapter_link(book, target, lambda c: f"#{c.id}"),
         )
