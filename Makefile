@@ -4,6 +4,7 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BOOK   ?= source
+EXAMPLE ?= examples/jingdian-sanzhong
 OUT    ?= build
 BIN    := $(VENV)/bin
 
@@ -57,8 +58,12 @@ hant-bench: setup ## Round trip of a Taiwan corpus through t2s and back: bookmak
 check: setup ace ## Build every EPUB (both editions, vertical too), then EPUBCheck and Ace on each
 	$(BIN)/bookmaker check $(BOOK) --out $(OUT) --variant source --variant zh-Hant --vertical
 
+examples: setup ## Build examples/jingdian-sanzhong (EPUB, both PDFs, zh-Hant edition) into build/examples/, then EPUBCheck (needs fonts-noto-cjk, Java)
+	$(BIN)/bookmaker build $(EXAMPLE) --out $(OUT)/examples --variant source --variant zh-Hant
+	$(BIN)/bookmaker check $(EXAMPLE) --out $(OUT)/examples --variant source --variant zh-Hant
+
 test: setup ## Lint, check the declared dependencies, then run the tests (outside programs: see README)
-	$(BIN)/ruff check src tests bench docs/render-pages.py docs/render-layout-pages.py tools/make-fonts.py
+	$(BIN)/ruff check src tests bench docs/render-pages.py docs/render-layout-pages.py tools
 	$(BIN)/deptry .
 	$(BIN)/python -m pytest
 
@@ -75,7 +80,7 @@ bench: setup ## Print build time and peak memory: sample and full-size book, EPU
 	$(BIN)/python bench/bench_build.py --format pdf --runs 1
 
 lint: setup ## Check the code with ruff
-	$(BIN)/ruff check src tests bench docs/render-pages.py docs/render-layout-pages.py tools/make-fonts.py
+	$(BIN)/ruff check src tests bench docs/render-pages.py docs/render-layout-pages.py tools
 
 constraints: ## After changing a version in pyproject.toml: resolve afresh and rewrite constraints.txt
 	rm -rf .venv-lock
@@ -88,10 +93,10 @@ constraints: ## After changing a version in pyproject.toml: resolve afresh and r
 	rm -rf .venv-lock
 
 # (no libharfbuzz-subset0: bookmaker subsets the PDF's fonts with the HarfBuzz of uharfbuzz)
-system-deps: ## Install Pango for WeasyPrint and the programs the tests use (Debian/Ubuntu, root)
+system-deps: ## Install Pango for WeasyPrint, Noto CJK for rare characters and the programs the tests use (Debian/Ubuntu, root)
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-		default-jre-headless calibre poppler-utils zbar-tools chromium nodejs \
+		default-jre-headless calibre poppler-utils zbar-tools chromium nodejs fonts-noto-cjk fontconfig \
 		libpango-1.0-0 libpangoft2-1.0-0
 	command -v npm >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm
 

@@ -18,9 +18,11 @@ from lxml import etree
 from bookmaker.ace import AceUnavailable, ace_program, chromium_program
 from bookmaker.build import build
 from bookmaker.epubcheck import EpubCheck
+from bookmaker.resources import installed_faces
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "source"
+EXAMPLE = ROOT / "examples" / "jingdian-sanzhong"  # the second book: classics, rare characters
 FIXTURES = Path(__file__).parent / "fixtures"
 NS = {
     "opf": "http://www.idpf.org/2007/opf",
@@ -53,6 +55,18 @@ def require_ace(why: str) -> None:
 
 
 def missing(message: str) -> NoReturn:
+    if os.environ.get(REQUIRE_EXTERNAL):
+        pytest.fail(f"{message} ({REQUIRE_EXTERNAL} is set)")
+    _skipped_external.append(message)
+    pytest.skip(message)
+
+
+def require_installed_font(family: str, why: str) -> None:
+    """Skip loudly without an installed font family (fonts-noto-cjk), or fail where CI
+    demands it."""
+    if installed_faces(family):
+        return
+    message = f"the font family '{family}' is not installed (fonts-noto-cjk): {why} was NOT tested"
     if os.environ.get(REQUIRE_EXTERNAL):
         pytest.fail(f"{message} ({REQUIRE_EXTERNAL} is set)")
     _skipped_external.append(message)
@@ -138,8 +152,9 @@ class Epub:
 
 
 # What makes a test slow (`make test-fast` leaves it out): the session builds of the sample with
-# its PDFs (the EPUBs alone are fast), and EPUBCheck (a JVM, seconds to start).
-SLOW_FIXTURES = {"sample_build", "hant_build", "epubcheck"}
+# its PDFs (the EPUBs alone are fast) and of the second example book, and EPUBCheck (a JVM,
+# seconds to start).
+SLOW_FIXTURES = {"sample_build", "hant_build", "epubcheck", "example_build"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -197,3 +212,24 @@ def book_copy(tmp_path: Path) -> Path:
     target = tmp_path / "book"
     shutil.copytree(SAMPLE, target)
     return target
+
+
+@dataclass
+class ExampleBuild:
+    """The second example book built once: both editions' EPUB and screen PDF."""
+
+    out: Path
+    diagnostics: list
+
+    def path(self, suffix: str) -> Path:
+        return self.out / f"jingdian-sanzhong{suffix}"
+
+
+@pytest.fixture(scope="session")
+def example_build(tmp_path_factory: pytest.TempPathFactory) -> ExampleBuild:
+    for family in ("Noto Serif CJK SC", "Noto Serif CJK TC"):
+        require_installed_font(family, "the second example book (characters the bundled fonts "
+                               "lack)")
+    out = tmp_path_factory.mktemp("example")
+    result = build(EXAMPLE, out, profiles=("screen",), variants=(None, "zh-Hant"))
+    return ExampleBuild(out, result.diagnostics)

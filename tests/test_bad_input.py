@@ -69,6 +69,37 @@ def bad_date(book: Path) -> None:
     edit(book / "chapters" / "02-speech.md", "date: 2006-05-22", "date: 2006-13")
 
 
+def add_to_book_yaml(book: Path, text: str) -> None:
+    with (book / "book.yaml").open("a", encoding="utf-8") as f:
+        f.write(text)
+
+
+def missing_font_file(book: Path) -> None:
+    add_to_book_yaml(book, "fonts:\n  - {role: body, file: fonts/shusong.otf}\n")
+
+
+def not_a_font(book: Path) -> None:
+    (book / "fonts").mkdir()
+    (book / "fonts" / "shusong.otf").write_text("not a font", encoding="utf-8")
+    add_to_book_yaml(book, "fonts:\n  - {role: body, file: fonts/shusong.otf}\n")
+
+
+def font_outside(book: Path) -> None:
+    add_to_book_yaml(book, "fonts:\n  - {role: body, file: /usr/share/fonts/x.otf}\n")
+
+
+def font_not_installed(book: Path) -> None:
+    add_to_book_yaml(book, "fonts:\n  - {role: heading, family: No Such Family Sans}\n")
+
+
+def font_file_and_family(book: Path) -> None:
+    add_to_book_yaml(book, "fonts:\n  - {role: body, file: a.otf, family: Noto Serif CJK SC}\n")
+
+
+def bad_modified(book: Path) -> None:
+    add_to_book_yaml(book, "modified: yesterday\n")
+
+
 CASES: list[tuple[Callable[[Path], None], str, str, str]] = [
     # breakage, file named, code, words of the message or hint
     (broken_yaml, "book.yaml:", "S001", "on line 2"),
@@ -82,6 +113,12 @@ CASES: list[tuple[Callable[[Path], None], str, str, str]] = [
     (path_outside, "book.yaml:", "S008", "outside the book directory"),
     (image_outside, "chapters/01-preface.md:", "S008", "outside the book directory"),
     (bad_date, "chapters/02-speech.md:", "S003", "YYYY-MM"),
+    (missing_font_file, "book.yaml:", "S004", "font file 'fonts/shusong.otf' does not exist"),
+    (not_a_font, "book.yaml:", "S003", "not a font that can be read"),
+    (font_outside, "book.yaml:", "S008", "outside the book directory"),
+    (font_not_installed, "book.yaml:", "S004", "no installed font family 'No Such Family Sans'"),
+    (font_file_and_family, "book.yaml:", "S003", "either 'file'"),
+    (bad_modified, "book.yaml:", "S003", "'yesterday' is not a date"),
 ]
 
 

@@ -171,11 +171,10 @@ def test_traditional_edition_gets_its_own_cover_from_the_same_template() -> None
     from bookmaker.cover import front_geometry
     from bookmaker.load import load_book
     from bookmaker.render.cover_document import render_front
-    from bookmaker.resources import font_faces
 
     edition = make_edition(load_book(SAMPLE), SAMPLE, "zh-Hant")
-    document = render_front(edition.book, SAMPLE, font_faces("Hant"),
-                            front_geometry(edition.book), edition.labels)
+    document = render_front(edition.book, SAMPLE, front_geometry(edition.book),
+                            edition.labels)
     # the mainland publisher's name is not this edition's: without a publisher of its own
     # under variants.zh-Hant (test_editions.py), the cover names none
     assert "北京出版社" not in document.html

@@ -192,10 +192,13 @@ def test_a_character_no_font_has_is_reported_with_its_place(book_copy: Path,
     chapter = book_copy / "chapters" / "01-preface.md"
     chapter.write_text(chapter.read_text(encoding="utf-8").replace("第一，", "第一𠀀，", 1),
                        encoding="utf-8")
+    line = next(n for n, text in enumerate(chapter.read_text(encoding="utf-8").splitlines(), 1)
+                if "𠀀" in text)
     result = build(book_copy, tmp_path, formats=("epub",))
     assert [str(d) for d in result.diagnostics] == [
-        "chapters/01-preface.md:17: warning F001: no embedded font has '𠀀' (U+20000) — replace "
-        "the character, or name a font that has it in fonts/fonts.toml"
+        f"chapters/01-preface.md:{line}: warning F001: no font has '𠀀' (U+20000) — name a font "
+        "that has it under 'fonts:' in book.yaml (a file of the book or an installed family), "
+        "or replace the character"
     ]
     assert result.outputs  # a warning, not a stop: the EPUB is still written
 

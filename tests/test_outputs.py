@@ -99,7 +99,8 @@ def test_an_interrupted_build_leaves_the_earlier_outputs(earlier: Path, tmp_path
     book = changed_book(tmp_path, "甲")
     process = subprocess.Popen([sys.executable, "-m", "bookmaker", "build", str(book), "--out",
                                 str(out), *BUILD], stderr=subprocess.PIPE, text=True)
-    # the EPUB is staged before the PDF is typeset: interrupt while the PDF is being made
+    # the PDF is staged before the EPUB is made (it takes the PDF's page-list): interrupt
+    # while the EPUB is being made
     while not temporaries(out) and process.poll() is None:
         time.sleep(0.02)
     assert process.poll() is None, "the build ended before its EPUB was staged"

@@ -3,9 +3,13 @@ fonts, metadata, colour — and what the print stage refuses."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
+import time
+from datetime import UTC, datetime
+from io import BytesIO
 from pathlib import Path
 
 import pdfplumber
@@ -16,7 +20,7 @@ from pypdf import PdfReader
 from bookmaker.build import build
 from bookmaker.cli import cli
 from bookmaker.load import load_book
-from conftest import SAMPLE, require_program
+from conftest import NS, SAMPLE, Epub, require_program
 
 pytestmark = pytest.mark.slow  # each test reads or makes a typeset book
 
@@ -250,3 +254,37 @@ def test_the_print_stage_reads_nothing_outside_the_book(book_copy: Path, tmp_pat
     # reaches out is refused by the print edition's fetcher instead (P002, test_hostile.py)
     (line,) = result.stderr.strip().splitlines()
     assert line.startswith("styles/print.css:") and "S012" in line and url in line
+
+
+def test_the_build_date_follows_source_files_only(book_copy: Path, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+
+    def screen_pdf(out: str) -> bytes:
+        return build(book_copy, tmp_path / out, formats=("pdf",),
+                     profiles=("screen",)).outputs[0].read_bytes()
+
+    before = screen_pdf("a")
+    later = time.time() + 86400 * 400
+    notes = book_copy / "notes.txt"
+    notes.write_text("校对意见：第3页。\n", encoding="utf-8")
+    os.utime(notes, (later, later))
+    assert screen_pdf("b") == before  # a stray file is not a source
+    chapter = book_copy / "chapters" / "02-speech.md"
+    os.utime(chapter, (later, later))
+    moved = screen_pdf("c")
+    assert moved != before  # a chapter is
+    stamp = datetime.fromtimestamp(int(later), tz=UTC).strftime("D:%Y%m%d%H%M%SZ")
+    assert PdfReader(BytesIO(moved)).metadata["/CreationDate"] == stamp
+
+
+def test_book_yaml_may_fix_the_build_date(book_copy: Path, tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1149120000")
+    with (book_copy / "book.yaml").open("a", encoding="utf-8") as f:
+        f.write("modified: 2020-01-02T03:04:05Z\n")
+    outputs = build(book_copy, tmp_path, profiles=("screen",)).outputs
+    assert PdfReader(outputs[1]).metadata["/CreationDate"] == "D:20200102030405Z"
+    epub = Epub(outputs[0])
+    modified = epub.opf.find("opf:metadata/opf:meta[@property='dcterms:modified']", NS)
+    assert modified.text == "2020-01-02T03:04:05Z"

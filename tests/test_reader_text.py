@@ -15,13 +15,12 @@ from pydantic import BaseModel
 from bookmaker import transform
 from bookmaker.build import used_characters
 from bookmaker.diagnostics import Location
-from bookmaker.fonts import uncovered
+from bookmaker.fonts import font_families, resolve, uncovered
 from bookmaker.load import load_book
 from bookmaker.model import Book
 from bookmaker.reader_text import map_reader_text, reader_fields, reader_passages
 from bookmaker.render import render_book
 from bookmaker.render.print_edition import render_print
-from bookmaker.resources import font_faces
 from bookmaker.variants import convert_book, make_converter
 from bookmaker.variants.report import report
 from conftest import NS
@@ -91,6 +90,7 @@ NOT_READER_TEXT = {
     "BookMeta.name", "BookMeta.language", "BookMeta.chapters", "Isbn.digits", "Isbn.printed",
     "VariantConfig.dictionary", "Link.href", "Heading.id", "Figure.src",
     "Chapter.id", "Chapter.source", "Book.cover", "Book.images",
+    "BookFont.file", "BookFont.family",
     "LintConfig.select", "LintConfig.ignore", "LintConfig.confusions",
 }
 
@@ -145,7 +145,7 @@ def hant(book: Book, book_dir: Path) -> Book:
 
 
 def test_a_word_in_a_note_and_a_table_cell_is_converted(hant: Book, book_dir: Path) -> None:
-    rendered = render_book(hant, book_dir, font_faces("Hant"))
+    rendered = render_book(hant, book_dir)
     page = next(d for d in rendered.documents if d.source == CHAPTER)
     root = etree.fromstring(page.xhtml.encode())
     note = "".join(root.find(".//x:aside[@id='c01-note-1']", NS).itertext())
@@ -172,7 +172,7 @@ def spans(element: etree._Element) -> list[tuple[str, str]]:
 
 def test_a_note_and_a_table_cell_get_the_print_spans(book: Book, book_dir: Path) -> None:
     printed = transform.apply(book, transform.PRINT)
-    document = render_print(printed, book_dir, font_faces("Hans"), "screen", "2006-06-01")
+    document = render_print(printed, book_dir, "screen", "2006-06-01")
     root = etree.fromstring(document.html.encode())
     note = root.find(".//x:span[@class='footnote']", NS)
     assert "".join(note.itertext()) == "注文说“头发”，有54根。"
@@ -188,8 +188,9 @@ def test_font_coverage_names_the_line_of_a_character_in_a_note(book_copy: Path) 
     chapter = book_copy / CHAPTER
     chapter.write_text(chapter.read_text(encoding="utf-8")
                        + "\n\n正文有注[^1]。\n\n[^1]: 注文有𠀀字。\n", encoding="utf-8")
-    book, faces = load_book(book_copy), font_faces("Hans")
-    chars = used_characters(book, render_book(book, book_copy, faces))
-    (missing,) = uncovered(chars, faces)
+    book = load_book(book_copy)
+    chars = used_characters(book, render_book(book, book_copy))
+    plan = resolve(chars, font_families(book, book_copy, "Hans"))
+    (missing,) = uncovered(plan, lambda char, where: where, "Hans")
     assert missing.code == "F001" and "U+20000" in missing.message
     assert missing.location == Location(CHAPTER, line_of(book_copy, "[^1]:"))

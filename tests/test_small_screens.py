@@ -43,6 +43,7 @@ MEASURE = """(() => {
       const range = document.createRange();
       range.setStart(span.firstChild, i); range.setEnd(span.firstChild, i + 1);
       const r = range.getClientRects()[0];
+      if (!r) continue;
       const key = Math.round(vertical ? r.left : r.top);
       rows.set(key, (rows.get(key) || 0) + 1);
     }
@@ -87,7 +88,9 @@ def look(browser: Browser, page: Path, width: int, height: int, shot: Path) -> d
     browser.evaluate(READING_SYSTEM)
     data = browser.call("Page.captureScreenshot", browser.session, format="png")["data"]
     shot.write_bytes(base64.b64decode(data))
-    return browser.evaluate(MEASURE)
+    found = browser.evaluate(MEASURE)
+    assert found is not None, f"the measuring script failed on {page.name}"
+    return found
 
 
 @pytest.mark.parametrize("which", ["sample_epub", "vertical_epub"])

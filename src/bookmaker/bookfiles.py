@@ -75,7 +75,11 @@ def read_bytes(book_dir: Path, relative: str, referrer: str | None = None,
         raise error("S016", f"{what} '{relative}' is {size / MIB:.1f} MiB, more than the limit "
                     f"of {limit / MIB:.1f} MiB", referrer, line,
                     "split it, make it smaller, or raise the limit under 'limits:' in book.yaml")
-    return path.read_bytes()
+    try:
+        return path.read_bytes()
+    except OSError as exc:  # no permission, a disk error
+        raise error("S004", f"{what} '{relative}' cannot be read: {exc.strerror or exc}",
+                    referrer, line, "check the file's permissions") from None
 
 
 def read_text(book_dir: Path, relative: str, referrer: str | None = None,

@@ -68,7 +68,7 @@ def editions(variants: tuple[str, ...]) -> tuple[str | None, ...]:
 
 def report(diagnostics: list[Diagnostic] | tuple[Diagnostic, ...]) -> None:
     for d in diagnostics:
-        style = "red" if d.severity is Severity.ERROR else "yellow"
+        style = {Severity.ERROR: "red", Severity.WARNING: "yellow"}.get(d.severity, "cyan")
         err.print(str(d), style=style, markup=False, highlight=False, emoji=False)
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
+    NOTE = "note"  # worth knowing, nothing to fix (e.g. which characters a fallback font drew)
 
 
 @dataclass(frozen=True, slots=True)

@@ -84,8 +84,8 @@ def package_epub(book: Book, rendered: Rendered, fonts: list[EmbeddedFont], cove
                                   file_name=stylesheet_name(name), media_type="text/css",
                                   content=css.encode("utf-8")))
     for i, font in enumerate(fonts):
-        eb.add_item(epub.EpubItem(uid=f"font-{i}", file_name=font_name(font.face.file),
-                                  media_type="font/otf", content=font.data))
+        eb.add_item(epub.EpubItem(uid=f"font-{i}", file_name=font_name(font.file),
+                                  media_type=font.media_type, content=font.data))
     for i, image in enumerate(images):
         eb.add_item(epub.EpubItem(uid=f"img-{i}", file_name=image.name,
                                   media_type=image.media_type, content=image.data))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -384,6 +384,27 @@ class VariantConfig(Frozen):
         return self.quotes if self.quotes is not None else self.opencc != "s2t"
 
 
+FontRole = Literal["body", "heading"]
+
+
+class BookFont(Frozen):
+    """A font the book brings (``fonts:``): tried before the bundled faces for its role."""
+
+    role: FontRole  # body: the text ("Book Serif"); heading: headings ("Book Sans")
+    file: str | None = None  # a font file inside the book directory (.otf, .ttf, .ttc)
+    family: str | None = None  # … or an installed family, found through fontconfig
+    index: int = Field(default=0, ge=0, description="the face in a collection (.ttc)")
+    weight: int = Field(default=400, ge=100, le=900)
+    script: Literal["Hans", "Hant"] | None = None  # the edition it serves; default both
+
+    @model_validator(mode="after")
+    def _file_or_family(self) -> BookFont:
+        if (self.file is None) == (self.family is None):
+            raise ValueError("give either 'file' (a font in the book) or 'family' "
+                             "(an installed family), not both or neither")
+        return self
+
+
 MIB = 1024 * 1024
 
 
@@ -437,6 +458,8 @@ class BookMeta(Frozen):
     numbering: Numbering = Numbering()
     cover: CoverSpec = CoverSpec()
     variants: dict[Literal["zh-Hant"], VariantConfig] = {}
+    fonts: list[BookFont] = []
+    modified: datetime | None = None  # the outputs' timestamp; default: see build.source_date
     lint: LintConfig = LintConfig()
     accessibility_summary: Prose | None = None  # default: said from what the edition holds
     limits: Limits = Limits()
@@ -446,6 +469,24 @@ class BookMeta(Frozen):
     _partial = field_validator("excerpt", "abridged", mode="before")(_partial)
 
     _title = field_validator("title")(_not_blank)
+
+    @field_validator("modified", mode="before")
+    @classmethod
+    def _modified(cls, value: object) -> datetime | None:
+        """A date (midnight UTC) or a date and time; without a zone, UTC."""
+        if value is None or isinstance(value, datetime):
+            moment = value
+        elif isinstance(value, date):
+            moment = datetime(value.year, value.month, value.day)
+        else:
+            try:
+                moment = datetime.fromisoformat(str(value))
+            except ValueError:
+                raise ValueError(f"'{value}' is not a date: write YYYY-MM-DD or "
+                                 "YYYY-MM-DDTHH:MM:SSZ") from None
+        if moment is not None and moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        return moment
 
     @model_validator(mode="after")
     def _title_lines_match(self) -> BookMeta:

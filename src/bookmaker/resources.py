@@ -1,17 +1,28 @@
-"""Where bookmaker's own design lives: package data under ``bookmaker/data/``.
+"""Where bookmaker's own design lives, and where fonts come from.
 
 ``data/styles/`` holds the stylesheets and ``data/fonts/`` the pre-subset CJK fonts with
-``fonts.toml``, which says which file serves which family per script. Both ship inside the
-wheel and are read through ``importlib.resources``, so an installed bookmaker needs no
-checkout. A book directory may bring its own ``styles/`` (searched first).
+``fonts.toml``, which says which file serves which family per script, which family a role of
+``book.yaml``'s ``fonts:`` stands for, and which installed families fill in what the bundled
+faces lack. Both ship inside the wheel and are read through ``importlib.resources``, so an
+installed bookmaker needs no checkout. A book directory may bring its own ``styles/``
+(searched first) and its own fonts.
+
+Installed fonts are found through fontconfig (``fc-list``), the way WeasyPrint finds them.
 """
 
 from __future__ import annotations
 
+import re
+import shutil
+import subprocess
 import tomllib
 from dataclasses import dataclass
+from functools import cache
 from importlib.resources import files
 from pathlib import Path
+from typing import Any, Literal
+
+Origin = Literal["book", "bundled", "system"]
 
 
 def data_dir() -> Path:
@@ -26,19 +37,111 @@ def fonts_dir() -> Path:
 
 @dataclass(frozen=True)
 class FontFace:
-    """One embedded face: the family name the stylesheets use, its weight, its file."""
+    """One face a stylesheet family can draw with: the family the stylesheets name ("Book
+    Serif"), its weight, its file (and the face inside a collection such as a ``.ttc``), and
+    where it was found: the book's own fonts, the bundled subsets, or the installed fonts."""
 
     family: str
     weight: int
-    file: str
+    path: Path
+    index: int = 0
+    origin: Origin = "bundled"
+    name: str = ""  # for reports: the book's file, or the installed family
 
     @property
-    def path(self) -> Path:
-        return fonts_dir() / self.file
+    def file(self) -> str:
+        """Its name in an EPUB (``fonts/<file>``), without the suffix the subset's format
+        decides for a face of the book or the machine."""
+        if self.origin == "bundled":
+            return self.path.name
+        stem = re.sub(r"[^A-Za-z0-9-]+", "", self.path.stem) or "font"
+        index = f"-{self.index}" if self.index else ""
+        return f"{self.origin}-{stem}{index}-{self.weight}"
+
+    @property
+    def label(self) -> str:
+        return self.name or self.path.name
+
+    @property
+    def in_collection(self) -> bool:
+        return self.path.suffix.lower() in (".ttc", ".otc")
+
+
+@cache
+def _fonts_table() -> dict[str, Any]:
+    with (fonts_dir() / "fonts.toml").open("rb") as f:
+        return tomllib.load(f)
 
 
 def font_faces(script: str) -> list[FontFace]:
-    """The faces for a script ('Hans' or 'Hant'), as ``data/fonts/fonts.toml`` lists them."""
-    with (fonts_dir() / "fonts.toml").open("rb") as f:
-        table = tomllib.load(f)
-    return [FontFace(**face) for face in table["faces"][script]]
+    """The bundled faces for a script ('Hans' or 'Hant'), as ``fonts.toml`` lists them."""
+    return [FontFace(face["family"], face["weight"], fonts_dir() / face["file"],
+                     name=face["file"])
+            for face in _fonts_table()["faces"][script]]
+
+
+def role_families() -> dict[str, str]:
+    """The role a book names in ``fonts:`` (body, heading) -> the family the styles use."""
+    return dict(_fonts_table()["roles"])
+
+
+def system_families(script: str) -> dict[str, str]:
+    """Stylesheet family -> the installed family tried for what the bundled faces lack."""
+    return dict(_fonts_table()["system"][script])
+
+
+@dataclass(frozen=True)
+class InstalledFace:
+    family: str
+    weight: int  # CSS weight
+    path: Path
+    index: int
+
+
+# fontconfig's weight scale -> CSS (FcWeightToOpenType's table, at its named points)
+_FC_WEIGHTS = ((0, 100), (40, 200), (50, 300), (75, 350), (80, 400), (100, 500), (180, 600),
+               (200, 700), (205, 800), (210, 900), (215, 950))
+
+
+def _css_weight(fc_weight: float) -> int:
+    return min(_FC_WEIGHTS, key=lambda pair: abs(pair[0] - fc_weight))[1]
+
+
+@cache
+def installed_faces(family: str) -> tuple[InstalledFace, ...]:
+    """The installed faces of ``family`` (exactly that family name), through fontconfig;
+    none when fontconfig's ``fc-list`` is not there."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return ()
+    pattern = re.sub(r"([-:,\\])", r"\\\1", family)
+    listing = subprocess.run(
+        [fc_list, "--format", "%{family}\t%{weight}\t%{index}\t%{file}\n", pattern],
+        capture_output=True, text=True, check=False).stdout
+    found = set()
+    for line in listing.splitlines():
+        families, weight, index, path = line.split("\t", 3)
+        if family.casefold() not in (f.strip().casefold() for f in families.split(",")):
+            continue
+        weight = weight.strip("[]").split()[0]  # a variable font gives a range
+        found.add(InstalledFace(family, _css_weight(float(weight)), Path(path), int(index)))
+    return tuple(sorted(found, key=lambda f: (f.weight, str(f.path), f.index)))
+
+
+def installed_face(family: str, weight: int) -> InstalledFace | None:
+    """The installed face of ``family`` nearest to ``weight``, if the family is installed."""
+    faces = installed_faces(family)
+    return min(faces, key=lambda f: abs(f.weight - weight)) if faces else None
+
+
+def system_faces(script: str) -> list[FontFace]:
+    """The installed faces that fill in, per bundled family and weight, what the bundled
+    faces lack (``fonts.toml`` [system]); those not installed are left out."""
+    faces = []
+    for bundled in font_faces(script):
+        family = system_families(script).get(bundled.family)
+        found = installed_face(family, bundled.weight) if family else None
+        if found is not None:
+            faces.append(FontFace(bundled.family, bundled.weight, found.path, found.index,
+                                  "system", f"{family} {found.weight}"))
+    return faces

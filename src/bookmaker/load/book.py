@@ -10,6 +10,7 @@ from functools import partial
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from fontTools.ttLib import TTFont, TTLibError
 from pydantic import BaseModel
 
 from bookmaker.bookfiles import BOOK_FILE, MIB, read_bytes, read_text, resolve_inside
@@ -21,6 +22,7 @@ from bookmaker.model import (
     FRONT_MATTER_KINDS,
     Block,
     Book,
+    BookFont,
     BookMeta,
     Chapter,
     ChapterMeta,
@@ -31,6 +33,7 @@ from bookmaker.model import (
     ReaderText,
     Table,
 )
+from bookmaker.resources import installed_faces
 
 BOOK_FILE_LIMIT = 1 * MIB
 COVER_NAMES = ("cover.jpg", "cover.jpeg", "cover.png")
@@ -78,6 +81,8 @@ def load_book(book_dir: Path, warn: Warn = lambda diagnostic: None) -> Book:
             raise error("S003", f"chapter '{path}' is listed twice", BOOK_FILE, line,
                         "keep it once under 'chapters'")
         sources[source] = f"c{i:02d}"
+    for i, font in enumerate(meta.fonts):
+        _check_font(book_dir, font, doc, i)
     images: list[str] = []
     chapters = [
         _load_chapter(book_dir, path, chapter_id, images, meta.limits, sources, warn)
@@ -108,6 +113,29 @@ def _chapter_source(book_dir: Path, relative: str, line: int | None) -> str:
         raise error("S004", f"chapter '{relative}' does not exist", BOOK_FILE, line,
                     "create the file or correct the path under 'chapters'")
     return posixpath.normpath(relative)
+
+
+def _check_font(book_dir: Path, font: BookFont, doc: YamlDoc, i: int) -> None:
+    """A font of ``fonts:`` exists: a font file inside the book, or an installed family."""
+    if font.family is not None:
+        if not installed_faces(font.family):
+            raise error("S004", f"no installed font family '{font.family}'", BOOK_FILE,
+                        doc.line_of(("fonts", i, "family")),
+                        "install it (`fc-list` lists what fontconfig finds), or put the font "
+                        "file in the book and name it under 'file:'")
+        return
+    line = doc.line_of(("fonts", i, "file"))
+    path = resolve_inside(book_dir, font.file or "", BOOK_FILE, line)
+    if not path.is_file():
+        raise error("S004", f"font file '{font.file}' does not exist", BOOK_FILE, line,
+                    "put the font in the book directory, or correct the path")
+    try:
+        TTFont(path, fontNumber=font.index, lazy=True).getBestCmap()
+    except (TTLibError, OSError, IndexError, AssertionError) as exc:
+        raise error("S003", f"'{font.file}' is not a font that can be read "
+                    f"(face {font.index}: {exc})", BOOK_FILE, line,
+                    "give an OpenType or TrueType file (.otf, .ttf, .ttc) and, for a "
+                    "collection, the face under 'index:'") from None
 
 
 def number_captions(chapters: list[Chapter], numbering: str) -> list[Chapter]:

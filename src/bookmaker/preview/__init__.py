@@ -13,7 +13,7 @@ from __future__ import annotations
 import mimetypes
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -26,12 +26,13 @@ from watchfiles import watch
 
 from bookmaker import transform
 from bookmaker.diagnostics import BookError, Diagnostic, error
+from bookmaker.fonts import bundled_css_faces
 from bookmaker.lint import lint_book
 from bookmaker.load import load_book
 from bookmaker.render import render_book
-from bookmaker.render.documents import image_name
+from bookmaker.render.documents import EPUB_FONT_BASE, fonts_stylesheet, image_name
 from bookmaker.render.print_edition import render_print
-from bookmaker.resources import font_faces, fonts_dir
+from bookmaker.resources import fonts_dir
 
 HOST = "127.0.0.1"
 HEARTBEAT = 10.0  # seconds between keep-alive comments on an idle event stream
@@ -60,8 +61,10 @@ def render_pages(book_dir: Path, version: int) -> Pages:
         result.pages["/epub/text/nav.xhtml"] = ("text/html; charset=utf-8", panel.encode())
         result.pages["/print"] = result.pages["/epub/text/nav.xhtml"]
         return result
-    faces = font_faces(book.meta.script)
-    rendered = render_book(book, book_dir, faces)
+    script = book.meta.script
+    rendered = render_book(book, book_dir)
+    fonts_css = fonts_stylesheet(book_dir, bundled_css_faces(script, EPUB_FONT_BASE))
+    rendered = replace(rendered, stylesheets={"fonts.css": fonts_css, **rendered.stylesheets})
     for document in rendered.documents:
         page = inject(document.xhtml, "epub", version, result.diagnostics)
         result.pages[f"/epub/{document.name}"] = ("text/html; charset=utf-8", page.encode())
@@ -70,11 +73,9 @@ def render_pages(book_dir: Path, version: int) -> Pages:
     for src in book.images:
         result.images[f"/epub/{image_name(src)}"] = book_dir / src
         result.images[f"/{src}"] = book_dir / src
-    printed = render_print(transform.apply(book, transform.PRINT), book_dir, faces, "screen",
-                           "")
-    font_base = fonts_dir().resolve().as_uri() + "/"
-    styles = "".join(f"<style>{css.replace(font_base, '/fonts/')}</style>"
-                     for css in printed.stylesheets)
+    printed = render_print(transform.apply(book, transform.PRINT), book_dir, "screen", "")
+    print_fonts = fonts_stylesheet(book_dir, bundled_css_faces(script, "/fonts/"))
+    styles = "".join(f"<style>{css}</style>" for css in (print_fonts, *printed.stylesheets))
     page = printed.html.replace("</head>", f"{styles}</head>", 1)
     result.pages["/print"] = ("text/html; charset=utf-8",
                               inject(page, "print", version, result.diagnostics).encode())

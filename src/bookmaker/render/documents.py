@@ -29,6 +29,7 @@ from bookmaker.epub_names import (
     image_name,
     stylesheet_name,
 )
+from bookmaker.fonts import CssFace
 from bookmaker.load.styles import book_stylesheet
 from bookmaker.model import FRONT_MATTER_KINDS, Block, Book, Chapter, Container, ListBlock
 from bookmaker.render.pagebreaks import (
@@ -40,7 +41,7 @@ from bookmaker.render.pagebreaks import (
     placeable,
     unit_ids,
 )
-from bookmaker.resources import FontFace, data_dir
+from bookmaker.resources import data_dir
 from bookmaker.variants.segment import boundaries
 
 # The stylesheets every document links, in cascade order. fonts.css is generated from the fonts
@@ -254,11 +255,12 @@ def check_xhtml(xhtml: str, template: str, book_dir: Path) -> None:
                     f"book overrides {', '.join(overrides)}") from None
 
 
-def render_book(book: Book, book_dir: Path, fonts: list[FontFace],
-                labels: Labels = same, vertical: bool = False,
+def render_book(book: Book, book_dir: Path, labels: Labels = same, vertical: bool = False,
                 pages: tuple[PageStart, ...] = (), page_source: str = "") -> Rendered:
     """The EPUB's documents in reading order; with ``pages`` (where the print edition's pages
-    begin, from ``page_source``) page-break markers in them and a page-list."""
+    begin, from ``page_source``) page-break markers in them and a page-list. fonts.css is not
+    among the stylesheets: it follows from the characters the documents use
+    (``fonts_stylesheet``)."""
     env = template_environment(book_dir, labels)
     lang = book.meta.language
     toc = build_toc(book)
@@ -317,10 +319,7 @@ def render_book(book: Book, book_dir: Path, fonts: list[FontFace],
     documents.append(nav())
     documents += [render(chapter_file(c), "chapter.xhtml", c.meta.title, c.source, chapter=c)
                   for c in book.chapters if c.meta.kind not in FRONT_MATTER_KINDS]
-    font_base = relative(FONT_DIR, stylesheet_name("fonts.css")) + "/"  # ../fonts/
-    with template_errors(book_dir):
-        fonts_css = env.get_template("fonts.css").render(faces=fonts, font_base=font_base)
-    stylesheets = {"fonts.css": fonts_css, "book.css": read_stylesheet("book.css", book_dir)}
+    stylesheets = {"book.css": read_stylesheet("book.css", book_dir)}
     if vertical:
         stylesheets[VERTICAL_STYLESHEET] = read_stylesheet(VERTICAL_STYLESHEET, book_dir)
     if pages:
@@ -378,6 +377,16 @@ def count_blocks(book: Book, kind: str) -> int:
         return total
 
     return sum(count(c.blocks) for c in book.chapters)
+
+
+# Where fonts.css finds the fonts of the EPUB: ../fonts/
+EPUB_FONT_BASE = relative(FONT_DIR, stylesheet_name("fonts.css")) + "/"
+
+
+def fonts_stylesheet(book_dir: Path, faces: list[CssFace]) -> str:
+    """fonts.css: an ``@font-face`` rule for each face that draws the edition."""
+    with template_errors(book_dir):
+        return template_environment(book_dir).get_template("fonts.css").render(faces=faces)
 
 
 def read_stylesheet(name: str, book_dir: Path) -> str:

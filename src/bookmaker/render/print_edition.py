@@ -16,7 +16,6 @@ from bookmaker.render.documents import (
     template_environment,
     template_errors,
 )
-from bookmaker.resources import FontFace, fonts_dir
 
 PRINT_STYLESHEETS = ("book.css", "print.css")
 
@@ -29,8 +28,10 @@ class PrintDocument:
     signature: int = 1  # the page count is padded to a multiple of this (press)
 
 
-def render_print(book: Book, book_dir: Path, faces: list[FontFace], profile: str,
-                 created: str, labels: Labels = same) -> PrintDocument:
+def render_print(book: Book, book_dir: Path, profile: str, created: str,
+                 labels: Labels = same) -> PrintDocument:
+    """The print document and its stylesheets, except fonts.css, which follows from the
+    characters the document uses (the caller puts it first)."""
     env = template_environment(book_dir, labels)
     with template_errors(book_dir):
         html = env.get_template("print.xhtml").render(
@@ -39,11 +40,9 @@ def render_print(book: Book, book_dir: Path, faces: list[FontFace], profile: str
             image_href=quote,  # relative to the book directory, the document's base URL
             link_href=lambda target: chapter_link(book, target, lambda c: f"#{c.id}"),
         )
-        fonts_css = env.get_template("fonts.css").render(
-            faces=faces, font_base=fonts_dir().resolve().as_uri() + "/")
         page_css = env.get_template("page.css").render(page=book.meta.page, profile=profile)
     check_xhtml(html, "print.xhtml", book_dir)
-    sheets = [fonts_css, *(read_stylesheet(name, book_dir) for name in PRINT_STYLESHEETS)]
+    sheets = [read_stylesheet(name, book_dir) for name in PRINT_STYLESHEETS]
     if profile == "press":
         sheets.append(read_stylesheet("press.css", book_dir))
     sheets.append(page_css)

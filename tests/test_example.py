@@ -1,0 +1,126 @@
+"""The second example book (examples/jingdian-sanzhong): a real book of public-domain classics
+with what real books have — and characters no bundled font has — built into both editions,
+read back by EPUBCheck, poppler and pdfplumber."""
+
+from __future__ import annotations
+
+import subprocess
+import unicodedata
+
+import pdfplumber
+import pytest
+
+from bookmaker.build import make_edition
+from bookmaker.load import load_book
+from bookmaker.model import Figure
+from bookmaker.reader_text import reader_passages
+from conftest import EXAMPLE, NS, Epub, ExampleBuild, SessionEpubCheck, require_program
+
+EDITIONS = ("", ".zh-Hant")
+
+
+def is_han(char: str) -> bool:
+    return unicodedata.name(char, "").startswith("CJK UNIFIED IDEOGRAPH")
+
+
+def outside_gb2312(char: str) -> bool:
+    try:
+        char.encode("gb2312")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def outside_big5_level1(char: str) -> bool:
+    """Big5 level 1 (常用字) is 0xA440–0xC67E."""
+    try:
+        code = int.from_bytes(char.encode("big5"), "big")
+    except UnicodeEncodeError:
+        return True
+    return not 0xA440 <= code <= 0xC67E
+
+
+def test_the_book_has_what_real_books_have(example_build: ExampleBuild) -> None:
+    book = load_book(EXAMPLE)
+    body = [c for c in book.chapters if c.meta.kind not in ("preface", "foreword")]
+    assert len(body) >= 8
+    epub = Epub(example_build.path(".epub"))
+    text = epub.text()
+    assert len(text) >= 60000
+    docs = [epub.xml(name) for name in epub.spine_names()]
+
+    def all_of(path: str) -> list:
+        return [el for doc in docs for el in doc.iterfind(path, NS)]
+
+    figures = all_of(".//x:figure")
+    assert len(figures) >= 2
+    for figure in figures:
+        caption = "".join(figure.find("x:figcaption", NS).itertext())
+        assert figure.find(".//x:img", NS).get("alt") and caption.startswith("图")
+    assert all_of(".//x:table") and all_of(".//x:ol/x:li") and all_of(".//x:ul/x:li")
+    with_notes = [doc for doc in docs if doc.find(".//*[@role='doc-footnote']", NS) is not None]
+    assert len(with_notes) >= 5
+    assert all_of(".//x:div[@class='verse']")
+    quotes = all_of(".//x:blockquote")
+    assert any((q.getprevious() is not None and
+                "".join(q.getprevious().itertext()).rstrip().endswith("："))
+               for q in quotes)
+    assert any(c.isascii() and c.isalpha() for c in text)
+    assert any(c.isdigit() for c in text)
+
+
+@pytest.mark.parametrize(("suffix", "outside"), [("", outside_gb2312),
+                                                 (".zh-Hant", outside_big5_level1)])
+def test_at_least_twenty_characters_outside_the_national_sets(example_build: ExampleBuild,
+                                                              suffix: str, outside) -> None:
+    text = Epub(example_build.path(f"{suffix}.epub")).text()
+    assert len({c for c in text if is_han(c) and outside(c)}) >= 20
+
+
+def test_the_fallback_font_is_reported_once_per_edition(example_build: ExampleBuild) -> None:
+    assert [d.code for d in example_build.diagnostics] == ["F002", "F002"]
+    hans, hant = example_build.diagnostics
+    assert "zh-Hans" in hans.message and "Noto Serif CJK SC" in hans.message
+    assert "zh-Hant" in hant.message and "Noto Serif CJK TC" in hant.message
+
+
+@pytest.mark.parametrize("suffix", EDITIONS)
+def test_epubcheck_passes_both_editions(example_build: ExampleBuild, suffix: str,
+                                        epubcheck: SessionEpubCheck) -> None:
+    path = example_build.path(f"{suffix}.epub")
+    assert epubcheck(path, "EPUBCheck on the second example book") == []
+
+
+@pytest.mark.parametrize("suffix", EDITIONS)
+def test_every_font_of_the_pdf_is_embedded(example_build: ExampleBuild, suffix: str) -> None:
+    pdffonts = require_program("pdffonts", "poppler's font report on the second example book")
+    report = subprocess.run([pdffonts, str(example_build.path(f"{suffix}.pdf"))],
+                            capture_output=True, text=True, check=True).stdout.splitlines()[2:]
+    assert report and all(line.split()[-5:-2] == ["yes", "yes", "yes"] for line in report)
+
+
+@pytest.mark.parametrize(("suffix", "outside"), [("", outside_gb2312),
+                                                 (".zh-Hant", outside_big5_level1)])
+def test_every_character_is_in_the_pdf_drawn_by_a_font_that_has_it(
+        example_build: ExampleBuild, suffix: str, outside) -> None:
+    book = load_book(EXAMPLE)
+    edition = make_edition(book, EXAMPLE, "zh-Hant" if suffix else None).book
+    # what the chapters print: not the EPUB's metadata, not the alt text of the figures
+    alts = {block.alt for chapter in edition.chapters for block in chapter.blocks
+            if isinstance(block, Figure)}
+    source = {c for passage in reader_passages(edition) for c in passage.text
+              if passage.location.path.startswith("chapters/") and passage.text not in alts
+              and not c.isspace() and unicodedata.category(c)[0] != "C"}
+    with pdfplumber.open(example_build.path(f"{suffix}.pdf")) as pdf:
+        drawn: dict[str, set[str]] = {}
+        for page in pdf.pages:
+            for char in page.chars:
+                drawn.setdefault(char["text"], set()).add(char["fontname"].split("+", 1)[1])
+    assert not source - set(drawn), "".join(sorted(source - set(drawn)))
+    # a character the bundled fonts lack comes from the installed face's subset ("… B"), whose
+    # glyph reads back as that character; all the others from the bundled faces
+    rare = {c for c in source if is_han(c) and outside(c)}
+    fallback = {c for c, fonts in drawn.items() if any(f.endswith("-B") for f in fonts)}
+    assert rare & fallback and fallback <= {c for c in source if is_han(c)}
+    assert all(fonts <= {"Book-Serif-B", "Book-Sans-B", "Book-Serif-B-Bold", "Book-Sans-B-Bold"}
+               for c, fonts in drawn.items() if c in fallback)
