@@ -187,6 +187,7 @@ def generated(stable_subsets: None, tmp_path_factory: pytest.TempPathFactory) ->
     return built[-BOOKS_CHECKED:]
 
 
+@pytest.mark.slow  # a hundred generated books built
 def test_generated_chapters_build_or_give_clean_diagnostics(generated: list[Path]) -> None:
     assert generated, "no generated chapter built: the strategies only make broken books"
 
