@@ -9,7 +9,7 @@ OUT    ?= build
 BIN    := $(VENV)/bin
 
 .DEFAULT_GOAL := all
-.PHONY: all setup ace epub pdf screen press cover hant hant-report hant-bench check test \
+.PHONY: all setup ace epub pdf screen press cover hant hant-report hant-bench check examples example-images test \
 	test-fast lint bench docs-images constraints clean distclean system-deps help
 
 all: setup ## Set up .venv if needed and build every output of the sample book into build/
@@ -62,8 +62,12 @@ examples: setup ## Build examples/jingdian-sanzhong (EPUB, both PDFs, zh-Hant ed
 	$(BIN)/bookmaker build $(EXAMPLE) --out $(OUT)/examples --variant source --variant zh-Hant
 	$(BIN)/bookmaker check $(EXAMPLE) --out $(OUT)/examples --variant source --variant zh-Hant
 
+example-images: setup ## Redraw docs/example-*.png: the second book's figure, list and notes pages (needs fonts-noto-cjk)
+	$(BIN)/bookmaker build $(EXAMPLE) --out $(OUT)/examples --format pdf --profile screen
+	$(BIN)/python docs/render-example-pages.py $(OUT)/examples/jingdian-sanzhong.pdf docs
+
 test: setup ## Lint, check the declared dependencies, then run the tests (outside programs: see README)
-	$(BIN)/ruff check src tests bench docs/render-pages.py docs/render-layout-pages.py tools
+	$(BIN)/ruff check src tests bench docs/render-pages.py docs/render-layout-pages.py docs/render-example-pages.py tools
 	$(BIN)/deptry .
 	$(BIN)/python -m pytest
 
@@ -75,12 +79,11 @@ docs-images: pdf ## Redraw the page images in docs/: title leaf, spread and pres
 		$(OUT)/beijing-xianjinxing-2006.press.pdf
 	$(BIN)/python docs/render-layout-pages.py docs
 
-bench: setup ## Print build time and peak memory: sample and full-size book, EPUB and PDF
-	$(BIN)/python bench/bench_build.py --format epub
-	$(BIN)/python bench/bench_build.py --format pdf --runs 1
+bench: setup ## Time and memory of each output (sample, full-size book) beside pandoc and raw WeasyPrint
+	$(BIN)/python bench/bench_build.py $(BENCH_ARGS)
 
 lint: setup ## Check the code with ruff
-	$(BIN)/ruff check src tests bench docs/render-pages.py docs/render-layout-pages.py tools
+	$(BIN)/ruff check src tests bench docs/render-pages.py docs/render-layout-pages.py docs/render-example-pages.py tools
 
 constraints: ## After changing a version in pyproject.toml: resolve afresh and rewrite constraints.txt
 	rm -rf .venv-lock
@@ -96,7 +99,7 @@ constraints: ## After changing a version in pyproject.toml: resolve afresh and r
 system-deps: ## Install Pango for WeasyPrint, Noto CJK for rare characters and the programs the tests use (Debian/Ubuntu, root)
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-		default-jre-headless calibre poppler-utils zbar-tools chromium nodejs fonts-noto-cjk fontconfig \
+		default-jre-headless calibre poppler-utils zbar-tools chromium nodejs fonts-noto-cjk fontconfig pandoc \
 		libpango-1.0-0 libpangoft2-1.0-0
 	command -v npm >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm
 

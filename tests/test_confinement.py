@@ -12,7 +12,9 @@ What is allowed, and why:
   there, ctypes compiles probes there) — a temporary path created by someone else is not;
 - /dev/null, and the MIME tables Python's ``mimetypes`` reads for file: URLs;
 - the programs ``ctypes.util.find_library`` runs (ldconfig, gcc, ld) to locate Pango and
-  HarfBuzz when WeasyPrint loads them: Python's library lookup, started from ctypes.
+  HarfBuzz when WeasyPrint loads them: Python's library lookup, started from ctypes;
+- fontconfig's ``fc-list``, which ``resources.py`` asks for the installed Noto CJK faces that
+  draw what the bundled fonts lack: a fixed program with fixed arguments, nothing from the book.
 
 Pango, fontconfig, PDFium and OpenCC read system fonts, their configuration and their data
 from C, which an audit hook does not see; bookmaker hands WeasyPrint only its own fonts
@@ -57,6 +59,11 @@ def from_ctypes_lookup():
     return False
 
 
+def is_font_lookup(args) -> bool:
+    program = args[0] if args else ""
+    return os.path.basename(os.fsdecode(program)) == "fc-list"
+
+
 def watch(event, args):
     if not watching[0]:
         return
@@ -69,7 +76,8 @@ def watch(event, args):
     elif event in ("socket.connect", "socket.sendto", "socket.getaddrinfo"):
         events.append(["network", repr(args)])
     elif event in ("subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn"):
-        events.append(["program" if not from_ctypes_lookup() else "lookup", repr(args)[:200]])
+        lookup = from_ctypes_lookup() or is_font_lookup(args)
+        events.append(["lookup" if lookup else "program", repr(args)[:200]])
     elif event == "urllib.Request":
         events.append(["url", str(args[0])])
 

@@ -20,6 +20,8 @@ from bookmaker.model import PageDesign
 from conftest import NS, Epub, require_program
 from pdflines import MM, Line, pdf_lines
 
+pytestmark = pytest.mark.slow  # every test reads a typeset book
+
 PAGE = PageDesign()
 EM = PAGE.body_size
 TOLERANCE = 1.0  # pt

@@ -1,12 +1,16 @@
 """The one module that knows the order of the stages.
 
-    load -> [convert: the Traditional edition] -> render -> fonts (coverage, subsets)
-         -> package (EPUB) -> write
-         -> print transforms -> print document -> typeset (PDF, per profile) -> write
+    [cache: every output asked for unchanged in --out? done]
+    load -> per edition, each in a process of its own:
+            [convert: the Traditional edition] -> render -> fonts (coverage, subsets)
+         -> print transforms -> print document -> typeset (PDF, per profile, in parallel)
+         -> package (EPUB, with the PDF's page-list)
+    -> write, record in the cache
 
-Everything a stage needs comes in as arguments and goes out as a value; this module wires them
-and writes the outputs as one set (``outputs.OutputSet``), so a failed or interrupted build
-leaves every earlier output intact.
+Everything a stage needs comes in as arguments and goes out as a value; this module wires them,
+writes the outputs as one set (``outputs.OutputSet``), so a failed or interrupted build leaves
+every earlier output intact, and records them in the build cache (``cache.py``), which lets the
+next build skip what has not changed.
 """
 
 from __future__ import annotations
@@ -15,13 +19,14 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
-
-import pypdfium2
+from typing import TYPE_CHECKING
 
 from bookmaker import transform
 from bookmaker.bookfiles import BOOK_FILE, read_bytes
-from bookmaker.cover import cover_geometry, front_geometry, rasterise, spine_characters
+from bookmaker.cache import BuildCache, book_digest, cache_dir, memo
+from bookmaker.cover import cover_geometry, front_geometry, spine_characters
 from bookmaker.diagnostics import BookError, Diagnostic, Location, Severity, error
 from bookmaker.epub import Image, package_epub
 from bookmaker.epub_names import cover_image_name, image_name
@@ -41,34 +46,38 @@ from bookmaker.fonts import (
 from bookmaker.load import load_book
 from bookmaker.model import Book
 from bookmaker.outputs import OutputSet, prepare_folder
-from bookmaker.pdf import PROFILES, TypesetPdf, typeset_pdf
-from bookmaker.pdf.cover import typeset_cover
+from bookmaker.parallel import run_in_order
+from bookmaker.progress import Reporter, for_edition, silent
 from bookmaker.reader_text import reader_passages
 from bookmaker.render import Rendered, render_book
 from bookmaker.render.cover_document import render_cover, render_front
 from bookmaker.render.documents import EPUB_FONT_BASE, Labels, fonts_stylesheet, same
 from bookmaker.render.pagebreaks import PageStart
 from bookmaker.render.print_edition import PrintDocument, render_print
+
+if TYPE_CHECKING:
+    from bookmaker.pdf import TypesetPdf
 from bookmaker.resources import fonts_dir
-from bookmaker.variants import convert_book, make_converter, segment, variant_config
+from bookmaker.targets import (
+    ALL_FORMATS,
+    COVER,
+    COVER_SUFFIX,
+    EPUB,
+    FORMATS,
+    PDF_SUFFIX,
+    PROFILES,
+    VERTICAL_EPUB,
+    BuildResult,
+    Target,
+    pdf_output,
+    targets,
+)
 
-FORMATS = ("epub", "pdf")  # what a build makes unless told
-ALL_FORMATS = (*FORMATS, "cover")  # the printed cover spread only on request
-PDF_SUFFIX = {"screen": ".pdf", "press": ".press.pdf"}
-COVER_SUFFIX = ".cover.pdf"
+# WeasyPrint (the PDFs, the cover), PDFium and OpenCC with its word segmentation are imported
+# where they are used: an EPUB of the source's own script, its cover image cached, is made
+# without loading them (a second or so of CPU at every start).
 
-
-@dataclass(frozen=True)
-class BuildResult:
-    outputs: list[Path] = field(default_factory=list)
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        # a diagnostic that several outputs report (each PDF's P003) is kept once
-        object.__setattr__(self, "diagnostics", list(dict.fromkeys(self.diagnostics)))
-
-    def __add__(self, other: BuildResult) -> BuildResult:
-        return BuildResult(self.outputs + other.outputs, self.diagnostics + other.diagnostics)
+__all__ = ["ALL_FORMATS", "FORMATS", "BuildResult", "build", "cache_dir", "source_date"]
 
 
 LAST_EPOCH = 253402300799  # 9999-12-31T23:59:59Z, the last second a datetime can hold
@@ -113,11 +122,6 @@ def environment_epoch(given: str) -> int:
     return int(given)
 
 
-def cache_dir(out_dir: Path) -> Path:
-    """Where results keyed by content hash are kept: BOOKMAKER_CACHE_DIR, else <out>/.cache."""
-    return Path(os.environ.get("BOOKMAKER_CACHE_DIR") or out_dir / ".cache")
-
-
 def check_output_dir(book_dir: Path, out_dir: Path) -> None:
     """bookmaker writes neither its outputs nor its cache into the book."""
     if out_dir.resolve().is_relative_to(book_dir.resolve()):
@@ -146,49 +150,93 @@ def make_edition(book: Book, book_dir: Path, variant: str | None) -> Edition:
     if book.meta.script == "Hant":
         raise error("B002", f"the book is already {book.meta.language}", BOOK_FILE,
                     hint="variants convert a Simplified source to Traditional")
+    from bookmaker.variants import convert_book, make_converter, variant_config
+
     converter = make_converter(book, book_dir, variant)
     config = variant_config(book.meta, variant)
     return Edition(convert_book(book, converter, config.language, config), variant,
                    f".{variant}", converter.convert)
 
 
+@dataclass(frozen=True)
+class Output:
+    """One output made: the target it answers, its file name in --out, its bytes."""
+
+    target: Target
+    name: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class EditionResult:
+    variant: str | None
+    outputs: list[Output]
+    diagnostics: list[Diagnostic]  # what the edition's build found, for each of its outputs
+
+
 def build(book_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS,
-          stage: Callable[[str], None] = lambda name: None,
+          progress: Reporter = silent,
           profiles: tuple[str, ...] = PROFILES,
           variants: tuple[str | None, ...] = (None,), vertical: bool = False) -> BuildResult:
     """Build ``formats`` of the book in ``book_dir`` into ``out_dir``, for each of
     ``variants`` (None: the source's own script; "zh-Hant": the Traditional edition), and
-    with ``vertical`` a vertical EPUB of each Traditional edition too.
+    with ``vertical`` a vertical EPUB of each Traditional edition too. Outputs that the build
+    cache knows to be unchanged are left as they are (``BuildResult.unchanged``).
 
     Nothing in ``out_dir`` changes until every output is made; then all are put in place."""
     check_output_dir(book_dir, out_dir)
+    stage = for_edition(progress, "")
+    stage("check the cache")
+    cache = BuildCache(book_dir, out_dir)
+    result, todo = cache.sort(targets(formats, profiles, variants, vertical))
+    if not todo:
+        stage("done")
+        return result
     warnings: list[Diagnostic] = []
     with OutputSet(out_dir) as staged:
         prepare_folder(cache_dir(out_dir), "cache folder")
-        segment.keep_cache_in(cache_dir(out_dir) / "jieba")
+        if any(t.variant is not None for t in todo):
+            from bookmaker.variants import segment
+
+            segment.keep_cache_in(cache_dir(out_dir) / "jieba")
         stage("load")
         book = load_book(book_dir, warn=warnings.append)
         modified = source_date(book, book_dir)
-        result = BuildResult(diagnostics=warnings)
-        for variant in variants:
-            if variant is not None:
-                stage(f"convert ({variant})")
-            edition = make_edition(book, book_dir, variant)
-            result += build_edition(edition, book_dir, out_dir, formats, profiles, modified,
-                                    stage, staged,
-                                    vertical and edition.book.meta.script == "Hant")
-        committed = staged.commit()  # in the order staged: each edition's PDFs, then EPUBs
-        return BuildResult(sorted(committed, key=lambda path: path.suffix != ".epub"),
-                           result.diagnostics)
+        stage("editions")  # each in a process of its own: what it loads leaves with it
+        editions = run_in_order([partial(build_edition, book, book_dir, out_dir, variant,
+                                         [t for t in todo if t.variant == variant], modified)
+                                 for variant in dict.fromkeys(t.variant for t in todo)],
+                                progress, isolate=True)
+        stage("write")
+        made = []
+        for edition in editions:
+            for output in edition.outputs:
+                staged.add(output.name, output.data)
+            made.append(edition)
+        committed = staged.commit()
+    for edition in made:  # recorded once in place
+        for target in [t for t in todo if t.variant == edition.variant]:
+            cache.store(target, {o.name: o.data for o in edition.outputs if o.target == target},
+                        edition.diagnostics)
+    stage("done")
+    diagnostics = warnings + [d for e in made for d in e.diagnostics] + result.diagnostics
+    return BuildResult(sorted(committed, key=lambda path: path.suffix != ".epub"),
+                       diagnostics, result.unchanged)
 
 
-def build_edition(edition: Edition, book_dir: Path, out_dir: Path, formats: tuple[str, ...],
-                  profiles: tuple[str, ...], modified: datetime,
-                  stage: Callable[[str], None], staged: OutputSet,
-                  vertical: bool = False) -> BuildResult:
-    """The outputs of one edition (staged, put in place by ``build``), and what the build
-    found to warn about. The PDF is laid out first: where its pages begin becomes the EPUB's
-    page-list, so the PDFs are staged before the EPUBs (``build`` lists the EPUBs first)."""
+def build_edition(book: Book, book_dir: Path, out_dir: Path, variant: str | None,
+                  wanted: list[Target], modified: datetime,
+                  progress: Reporter) -> EditionResult:
+    """The ``wanted`` outputs of one edition, and what the build found to warn about. The PDFs
+    are laid out first (each profile in a process of its own): where their pages begin
+    becomes the EPUB's page-list."""
+    label = variant or book.meta.language
+    stage = for_edition(progress, label)
+    if variant is not None:
+        stage("convert")
+    edition = make_edition(book, book_dir, variant)
+    outputs = {t.output for t in wanted}
+    pdfs = [p for p in PROFILES if pdf_output(p) in outputs]
     book = edition.book
     fonts = EditionFonts(font_families(book, book_dir, book.meta.script), book_dir, out_dir,
                          first_use(book_dir, edition.labels), book.meta.script)
@@ -196,20 +244,32 @@ def build_edition(edition: Edition, book_dir: Path, out_dir: Path, formats: tupl
     rendered = render_book(book, book_dir, edition.labels)
     stage("fonts")
     plan = resolve(used_characters(book, rendered), fonts.families)
-    diagnostics = check_coverage(plan, fonts, strict="pdf" in formats)
-    outputs = []
-    print_edition = replace(edition, book=transform.apply(book, transform.PRINT))
+    diagnostics = check_coverage(plan, fonts, strict=bool(pdfs))
+    made: list[Output] = []
     typeset: dict[str, TypesetPdf] = {}
-    if "pdf" in formats:
-        for profile in profiles:
-            stage(f"pdf ({profile})")
-            typeset[profile] = typeset_interior(print_edition, book_dir, fonts, profile,
-                                                modified)
+    # the PDF whose pages the EPUB lists (the first profile asked for), typeset for them even
+    # when that PDF itself is unchanged; the press PDF for the cover's spine
+    pages_from = next((t.pages_from for t in wanted if t.pages_from), "")
+    profiles = list(dict.fromkeys([*([pages_from] if pages_from else []), *pdfs,
+                                   *(["press"] if COVER in outputs else [])]))
+    if profiles:
+        stage("print documents")
+        print_edition = replace(edition, book=transform.apply(book, transform.PRINT))
+        documents = [print_document(print_edition, book_dir, fonts, p, modified)
+                     for p in profiles]
+        stage("pdf")
+        laid_out = run_in_order([partial(typeset_document, document, book_dir, profile,
+                                         f"{label} {pdf_output(profile)}")
+                                 for document, profile in zip(documents, profiles, strict=True)],
+                                progress)
+        typeset = dict(zip(profiles, laid_out, strict=True))
+        for profile in pdfs:
             diagnostics += typeset[profile].diagnostics
             name = f"{edition.book.meta.name}{edition.suffix}{PDF_SUFFIX[profile]}"
-            outputs.append(staged.add(name, typeset[profile].data))
-    pages = next(iter(typeset.values())).pages if typeset else ()
-    if "epub" in formats:
+            made.append(Output(Target(variant, pdf_output(profile)), name,
+                               typeset[profile].data))
+    pages = typeset[pages_from].pages if pages_from else ()
+    if EPUB in outputs:
         stage("epub")
         source = page_source(edition, pages)
         if pages:  # the page-list's folios are text too: the font subsets must hold them
@@ -217,25 +277,24 @@ def build_edition(edition: Edition, book_dir: Path, out_dir: Path, formats: tupl
                                    page_source=source)
             plan = resolve(used_characters(book, rendered), fonts.families)
         fonts.plans.append(plan)
-        outputs.append(write_epub(edition, book_dir, out_dir, rendered, plan, fonts, modified,
-                                  staged))
-        if vertical:
+        epub = make_epub(edition, book_dir, out_dir, rendered, plan, fonts, modified)
+        made.append(Output(next(t for t in wanted if t.output == EPUB), epub[0], epub[1]))
+        if VERTICAL_EPUB in outputs and book.meta.script == "Hant":
             stage("epub (vertical)")
-            outputs.append(write_vertical_epub(edition, book_dir, out_dir, modified, staged,
-                                               pages, source))
-    if "cover" in formats:
+            name, data = make_vertical_epub(edition, book_dir, out_dir, modified, pages,
+                                            source)
+            made.append(Output(next(t for t in wanted if t.output == VERTICAL_EPUB), name,
+                               data))
+    if COVER in outputs:
         # the press PDF, whose pages decide the spine
-        interior = typeset["press"].data if "press" in typeset else None
-        if interior is None:
-            stage("pdf (press, for the page count)")
-            interior = typeset_interior(print_edition, book_dir, fonts, "press", modified).data
         stage("cover")
-        path, found = write_cover(edition, book_dir, fonts, page_count(interior), modified,
-                                  staged)
-        outputs.append(path)
+        name, data, found = make_cover(edition, book_dir, fonts,
+                                       page_count(typeset["press"].data), modified)
+        made.append(Output(Target(variant, COVER), name, data))
         diagnostics += found
     diagnostics += fallback_note(fonts.plans, book.meta.language)
-    return BuildResult(outputs, diagnostics)
+    stage("done")
+    return EditionResult(variant, made, diagnostics)
 
 
 def page_source(edition: Edition, pages: tuple[PageStart, ...]) -> str:
@@ -300,9 +359,8 @@ def first_use(book_dir: Path, convert: Labels) -> Callable[[str, Location], Loca
     return locate
 
 
-def write_epub(edition: Edition, book_dir: Path, out_dir: Path, rendered: Rendered,
-               plan: FontPlan, fonts: EditionFonts, modified: datetime,
-               staged: OutputSet) -> Path:
+def make_epub(edition: Edition, book_dir: Path, out_dir: Path, rendered: Rendered,
+              plan: FontPlan, fonts: EditionFonts, modified: datetime) -> tuple[str, bytes]:
     book = edition.book
     if book.cover:
         cover = Image(cover_image_name(book), read_bytes(book_dir, book.cover))
@@ -314,12 +372,12 @@ def write_epub(edition: Edition, book_dir: Path, out_dir: Path, rendered: Render
     css = fonts_stylesheet(book_dir, epub_css_faces(embedded, plan, EPUB_FONT_BASE))
     rendered = replace(rendered, stylesheets={"fonts.css": css, **rendered.stylesheets})
     data = package_epub(book, rendered, embedded, cover, images, modified, edition.variant)
-    return staged.add(f"{book.meta.name}{edition.suffix}.epub", data)
+    return f"{book.meta.name}{edition.suffix}.epub", data
 
 
-def write_vertical_epub(edition: Edition, book_dir: Path, out_dir: Path,
-                        modified: datetime, staged: OutputSet,
-                        pages: tuple[PageStart, ...] = (), source: str = "") -> Path:
+def make_vertical_epub(edition: Edition, book_dir: Path, out_dir: Path, modified: datetime,
+                       pages: tuple[PageStart, ...] = (),
+                       source: str = "") -> tuple[str, bytes]:
     """The edition set vertically: its own EPUB, with its own identifier."""
     book = transform.apply(edition.book, transform.VERTICAL)
     vertical = replace(edition, book=book, variant=f"{edition.variant}-vertical",
@@ -329,14 +387,28 @@ def write_vertical_epub(edition: Edition, book_dir: Path, out_dir: Path,
     rendered = render_book(book, book_dir, edition.labels, vertical=True, pages=pages,
                            page_source=source)
     plan = resolve(used_characters(book, rendered), fonts.families)
-    return write_epub(vertical, book_dir, out_dir, rendered, plan, fonts, modified, staged)
+    return make_epub(vertical, book_dir, out_dir, rendered, plan, fonts, modified)
 
 
-def typeset_interior(edition: Edition, book_dir: Path, fonts: EditionFonts, profile: str,
-                     modified: datetime) -> TypesetPdf:
+def print_document(edition: Edition, book_dir: Path, fonts: EditionFonts, profile: str,
+                   modified: datetime) -> PrintDocument:
+    """The print edition for one profile, its fonts.css first: plain text, all that the
+    process that typesets it needs."""
     document = render_print(edition.book, book_dir, profile, pdf_date(modified),
                             edition.labels)
-    return typeset_pdf(fonts.for_print(document), book_dir, fonts_dir(), profile)
+    return fonts.for_print(document)
+
+
+def typeset_document(document: PrintDocument, book_dir: Path, profile: str, label: str,
+                     progress: Reporter = silent) -> TypesetPdf:
+    """The PDF, its steps (style, layout page by page, write) reported as ``label``'s."""
+    from bookmaker.pdf import typeset_pdf
+
+    stage = for_edition(progress, label)
+    typeset = typeset_pdf(document, book_dir, fonts_dir(), profile,
+                          lambda step, page: stage(step, page, 0, "pages"))
+    stage("done")
+    return typeset
 
 
 def pdf_date(modified: datetime) -> str:
@@ -344,12 +416,16 @@ def pdf_date(modified: datetime) -> str:
 
 
 def page_count(pdf: bytes) -> int:
+    import pypdfium2
+
     return len(pypdfium2.PdfDocument(pdf))
 
 
-def write_cover(edition: Edition, book_dir: Path, fonts: EditionFonts, pages: int,
-                modified: datetime, staged: OutputSet) -> tuple[Path, list[Diagnostic]]:
+def make_cover(edition: Edition, book_dir: Path, fonts: EditionFonts, pages: int,
+               modified: datetime) -> tuple[str, bytes, list[Diagnostic]]:
     """The printed cover spread, its spine as thick as the interior's ``pages``."""
+    from bookmaker.pdf.cover import typeset_cover
+
     book = edition.book
     title, publisher = spine_characters(book)
     geometry, found = cover_geometry(book, pages, edition.labels(title),
@@ -358,18 +434,29 @@ def write_cover(edition: Edition, book_dir: Path, fonts: EditionFonts, pages: in
         raise BookError(found)
     document = render_cover(book, book_dir, geometry, pdf_date(modified), edition.labels)
     data, logged = typeset_cover(fonts.for_print(document), book_dir, fonts_dir(), geometry)
-    path = staged.add(f"{book.meta.name}{edition.suffix}{COVER_SUFFIX}", data)
-    return path, found + logged
+    return f"{book.meta.name}{edition.suffix}{COVER_SUFFIX}", data, found + logged
 
 
 def front_cover_image(edition: Edition, book_dir: Path, fonts: EditionFonts) -> bytes:
-    """The EPUB's cover: the print cover's front panel, rasterised."""
+    """The EPUB's cover: the print cover's front panel, rasterised — or the same image from
+    the cache when the panel's document (its fonts.css too), the book's files other than its
+    chapters (images, styles, templates it may read) and bookmaker's environment are the
+    same."""
     document = render_front(edition.book, book_dir, front_geometry(edition.book),
                             edition.labels)
     # what it lacks is reported with the EPUB's text, which has the same title and names
-    data, _logged = typeset_cover(fonts.for_print(document, strict=False), book_dir,
-                                  fonts_dir())  # the spread reports them
-    return rasterise(data)
+    document = fonts.for_print(document, strict=False)
+
+    def draw() -> bytes:
+        from bookmaker.cover import rasterise
+        from bookmaker.pdf.cover import typeset_cover
+
+        data, _logged = typeset_cover(document, book_dir, fonts_dir())  # the spread reports
+        return rasterise(data)
+
+    chapters = frozenset(edition.book.meta.chapters)
+    inputs = [document.html, *document.stylesheets, book_digest(book_dir, chapters)]
+    return memo(fonts.out_dir, "covers", inputs, draw)
 
 
 def used_characters(book: Book, rendered: Rendered) -> dict[str, Location]:

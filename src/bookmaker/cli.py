@@ -13,27 +13,30 @@ import platform
 import signal
 import sys
 import tempfile
+import time
 import traceback
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
 
 from bookmaker import __version__
-from bookmaker.ace import AceUnavailable, run_ace
-from bookmaker.build import ALL_FORMATS, FORMATS, build
+from bookmaker.cache import unchanged_build
 from bookmaker.diagnostics import BookError, Diagnostic, Severity, error
-from bookmaker.epubcheck import EpubCheck, EpubCheckUnavailable
-from bookmaker.load import load_book
-from bookmaker.model import Book
-from bookmaker.pdf import PROFILES
-from bookmaker.variants import VARIANTS, make_converter, variant_config
-from bookmaker.variants.dictionary import load_dictionary
-from bookmaker.variants.report import Report as VariantReport
-from bookmaker.variants.report import apply_annotations, as_markdown, as_tsv
-from bookmaker.variants.report import report as variant_report
+from bookmaker.progress import Step, Timings
+from bookmaker.targets import ALL_FORMATS, FORMATS, PROFILES, VARIANTS, BuildResult, targets
+
+if TYPE_CHECKING:
+    from bookmaker.model import Book
+    from bookmaker.variants.report import Report as VariantReport
+
+# The builder, WeasyPrint, OpenCC and EPUBCheck's wrapper are imported by the commands that use
+# them: a build whose outputs are all unchanged is over before they would have loaded.
 
 EXIT_INVALID_OUTPUT = 1
 EXIT_BAD_SOURCE = 2
@@ -151,29 +154,107 @@ def cli() -> None:
               help="With --variant zh-Hant: also a vertical EPUB (<name>.zh-Hant.vertical.epub): "
                    "columns top to bottom, pages turned right to left. The PDF stays "
                    "horizontal.")
+@click.option("--timings", is_flag=True,
+              help="When done, print where the time went: each edition's stages (load, "
+                   "render, fonts, EPUB, each PDF's style, layout and write …), wall-clock "
+                   "and CPU seconds.")
 def build_command(book_dir: Path, out_dir: Path, formats: tuple[str, ...],
-                  profiles: tuple[str, ...], variants: tuple[str, ...], vertical: bool) -> None:
+                  profiles: tuple[str, ...], variants: tuple[str, ...], vertical: bool,
+                  timings: bool) -> None:
     """Build the outputs of BOOK_DIR (default: ./source) into --out.
 
     The source is validated first; a problem stops the build with exit code 2 and one line
     naming the file, the line and the fix. Outputs are replaced only when complete. Set
     SOURCE_DATE_EPOCH to fix the timestamps inside the outputs (builds are byte-reproducible).
+    An output whose inputs (the book's files, bookmaker's styles, templates and fonts, the
+    libraries' versions, the options) have not changed since it was written, and which is
+    still in --out as written, is not built again: it is listed as unchanged.
     """
     result = run_build(book_dir, out_dir, formats or FORMATS, profiles or PROFILES,
-                       editions(variants), vertical)
-    for path in result:
+                       editions(variants), vertical, timings)
+    for path in result.outputs:
         click.echo(f"wrote {path}")
+    for path in result.unchanged:
+        click.echo(f"unchanged {path}")
+    if not result.outputs:
+        click.echo(f"nothing changed: {len(result.unchanged)} output(s) up to date in {out_dir}")
+
+
+class BuildDisplay:
+    """The build's progress on a terminal: one line per edition (its task, how far), shown
+    once the build has taken a second, gone when it ends; nothing when stderr is not a
+    terminal. Optionally keeps the ``Timings``."""
+
+    DELAY = 1.0  # seconds: a shorter build shows nothing
+
+    def __init__(self, console: Console, timings: Timings | None = None) -> None:
+        self.shown = console.is_terminal
+        self.timings = timings
+        self.started = time.perf_counter()
+        self.live = False
+        self.bars = Progress(SpinnerColumn(), TextColumn("{task.description}"),
+                             BarColumn(), TextColumn("{task.fields[count]}"),
+                             TimeElapsedColumn(), console=console, transient=True)
+        self.lines: dict[str, int] = {}  # edition -> its line
+
+    def __call__(self, step: Step) -> None:
+        if self.timings is not None:
+            self.timings.add(step)
+        if not self.shown:
+            return
+        edition = step.edition or "book"
+        if edition not in self.lines:
+            self.lines[edition] = self.bars.add_task(edition, total=None, count="")
+        count = f"{step.done}/{step.total} {step.unit}" if step.total else (
+            f"{step.unit.rstrip('s')} {step.done}" if step.done else "")
+        self.bars.update(self.lines[edition], description=f"{edition}: {step.task}",
+                         total=step.total or None, completed=step.done, count=count)
+        if not self.live and time.perf_counter() - self.started >= self.DELAY:
+            self.bars.start()
+            self.live = True
+
+    def close(self) -> None:
+        if self.live:
+            self.bars.stop()
+            self.live = False
+
+
+def print_timings(timings: Timings) -> None:
+    table = Table(title="where the time went", title_justify="left")
+    for column in ("edition", "stage", "wall s", "CPU s", "share"):
+        table.add_column(column, justify="left" if column in ("edition", "stage") else "right")
+    total = timings.total or 1.0
+    for row in timings.table():
+        table.add_row(row.edition or "book", row.task, f"{row.wall:.2f}", f"{row.cpu:.2f}",
+                      f"{row.wall / total:.0%}")
+    table.add_row("", "total (wall)", f"{timings.total:.2f}", "", "")
+    err.print(table)
 
 
 def run_build(book_dir: Path, out_dir: Path, formats: tuple[str, ...],
               profiles: tuple[str, ...] = PROFILES,
-              variants: tuple[str | None, ...] = (None,), vertical: bool = False) -> list[Path]:
-    with outcome(out_dir, book_dir), err.status("building…") as status:
-        result = build(book_dir, out_dir, formats,
-                       stage=lambda name: status.update(f"building: {name}…"),
-                       profiles=profiles, variants=variants, vertical=vertical)
+              variants: tuple[str | None, ...] = (None,), vertical: bool = False,
+              timings: bool = False) -> BuildResult:
+    timing = Timings() if timings else None
+    display = BuildDisplay(err, timing)
+    display(Step("", "check the cache"))
+    try:
+        with outcome(out_dir, book_dir):
+            result = unchanged_build(book_dir, out_dir,
+                                     targets(formats, profiles, variants, vertical))
+            if result is None:
+                display(Step("", "start the builder"))
+                from bookmaker.build import build
+
+                result = build(book_dir, out_dir, formats, progress=display,
+                               profiles=profiles, variants=variants, vertical=vertical)
+            display(Step("", "done"))
+    finally:
+        display.close()
     report(result.diagnostics)
-    return result.outputs
+    if timing is not None:
+        print_timings(timing)
+    return result
 
 
 @cli.command("check")
@@ -190,8 +271,12 @@ def check_command(book_dir: Path, out_dir: Path, variants: tuple[str, ...],
     violation, 1 when either reports any, 2 when the source itself has a problem. Needs Java
     for EPUBCheck, and Ace (`make ace`, with Node) and Chromium for the accessibility check.
     """
-    outputs = run_build(book_dir, out_dir, ("epub",), variants=editions(variants),
-                        vertical=vertical)
+    from bookmaker.ace import AceUnavailable, run_ace
+    from bookmaker.epubcheck import EpubCheck, EpubCheckUnavailable
+
+    result = run_build(book_dir, out_dir, ("epub",), variants=editions(variants),
+                       vertical=vertical)
+    outputs = [p for p in result.outputs + result.unchanged if p.suffix == ".epub"]
     found: list[Diagnostic] = []
     with outcome(out_dir, book_dir):
         try:
@@ -242,6 +327,11 @@ def variants_report(book_dir: Path, variant: str, every: bool, form: str,
     the word in the fix column of a --format tsv or md report and run --apply on it: the fixes
     become entries of the book's dictionary (variants.zh-Hant.dictionary in book.yaml).
     """
+    from bookmaker.load import load_book
+    from bookmaker.variants import make_converter
+    from bookmaker.variants.report import as_markdown, as_tsv
+    from bookmaker.variants.report import report as variant_report
+
     with outcome(None):
         book = load_book(book_dir)
         converter = make_converter(book, book_dir, variant)
@@ -258,6 +348,10 @@ def variants_report(book_dir: Path, variant: str, every: bool, form: str,
 
 
 def apply_report(book_dir: Path, book: Book, variant: str, annotations: Path) -> None:
+    from bookmaker.variants import variant_config
+    from bookmaker.variants.dictionary import load_dictionary
+    from bookmaker.variants.report import apply_annotations
+
     config = variant_config(book.meta, variant)
     if not config.dictionary:
         raise error("V004", "the book has no conversion dictionary to add the fixes to",

@@ -15,10 +15,9 @@ import click
 
 from bookmaker.cli import BOOK_DIR, EXIT_BAD_SOURCE, EXIT_INVALID_OUTPUT, err, outcome, report
 from bookmaker.diagnostics import Severity
-from bookmaker.importer import import_files
-from bookmaker.lint import fixed_files, lint_book, rules
-from bookmaker.outputs import write_atomically
-from bookmaker.scaffold import new_book
+
+# Each command imports what it uses: registering these commands must not load the builder, so
+# that `bookmaker build` with nothing changed is over in a fraction of a second.
 
 
 def codes(values: tuple[str, ...]) -> list[str]:
@@ -54,6 +53,9 @@ def lint_command(book_dir: Path, select: tuple[str, ...], ignore: tuple[str, ...
       bookmaker lint source --select PN,SP   punctuation and spacing only
       bookmaker lint source --diff           what --fix would change
     """
+    from bookmaker.lint import fixed_files, lint_book, rules
+    from bookmaker.outputs import write_atomically
+
     if list_rules:
         for rule in rules().values():
             fixable = " [fix]" if rule.fix else ""
@@ -91,6 +93,8 @@ def new_command(directory: Path, title: str) -> None:
     Example:
       bookmaker new mybook && bookmaker build mybook --out dist
     """
+    from bookmaker.scaffold import new_book
+
     with outcome(None):
         written = new_book(directory, title)
     for path in written:
@@ -117,6 +121,8 @@ def import_command(files: tuple[Path, ...], into: Path, title: str | None) -> No
     Example:
       bookmaker import scan.txt --into mybook && bookmaker lint mybook
     """
+    from bookmaker.importer import import_files
+
     with outcome(None):
         written = import_files(list(files), into, title)
     for path in written:

@@ -56,6 +56,10 @@ class BookError(Exception):
         self.diagnostics = tuple(diagnostics)
         super().__init__("\n".join(str(d) for d in self.diagnostics))
 
+    def __reduce__(self) -> tuple[type[BookError], tuple[tuple[Diagnostic, ...]]]:
+        """Pickled with its diagnostics: an edition built in another process raises it."""
+        return (BookError, (self.diagnostics,))
+
 
 def error(code: str, message: str, path: str | Path, line: int | None = None,
           hint: str = "") -> BookError:

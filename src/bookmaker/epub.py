@@ -99,8 +99,9 @@ def package_epub(book: Book, rendered: Rendered, fonts: list[EmbeddedFont], cove
                  "title": lm.type} for lm in rendered.landmarks]
 
     raw = io.BytesIO()
+    # stored, not compressed: normalise_archive compresses once, into the bytes that are kept
     writer = LanguageTaggedWriter(raw, eb, {"mtime": modified, "raise_exceptions": True,
-                                            "epub3_pages": False})
+                                            "epub3_pages": False, "compresslevel": 0})
     writer.process()
     writer.write()
     return normalise_archive(raw.getvalue(), modified)

@@ -7,14 +7,15 @@ faces lack. Both ship inside the wheel and are read through ``importlib.resource
 installed bookmaker needs no checkout. A book directory may bring its own ``styles/``
 (searched first) and its own fonts.
 
-Installed fonts are found through fontconfig (``fc-list``), the way WeasyPrint finds them.
+Installed fonts are found through fontconfig (its library, the way Pango and WeasyPrint find
+them).
 """
 
 from __future__ import annotations
 
+import ctypes
+import os
 import re
-import shutil
-import subprocess
 import tomllib
 from dataclasses import dataclass
 from functools import cache
@@ -109,23 +110,89 @@ def _css_weight(fc_weight: float) -> int:
 
 @cache
 def installed_faces(family: str) -> tuple[InstalledFace, ...]:
-    """The installed faces of ``family`` (exactly that family name), through fontconfig;
-    none when fontconfig's ``fc-list`` is not there."""
-    fc_list = shutil.which("fc-list")
-    if fc_list is None:
-        return ()
-    pattern = re.sub(r"([-:,\\])", r"\\\1", family)
-    listing = subprocess.run(
-        [fc_list, "--format", "%{family}\t%{weight}\t%{index}\t%{file}\n", pattern],
-        capture_output=True, text=True, check=False).stdout
-    found = set()
-    for line in listing.splitlines():
-        families, weight, index, path = line.split("\t", 3)
-        if family.casefold() not in (f.strip().casefold() for f in families.split(",")):
-            continue
-        weight = weight.strip("[]").split()[0]  # a variable font gives a range
-        found.add(InstalledFace(family, _css_weight(float(weight)), Path(path), int(index)))
+    """The installed faces of ``family`` (exactly that family name), as fontconfig lists them
+    — the library Pango and WeasyPrint find fonts with; none without it."""
+    listed = [face for face in _fontconfig_list(family)
+              if family.casefold() in (f.casefold() for f in face.families)]
+    # upright and of normal width when the family has such faces: the book's text is
+    upright = [face for face in listed if face.slant == 0 and face.width == 100] or listed
+    found = {InstalledFace(family, _css_weight(face.weight), Path(face.file), face.index)
+             for face in upright}
     return tuple(sorted(found, key=lambda f: (f.weight, str(f.path), f.index)))
+
+
+@dataclass(frozen=True)
+class _Listed:
+    families: tuple[str, ...]
+    weight: float  # fontconfig's scale
+    slant: int  # 0 roman, 100 italic, 110 oblique
+    width: int  # 100 normal
+    index: int
+    file: str
+
+
+class _FcFontSet(ctypes.Structure):
+    _fields_ = [("nfont", ctypes.c_int), ("sfont", ctypes.c_int),
+                ("fonts", ctypes.POINTER(ctypes.c_void_p))]
+
+
+def _fontconfig_list(family: str) -> list[_Listed]:
+    """fontconfig's FcFontList for a family: each face's family names, weight, slant, width,
+    index in its file, and file. Called through ctypes: no program is started."""
+    try:
+        fc = ctypes.CDLL("libfontconfig.so.1")
+    except OSError:
+        return []
+    fc.FcInitLoadConfigAndFonts.restype = ctypes.c_void_p
+    fc.FcPatternCreate.restype = ctypes.c_void_p
+    fc.FcObjectSetCreate.restype = ctypes.c_void_p
+    fc.FcFontList.restype = ctypes.POINTER(_FcFontSet)
+    fc.FcFontList.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p]
+    for name in ("FcPatternAddString", "FcObjectSetAdd"):
+        getattr(fc, name).argtypes = [ctypes.c_void_p, *([ctypes.c_char_p] * (
+            2 if name == "FcPatternAddString" else 1))]
+    for name in ("FcPatternGetString", "FcPatternGetInteger", "FcPatternGetDouble"):
+        getattr(fc, name).argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int,
+                                      ctypes.c_void_p]
+    for name in ("FcPatternDestroy", "FcObjectSetDestroy", "FcConfigDestroy"):
+        getattr(fc, name).argtypes = [ctypes.c_void_p]
+    fc.FcFontSetDestroy.argtypes = [ctypes.POINTER(_FcFontSet)]
+
+    config = fc.FcInitLoadConfigAndFonts()
+    pattern = fc.FcPatternCreate()
+    fc.FcPatternAddString(pattern, b"family", family.encode())
+    objects = fc.FcObjectSetCreate()
+    for name in (b"family", b"weight", b"slant", b"width", b"index", b"file"):
+        fc.FcObjectSetAdd(objects, name)
+    fonts = fc.FcFontList(config, pattern, objects)
+    faces = []
+    try:
+        for i in range(fonts.contents.nfont if fonts else 0):
+            face = fonts.contents.fonts[i]
+            text, number, real = ctypes.c_char_p(), ctypes.c_int(), ctypes.c_double()
+            names = []
+            while fc.FcPatternGetString(face, b"family", len(names), ctypes.byref(text)) == 0:
+                names.append(text.value.decode("utf-8", "replace"))
+            if fc.FcPatternGetInteger(face, b"weight", 0, ctypes.byref(number)) == 0:
+                weight = float(number.value)
+            elif fc.FcPatternGetDouble(face, b"weight", 0, ctypes.byref(real)) == 0:
+                weight = real.value
+            else:
+                continue  # a variable font gives a range: not a face bookmaker picks
+            integers = {}
+            for name, default in ((b"slant", 0), (b"width", 100), (b"index", 0)):
+                found = fc.FcPatternGetInteger(face, name, 0, ctypes.byref(number)) == 0
+                integers[name.decode()] = number.value if found else default
+            if fc.FcPatternGetString(face, b"file", 0, ctypes.byref(text)) == 0:
+                faces.append(_Listed(tuple(names), weight, file=os.fsdecode(text.value),
+                                     **integers))
+    finally:
+        if fonts:
+            fc.FcFontSetDestroy(fonts)
+        fc.FcObjectSetDestroy(objects)
+        fc.FcPatternDestroy(pattern)
+        fc.FcConfigDestroy(config)
+    return faces
 
 
 def installed_face(family: str, weight: int) -> InstalledFace | None:

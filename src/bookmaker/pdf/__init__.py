@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,8 +29,10 @@ from bookmaker.pdf.pages import page_starts
 from bookmaker.pdf.press import press_finisher
 from bookmaker.render.pagebreaks import PageStart
 from bookmaker.render.print_edition import PrintDocument
+from bookmaker.targets import PROFILES
 
-PROFILES = ("screen", "press")
+__all__ = ["PROFILES", "typeset_pdf"]
+
 VARIANTS = {"screen": "pdf/a-2b", "press": None}
 
 
@@ -106,6 +109,44 @@ def _refusals() -> Iterator[None]:
                     hint="use only files inside the book directory (images/, styles/)") from None
 
 
+# WeasyPrint's progress messages ("Step 5 - Creating layout - Page 12"), as the steps a build
+# reports: styling the document, laying out its pages, writing the PDF.
+PROGRESS_STEPS = {"1": "style", "2": "style", "3": "style", "4": "style", "5": "layout",
+                  "6": "write", "7": "write"}
+PAGE = re.compile(r"Page (\d+)")
+Progress = Callable[[str, int], None]  # a step, and the page it has reached (0: none yet)
+
+
+class _Progress(logging.Handler):
+    def __init__(self, report: Progress) -> None:
+        super().__init__(logging.INFO)
+        self.report = report
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()  # "Step 5 - Creating layout - Page 12"
+        step = PROGRESS_STEPS.get(message.removeprefix("Step ")[:1])
+        page = PAGE.search(message)
+        if step:
+            self.report(step, int(page.group(1)) if page else 0)
+
+
+@contextmanager
+def _progress(report: Progress) -> Iterator[None]:
+    """WeasyPrint's progress (an INFO log it keeps quiet by default) to ``report``."""
+    logger = logging.getLogger("weasyprint.progress")
+    handler = _Progress(report)
+    level, propagate = logger.level, logger.propagate
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+        logger.propagate = propagate
+
+
 @dataclass(frozen=True)
 class TypesetPdf:
     data: bytes
@@ -113,15 +154,16 @@ class TypesetPdf:
     pages: tuple[PageStart, ...]  # where each page with a folio begins, from the layout
 
 
-def typeset_pdf(document: PrintDocument, book_dir: Path, fonts_dir: Path,
-                profile: str) -> TypesetPdf:
+def typeset_pdf(document: PrintDocument, book_dir: Path, fonts_dir: Path, profile: str,
+                progress: Progress = lambda step, page: None) -> TypesetPdf:
     fetcher = BookURLFetcher(book_dir, fonts_dir)
     base_url = book_dir.resolve().as_uri() + "/"
     html = weasyprint.HTML(string=document.html, base_url=base_url, url_fetcher=fetcher)
     # @font-face rules take effect only through a FontConfiguration shared by the stylesheets
     # and the rendering
     font_config = FontConfiguration()
-    with _weasyprint_log() as log, _refusals(), weasyprint_patched() as patched:
+    with _weasyprint_log() as log, _refusals(), weasyprint_patched() as patched, \
+            _progress(progress):
         sheets = [weasyprint.CSS(string=css, base_url=base_url, url_fetcher=fetcher,
                                  font_config=font_config)
                   for css in document.stylesheets]

@@ -5,6 +5,7 @@ string conversion (protected terms, corner quotes); ``names`` and ``dictionary``
 protected; ``report`` lists the choices an editor should review.
 """
 
-from bookmaker.variants.edition import VARIANTS, convert_book, make_converter, variant_config
+from bookmaker.targets import VARIANTS
+from bookmaker.variants.edition import convert_book, make_converter, variant_config
 
 __all__ = ["VARIANTS", "convert_book", "make_converter", "variant_config"]

@@ -18,8 +18,6 @@ from bookmaker.variants.convert import Converter, QuoteState
 from bookmaker.variants.dictionary import load_dictionary
 from bookmaker.variants.names import declared_names, personal_name
 
-VARIANTS = ("zh-Hant",)
-
 
 def variant_config(meta: BookMeta, variant: str) -> VariantConfig:
     return meta.variants.get(variant, VariantConfig())  # type: ignore[call-overload]

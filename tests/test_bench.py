@@ -1,0 +1,30 @@
+"""make bench runs: the quick benchmark (the sample only) prints every row and every ratio.
+Benchmarks print figures; no test asserts a time."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT
+
+
+@pytest.mark.slow
+def test_the_quick_benchmark_prints_every_row_and_ratio() -> None:
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        from bench_build import RATIOS, ROWS
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    run = subprocess.run([sys.executable, str(ROOT / "bench" / "bench_build.py"), "--quick"],
+                         capture_output=True, text=True, timeout=3600, check=False)
+    assert run.returncode == 0, run.stdout + run.stderr
+    for _, what in ROWS:
+        line = next((line for line in run.stdout.splitlines() if what in line), None)
+        assert line is not None, f"no row for {what}"
+        assert "skipped" in line or line.split()[-1].isdigit(), line  # a figure or a reason
+    for ratio in RATIOS:
+        assert ratio.label in run.stdout
+    assert "peak RSS of any process" in run.stdout
