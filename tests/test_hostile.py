@@ -256,6 +256,8 @@ def test_read_only_output_folder(book_copy: Path, earlier: Path, tmp_path: Path,
     out = tmp_path / "out"
     shutil.copytree(earlier, out)
     before = snapshot(out)
+    chapter = book_copy / "chapters" / "01-preface.md"  # a change, so that there is a write
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\n甲。\n", encoding="utf-8")
     out.chmod(0o555)
     if os.geteuid() == 0:  # root writes anywhere: make the folder refuse as a read-only one would
         def refuse(*args: object, dir: object = None, **kwargs: object) -> object:

@@ -250,10 +250,19 @@ class BuildCache:
         write_text_atomically(self.folder / self.key(target), record.to_json())
 
 
+def safe_to_skip(book_dir: Path, out_dir: Path) -> bool:
+    """Whether the cache may answer before the builder's own checks: never when a book file
+    leads outside the book (a link), nor when the output or cache folder is inside it."""
+    root = book_dir.resolve()
+    if any(folder.resolve().is_relative_to(root) for folder in (out_dir, cache_dir(out_dir))):
+        return False
+    return all(path.resolve().is_relative_to(root) for path in files_under(book_dir))
+
+
 def unchanged_build(book_dir: Path, out_dir: Path, asked: list[Target]) -> BuildResult | None:
     """The build's result when every output asked for is unchanged, else None: what the
     command line checks before it loads the builder."""
-    if not out_dir.is_dir():
-        return None
+    if not out_dir.is_dir() or not safe_to_skip(book_dir, out_dir):
+        return None  # the builder checks these and says what is wrong
     unchanged, todo = BuildCache(book_dir, out_dir).sort(asked)
     return None if todo else unchanged
