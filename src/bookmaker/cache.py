@@ -209,6 +209,12 @@ class BuildCache:
     def __init__(self, book_dir: Path, out_dir: Path) -> None:
         self.out_dir = out_dir
         self.folder = cache_dir(out_dir) / "outputs"
+        # a book that links outside itself, or an out or cache folder inside the book: the
+        # cache neither reads nor answers, and the build's own checks say what is wrong
+        self.safe = safe_to_skip(book_dir, out_dir)
+        if not self.safe:
+            self.inputs = ""
+            return
         inputs = {
             "book": book_digest(book_dir),
             "bookmaker": package_digest(cache_dir(out_dir)),
@@ -236,6 +242,8 @@ class BuildCache:
 
     def sort(self, asked: list[Target]) -> tuple[BuildResult, list[Target]]:
         """What is unchanged (its files, its diagnostics again) and what is to be built."""
+        if not self.safe:
+            return BuildResult(), list(asked)  # the build's own checks say what is wrong
         records = {target: self.unchanged(target) for target in asked}
         found = [r for r in records.values() if r]
         unchanged = BuildResult(unchanged=[self.out_dir / name for r in found for name in r.files],
@@ -245,6 +253,8 @@ class BuildCache:
     def store(self, target: Target, files: dict[str, bytes],
               diagnostics: list[Diagnostic]) -> None:
         """Record what was made for ``target``, once its files are in place."""
+        if not self.safe:
+            return
         hashes = {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
         record = Record(hashes, tuple(dict.fromkeys(diagnostics)))
         write_text_atomically(self.folder / self.key(target), record.to_json())
