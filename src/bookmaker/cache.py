@@ -263,6 +263,9 @@ class BuildCache:
 def safe_to_skip(book_dir: Path, out_dir: Path) -> bool:
     """Whether the cache may answer before the builder's own checks: never when a book file
     leads outside the book (a link), nor when the output or cache folder is inside it."""
+    nearest = next(p for p in (out_dir.absolute(), *out_dir.absolute().parents) if p.exists())
+    if not nearest.is_dir():
+        return False  # --out below a regular file: the output stage says so
     root = book_dir.resolve()
     if any(folder.resolve().is_relative_to(root) for folder in (out_dir, cache_dir(out_dir))):
         return False
