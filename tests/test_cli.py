@@ -27,7 +27,7 @@ def test_check_passes_on_the_sample(tmp_path: Path, epubcheck: SessionEpubCheck,
                                     monkeypatch: pytest.MonkeyPatch) -> None:
     require_program("java", "`bookmaker check` with EPUBCheck")
     require_ace("`bookmaker check` with Ace")
-    monkeypatch.setattr("bookmaker.cli.EpubCheck", epubcheck.shared)  # the session's JVM
+    monkeypatch.setattr("bookmaker.epubcheck.EpubCheck", epubcheck.shared)  # the session's JVM
     result = CliRunner().invoke(cli, ["check", str(SAMPLE), "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert "0 errors, 0 warnings" in result.output and "0 violations" in result.output
