@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
+from typing import TypeVar
 
 from bookmaker.diagnostics import Diagnostic, Location, Severity
 from bookmaker.lint.text import SourceText, TextBlock
@@ -104,26 +105,25 @@ def at(code: str, source: SourceText, block: TextBlock, index: int, message: str
 
 TextCheck = Callable[[SourceText, Context], Iterable[Finding]]
 BookCheck = Callable[[Book, Context], Iterable[Finding]]
+C = TypeVar("C")
 TEXT_CHECKS: dict[str, TextCheck] = {}
 BOOK_CHECKS: dict[str, BookCheck] = {}
 
 
-def text_check(*codes: str) -> Callable[[TextCheck], TextCheck]:
-    def register(check: TextCheck) -> TextCheck:
-        for code in codes:
-            assert code in rules(), f"{code} is not in rules.toml"
-            TEXT_CHECKS[code] = check
-        return check
-    return register
+def _registrar(table: dict[str, C]) -> Callable[..., Callable[[C], C]]:
+    """A decorator that files a check under each of its rule codes in ``table``."""
+    def for_codes(*codes: str) -> Callable[[C], C]:
+        def register(check: C) -> C:
+            for code in codes:
+                assert code in rules(), f"{code} is not in rules.toml"
+                table[code] = check
+            return check
+        return register
+    return for_codes
 
 
-def book_check(*codes: str) -> Callable[[BookCheck], BookCheck]:
-    def register(check: BookCheck) -> BookCheck:
-        for code in codes:
-            assert code in rules(), f"{code} is not in rules.toml"
-            BOOK_CHECKS[code] = check
-        return check
-    return register
+text_check = _registrar(TEXT_CHECKS)  # @text_check("PN001"): a check over each source text
+book_check = _registrar(BOOK_CHECKS)  # @book_check("ST001"): a check over the loaded book
 
 
 def selected(codes: Iterable[str], select: Iterable[str], ignore: Iterable[str]) -> list[str]:
