@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
-
 import yaml
 
 from bookgen import chapter, filler, write_book
