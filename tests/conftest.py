@@ -15,8 +15,9 @@ from typing import NoReturn
 import pytest
 from lxml import etree
 
-from bookmaker.ace import AceUnavailable, ace_program, chromium_program
+from bookmaker.ace import Ace, AceUnavailable, ace_program, chromium_program
 from bookmaker.build import build
+from bookmaker.diagnostics import Diagnostic
 from bookmaker.epubcheck import EpubCheck
 from bookmaker.resources import installed_faces
 
@@ -116,6 +117,48 @@ def epubcheck() -> Iterator[SessionEpubCheck]:
     checker.close()
 
 
+class SessionAce:
+    """Ace by DAISY for every EPUB of a test run in one Node process and one Chromium (they
+    start on first use)."""
+
+    def __init__(self) -> None:
+        self._ace: Ace | None = None
+
+    def __call__(self, path: Path, what: str) -> list[str]:
+        """Ace's violations in ``path``, as lines; ``what`` names the check for the banner
+        when Ace, Node or Chromium is missing."""
+        return [str(d) for d in self.diagnostics(path, what)]
+
+    def diagnostics(self, path: Path, what: str) -> list[Diagnostic]:
+        require_ace(what)
+        return self.ace().check(path)
+
+    def ace(self) -> Ace:
+        if self._ace is None:
+            try:
+                self._ace = Ace()
+            except AceUnavailable as exc:
+                missing(f"{exc}: Ace was NOT run")
+        return self._ace
+
+    @contextmanager
+    def shared(self) -> Iterator[Ace]:
+        """In place of ``Ace()`` for code that opens its own: the session's process, left
+        open."""
+        yield self.ace()
+
+    def close(self) -> None:
+        if self._ace is not None:
+            self._ace.close()
+
+
+@pytest.fixture(scope="session")
+def ace() -> Iterator[SessionAce]:
+    session = SessionAce()
+    yield session
+    session.close()
+
+
 @dataclass
 class Epub:
     """An EPUB opened for reading: the archive, the package document and its documents."""
@@ -152,9 +195,9 @@ class Epub:
 
 
 # What makes a test slow (`make test-fast` leaves it out): the session builds of the sample with
-# its PDFs (the EPUBs alone are fast) and of the second example book, and EPUBCheck (a JVM,
-# seconds to start).
-SLOW_FIXTURES = {"sample_build", "hant_build", "epubcheck", "example_build"}
+# its PDFs (the EPUBs alone are fast) and of the second example book, EPUBCheck (a JVM, seconds
+# to start) and Ace (Node and a Chromium, seconds for each EPUB).
+SLOW_FIXTURES = {"sample_build", "hant_build", "epubcheck", "ace", "example_build"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bookmaker.ace import run_ace
-from conftest import NS, Epub, ExampleBuild, require_ace
+from conftest import NS, Epub, ExampleBuild, SessionAce
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
@@ -65,27 +64,23 @@ def test_reading_order_is_the_print_editions(sample_epub: Epub) -> None:
     assert names.index("c01.xhtml") < names.index("nav.xhtml") < names.index("c02.xhtml")
 
 
-@pytest.mark.slow  # a Chromium for each EPUB
 @pytest.mark.parametrize("which", ["sample_epub", "paged_epub", "hant_epub", "vertical_epub"])
-def test_ace_reports_no_violation(which: str, request: pytest.FixtureRequest) -> None:
-    require_ace(f"Ace on the {which.removesuffix('_epub')} EPUB")
+def test_ace_reports_no_violation(which: str, request: pytest.FixtureRequest,
+                                  ace: SessionAce) -> None:
     epub: Epub = request.getfixturevalue(which)
-    assert [str(d) for d in run_ace(epub.path)] == []
+    assert ace(epub.path, f"Ace on the {which.removesuffix('_epub')} EPUB") == []
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("suffix", ["", ".zh-Hant"])
-def test_ace_reports_no_violation_in_the_second_book(suffix: str,
-                                                     example_build: ExampleBuild) -> None:
+def test_ace_reports_no_violation_in_the_second_book(suffix: str, example_build: ExampleBuild,
+                                                     ace: SessionAce) -> None:
     """The second example book: footnotes, tables, figures, poems, rare characters."""
-    require_ace("Ace on the second example book")
-    assert [str(d) for d in run_ace(example_build.path(f"{suffix}.epub"))] == []
+    assert ace(example_build.path(f"{suffix}.epub"), "Ace on the second example book") == []
 
 
-@pytest.mark.slow
-def test_ace_does_find_a_missing_package_language(sample_epub: Epub, tmp_path: Path) -> None:
+def test_ace_does_find_a_missing_package_language(sample_epub: Epub, tmp_path: Path,
+                                                  ace: SessionAce) -> None:
     """Ace is really checking: a copy without the package's xml:lang fails with epub-lang."""
-    require_ace("Ace on a damaged EPUB")
     broken = tmp_path / "broken.epub"
     with zipfile.ZipFile(sample_epub.path) as src, zipfile.ZipFile(broken, "w") as dst:
         for info in src.infolist():
@@ -93,4 +88,4 @@ def test_ace_does_find_a_missing_package_language(sample_epub: Epub, tmp_path: P
             if info.filename.endswith(".opf"):
                 data = data.replace(b' xml:lang="zh-Hans"', b"", 1)
             dst.writestr(info, data)
-    assert [d.code for d in run_ace(broken)] == ["Ace epub-lang"]
+    assert [d.code for d in ace.diagnostics(broken, "Ace on a damaged EPUB")] == ["Ace epub-lang"]

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from bookmaker.cli import cli
-from conftest import SAMPLE, SessionEpubCheck, require_ace, require_program
+from conftest import SAMPLE, SessionAce, SessionEpubCheck, require_ace, require_program
 
 
 def test_help_names_the_commands_and_an_example() -> None:
@@ -24,10 +24,11 @@ def test_build_help_explains_exit_codes_and_reproducibility() -> None:
 
 
 def test_check_passes_on_the_sample(tmp_path: Path, epubcheck: SessionEpubCheck,
-                                    monkeypatch: pytest.MonkeyPatch) -> None:
+                                    ace: SessionAce, monkeypatch: pytest.MonkeyPatch) -> None:
     require_program("java", "`bookmaker check` with EPUBCheck")
     require_ace("`bookmaker check` with Ace")
     monkeypatch.setattr("bookmaker.epubcheck.EpubCheck", epubcheck.shared)  # the session's JVM
+    monkeypatch.setattr("bookmaker.ace.Ace", ace.shared)  # the session's Node and Chromium
     result = CliRunner().invoke(cli, ["check", str(SAMPLE), "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert "0 errors, 0 warnings" in result.output and "0 violations" in result.output

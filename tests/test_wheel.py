@@ -49,13 +49,14 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_the_wheel_carries_every_file_of_the_package(wheel: Path) -> None:
-    """Styles, fonts, templates, dictionaries, the EPUBCheck batch program: whatever the
+    """Styles, fonts, templates, dictionaries, the EPUBCheck and Ace batch programs: whatever the
     package holds besides its code is package data, in the wheel."""
     package = ROOT / "src"
     files = {p.relative_to(package).as_posix() for p in (package / "bookmaker").rglob("*")
              if p.is_file() and "__pycache__" not in p.parts}
     assert {"bookmaker/data/styles/book.css", "bookmaker/data/fonts/fonts.toml",
-            "bookmaker/render/templates/print.xhtml", "bookmaker/EpubCheckBatch.java"} <= files
+            "bookmaker/render/templates/print.xhtml", "bookmaker/EpubCheckBatch.java",
+            "bookmaker/ace_batch.js"} <= files
     assert files - set(zipfile.ZipFile(wheel).namelist()) == set()
 
 

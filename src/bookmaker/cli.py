@@ -271,7 +271,7 @@ def check_command(book_dir: Path, out_dir: Path, variants: tuple[str, ...],
     violation, 1 when either reports any, 2 when the source itself has a problem. Needs Java
     for EPUBCheck, and Ace (`make ace`, with Node) and Chromium for the accessibility check.
     """
-    from bookmaker.ace import AceUnavailable, run_ace
+    from bookmaker.ace import Ace, AceUnavailable
     from bookmaker.epubcheck import EpubCheck, EpubCheckUnavailable
 
     result = run_build(book_dir, out_dir, ("epub",), variants=editions(variants),
@@ -287,13 +287,14 @@ def check_command(book_dir: Path, out_dir: Path, variants: tuple[str, ...],
         except EpubCheckUnavailable as exc:
             err.print(f"cannot run EPUBCheck: {exc}", style="red", markup=False)
             sys.exit(EXIT_INVALID_OUTPUT)
-        for path in outputs:
-            try:
-                with err.status(f"Ace: {path.name}…"):
-                    found += run_ace(path)
-            except AceUnavailable as exc:
-                err.print(f"cannot run Ace: {exc}", style="red", markup=False)
-                sys.exit(EXIT_INVALID_OUTPUT)
+        try:
+            with Ace() as ace:  # one Node process and one Chromium for every EPUB
+                for path in outputs:
+                    with err.status(f"Ace: {path.name}…"):
+                        found += ace.check(path)
+        except AceUnavailable as exc:
+            err.print(f"cannot run Ace: {exc}", style="red", markup=False)
+            sys.exit(EXIT_INVALID_OUTPUT)
     report(found)
     if found:
         sys.exit(EXIT_INVALID_OUTPUT)
