@@ -216,6 +216,13 @@ def sample_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 @pytest.fixture(scope="session")
+def earlier(sample_build: Path) -> Path:
+    """The outputs of an earlier good build (the sample's EPUB and PDFs), for the tests of a
+    failed or interrupted build leaving them as they were. Read-only: copy them first."""
+    return sample_build
+
+
+@pytest.fixture(scope="session")
 def sample_epub(tmp_path_factory: pytest.TempPathFactory) -> Epub:
     out = tmp_path_factory.mktemp("epub")
     result = build(SAMPLE, out, formats=("epub",))

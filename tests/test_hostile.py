@@ -23,7 +23,7 @@ from PIL import Image
 from bookmaker import outputs as outputs_module
 from bookmaker.cli import CRASH_REPORT, EXIT_BUG, cli
 from bookmaker.load import load_book
-from conftest import SAMPLE, Epub, SessionEpubCheck
+from conftest import Epub, SessionEpubCheck
 
 NAME = "beijing-xianjinxing-2006"
 BUILD = ["--format", "epub", "--format", "pdf", "--profile", "screen"]
@@ -197,15 +197,6 @@ FAMILIES = [
     Family("cache inside the book", lambda b: None, "BOOKMAKER_CACHE_DIR:", "B001",
            {"BOOKMAKER_CACHE_DIR": "{book}/cache"}),
 ]
-
-
-@pytest.fixture(scope="module")
-def earlier(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The outputs of a good build of the sample (EPUB and screen PDF)."""
-    out = tmp_path_factory.mktemp("earlier")
-    result = CliRunner().invoke(cli, ["build", str(SAMPLE), "--out", str(out), *BUILD])
-    assert result.exit_code == 0, result.output
-    return out
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

@@ -70,15 +70,6 @@ def test_the_renames_happen_under_a_lock_on_the_folder(tmp_path: Path,
     assert snapshot(tmp_path) == {"a.epub": b"1", "a.pdf": b"2"}
 
 
-@pytest.fixture(scope="module")
-def earlier(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("earlier")
-    done = subprocess.run([sys.executable, "-m", "bookmaker", "build", str(SAMPLE), "--out",
-                           str(out), *BUILD], capture_output=True, text=True, check=False)
-    assert done.returncode == 0, done.stderr
-    return out
-
-
 def changed_book(tmp_path: Path, marker: str) -> Path:
     book = tmp_path / f"book-{marker}"
     shutil.copytree(SAMPLE, book)
