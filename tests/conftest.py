@@ -194,10 +194,12 @@ class Epub:
                        for n in self.spine_names())
 
 
-# What makes a test slow (`make test-fast` leaves it out): the session builds of the sample with
-# its PDFs (the EPUBs alone are fast) and of the second example book, EPUBCheck (a JVM, seconds
-# to start) and Ace (Node and a Chromium, seconds for each EPUB).
-SLOW_FIXTURES = {"sample_build", "hant_build", "epubcheck", "ace", "example_build"}
+# What makes a test slow (`make test-fast` leaves it out): any whole book built — the session
+# builds of the sample (its EPUBs alone take a second or more each, with its PDFs several), of the
+# second example book — EPUBCheck (a JVM, seconds to start) and Ace (Node and a Chromium, seconds
+# for each EPUB). A test that builds a book itself is marked `@pytest.mark.slow` where it is.
+SLOW_FIXTURES = {"sample_build", "sample_epub", "hant_build", "hant_epub", "vertical_epub",
+                 "example_build", "epubcheck", "ace"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

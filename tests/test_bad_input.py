@@ -137,6 +137,7 @@ def test_bad_input_gives_exit_2_and_one_line(book_copy: Path, tmp_path: Path,
     assert not (tmp_path / "out" / "beijing-xianjinxing-2006.epub").exists()
 
 
+@pytest.mark.slow  # a Python process of its own
 def test_the_installed_command_prints_no_traceback(book_copy: Path, tmp_path: Path) -> None:
     invalid_isbn(book_copy)
     done = subprocess.run(
@@ -149,6 +150,7 @@ def test_the_installed_command_prints_no_traceback(book_copy: Path, tmp_path: Pa
     assert "book.yaml:" in line and "978" not in line and "7-200-06528-4" in line
 
 
+@pytest.mark.slow  # builds a whole book
 def test_a_failed_build_leaves_the_earlier_output_intact(book_copy: Path, tmp_path: Path) -> None:
     runner = CliRunner()
     out = tmp_path / "out"

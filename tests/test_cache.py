@@ -35,6 +35,7 @@ def edit_chapter(book: Path) -> None:
     chapter.write_text(text.replace("同志们：", "同志们，朋友们："), encoding="utf-8")
 
 
+@pytest.mark.slow  # builds a whole book
 def test_nothing_changed_skips_every_output(book_copy: Path, tmp_path: Path,
                                             own_cache: Path) -> None:
     out = tmp_path / "out"
@@ -47,6 +48,7 @@ def test_nothing_changed_skips_every_output(book_copy: Path, tmp_path: Path,
     assert {p: p.stat().st_mtime_ns for p in first.outputs} == written  # not even rewritten
 
 
+@pytest.mark.slow  # builds a whole book
 def test_a_cached_rebuild_is_byte_identical_to_a_clean_build(book_copy: Path, tmp_path: Path,
                                                              own_cache: Path,
                                                              monkeypatch: pytest.MonkeyPatch
@@ -66,6 +68,7 @@ def test_a_cached_rebuild_is_byte_identical_to_a_clean_build(book_copy: Path, tm
     assert "同志们，朋友们：" in Epub(cached / f"{NAME}.epub").text()
 
 
+@pytest.mark.slow  # builds a whole book
 def test_a_changed_chapter_or_book_style_rebuilds(book_copy: Path, tmp_path: Path,
                                                   own_cache: Path) -> None:
     out = tmp_path / "out"
@@ -80,6 +83,7 @@ def test_a_changed_chapter_or_book_style_rebuilds(book_copy: Path, tmp_path: Pat
     assert build(book_copy, out, ("epub",)).outputs == []
 
 
+@pytest.mark.slow  # builds a whole book
 def test_an_output_changed_or_removed_in_out_is_built_again(book_copy: Path, tmp_path: Path,
                                                             own_cache: Path) -> None:
     out = tmp_path / "out"
@@ -131,6 +135,7 @@ def test_the_versions_name_the_libraries_that_make_the_bytes() -> None:
         assert name in versions
 
 
+@pytest.mark.slow  # builds a whole book
 def test_building_twice_says_nothing_changed(book_copy: Path, tmp_path: Path,
                                              own_cache: Path) -> None:
     out = tmp_path / "out"
@@ -145,6 +150,7 @@ def test_building_twice_says_nothing_changed(book_copy: Path, tmp_path: Path,
     assert "where the time went" in second.output and "check the cache" in second.output
 
 
+@pytest.mark.slow  # builds a whole book
 def test_the_epub_cover_image_is_drawn_again_only_when_its_inputs_change(
         book_copy: Path, tmp_path: Path, own_cache: Path) -> None:
     """The drawn cover is kept in the cache: a chapter edit reuses it, a cover style redraws."""

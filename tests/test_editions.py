@@ -124,6 +124,7 @@ variants:
 """
 
 
+@pytest.mark.slow  # builds a whole book
 def test_a_traditional_edition_with_its_own_data(book_copy: Path, tmp_path: Path) -> None:
     with (book_copy / "book.yaml").open("a", encoding="utf-8") as f:
         f.write(TAIWAN_EDITION)
@@ -179,6 +180,7 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+@pytest.mark.slow  # builds a whole book
 def test_a_whole_book_shows_its_figures_and_no_note(book_copy: Path, tmp_path: Path) -> None:
     edit(book_copy / "book.yaml", "excerpt: true ", "excerpt: false")
     edit(book_copy / "chapters/02-speech.md", "excerpt: true", "excerpt: false")
@@ -189,6 +191,7 @@ def test_a_whole_book_shows_its_figures_and_no_note(book_copy: Path, tmp_path: P
     assert "节选" not in "".join(epub.xml(epub.item_named("nav")).itertext())
 
 
+@pytest.mark.slow  # builds a whole book
 def test_a_partial_book_with_figures_of_its_own(book_copy: Path, tmp_path: Path) -> None:
     edit(book_copy / "book.yaml", "excerpt: true ", "excerpt: {words: 12}")
     edit(book_copy / "chapters/02-speech.md", "excerpt: true", "abridged: true")
@@ -200,6 +203,7 @@ def test_a_partial_book_with_figures_of_its_own(book_copy: Path, tmp_path: Path)
     assert speech.rstrip().endswith("（有删节）")
 
 
+@pytest.mark.slow  # builds a whole book
 def test_a_title_is_text_in_the_editors_note_and_the_description(book_copy: Path,
                                                                  tmp_path: Path) -> None:
     """The note and dc:description say what the book holds from its titles: as text, escaped

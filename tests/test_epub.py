@@ -160,11 +160,13 @@ def test_cover_image_is_large_enough(sample_epub: Epub) -> None:
     assert image.format in ("JPEG", "PNG") and image.height >= 1600
 
 
+@pytest.mark.slow  # builds a whole book
 def test_two_builds_are_byte_identical(sample_epub: Epub, tmp_path: Path) -> None:
     (again,) = build(SAMPLE, tmp_path, formats=("epub",)).outputs
     assert again.read_bytes() == sample_epub.path.read_bytes()
 
 
+@pytest.mark.slow  # builds a whole book
 def test_source_date_epoch_sets_every_timestamp(tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1149120000")  # 2006-06-01
@@ -174,6 +176,7 @@ def test_source_date_epoch_sets_every_timestamp(tmp_path: Path,
     assert modified.text == "2006-06-01T00:00:00Z"
 
 
+@pytest.mark.slow  # builds a whole book
 def test_book_may_override_a_template_and_a_stylesheet(book_copy: Path, tmp_path: Path) -> None:
     (book_copy / "styles").mkdir()
     (book_copy / "styles" / "book.css").write_text("p { text-indent: 0; }\n", encoding="utf-8")
@@ -187,6 +190,7 @@ def test_book_may_override_a_template_and_a_stylesheet(book_copy: Path, tmp_path
     assert b'class="title house"' in epub.zip.read(epub.base + "text/halftitle.xhtml")
 
 
+@pytest.mark.slow  # builds a whole book
 def test_a_character_no_font_has_is_reported_with_its_place(book_copy: Path,
                                                             tmp_path: Path) -> None:
     chapter = book_copy / "chapters" / "01-preface.md"

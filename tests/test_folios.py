@@ -17,6 +17,8 @@ from bookmaker.build import build
 from bookmaker.model import PageDesign
 from conftest import EXAMPLE, ExampleBuild
 
+pytestmark = pytest.mark.slow  # a generated book typeset, and the second example book
+
 MM = 72 / 25.4
 SMALL = 9.0  # pt: folios and running heads
 # Chapters of 1 to 9 paragraphs: openings fall on both sides, so blank versos are inserted.

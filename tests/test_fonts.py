@@ -95,6 +95,7 @@ def test_the_pdf_draws_each_character_with_an_embedded_font_that_has_it(
     assert all(re.fullmatch(r"[A-Z]{6}\+Book-Serif-B", name) for name in drawn.values()), drawn
 
 
+@pytest.mark.slow  # builds a whole book
 def test_without_noto_cjk_the_sample_builds_and_a_missing_character_names_the_package(
         book_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(resources, "installed_faces", lambda family: ())

@@ -301,6 +301,7 @@ def test_a_bug_is_one_line_and_a_report_file(book_copy: Path, tmp_path: Path,
 # --- valid books that were refused or broke -------------------------------------------------
 
 
+@pytest.mark.slow  # builds a whole book
 def test_merge_key_is_read(book_copy: Path, tmp_path: Path) -> None:
     edit(book_copy / "book.yaml", "edition: {number: 1, date: 2006-06}",
          "edition: &first {number: 1, date: 2006-06}")
@@ -313,6 +314,7 @@ def test_merge_key_is_read(book_copy: Path, tmp_path: Path) -> None:
     assert (printing.number, printing.date.iso()) == (2, "2006-06")
 
 
+@pytest.mark.slow  # builds a whole book
 def test_a_chapter_dated_2200_builds(book_copy: Path, tmp_path: Path) -> None:
     in_2200 = 7258118400
     os.utime(book_copy / PREFACE, (in_2200, in_2200))
@@ -323,6 +325,7 @@ def test_a_chapter_dated_2200_builds(book_copy: Path, tmp_path: Path) -> None:
         assert {i.date_time[0] for i in epub.infolist()} <= set(range(1980, 2108))
 
 
+@pytest.mark.slow  # builds a whole book
 def test_eleven_cip_subjects(book_copy: Path, tmp_path: Path) -> None:
     subjects = "".join(f"          - 主题{i}\n" for i in range(1, 12))
     edit(book_copy / "book.yaml", "          - 中国共产党—党的建设—学术会议—文集\n",
@@ -333,6 +336,7 @@ def test_eleven_cip_subjects(book_copy: Path, tmp_path: Path) -> None:
     assert "⑪主题9" in page and "⑬主题11" in page
 
 
+@pytest.mark.slow  # builds a whole book
 def test_private_use_character_is_a_diagnostic(book_copy: Path, tmp_path: Path) -> None:
     edit(book_copy / PREFACE, "第一，要认真", "第一\ue000，要认真")
     code, lines, output = run(book_copy, tmp_path, args=["--format", "epub"])

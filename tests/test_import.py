@@ -115,6 +115,7 @@ def test_corrections_list_the_joins_the_repeated_character_and_the_ocr_slip(
     assert any(r[0] == "L180" and r[4] == "SP001" for r in rows)
 
 
+@pytest.mark.slow  # builds a whole book
 def test_the_imported_book_builds_and_lints_clean(imported: Path, tmp_path: Path) -> None:
     assert [str(f.diagnostic) for f in lint_book(imported)] == []
     result = build(imported, tmp_path, formats=("epub",))

@@ -141,6 +141,7 @@ def test_well_formed_markup_passes_without_warnings() -> None:
     assert warnings == [] and len(notes) == 1 and len(blocks) == 4
 
 
+@pytest.mark.slow  # builds a whole book
 def test_markup_errors_and_warnings_reach_the_command_line(book_copy: Path,
                                                            tmp_path: Path) -> None:
     chapter = book_copy / "chapters" / "01-preface.md"

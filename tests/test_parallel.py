@@ -45,6 +45,7 @@ def test_a_book_error_in_a_task_arrives_with_its_diagnostics() -> None:
         "book.yaml:3: error S001: something is wrong — fix it"]
 
 
+@pytest.mark.slow  # builds a whole book
 @needs_two_cores
 def test_editions_in_parallel_make_the_bytes_of_one_process(tmp_path: Path,
                                                             monkeypatch: pytest.MonkeyPatch

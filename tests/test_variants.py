@@ -304,6 +304,7 @@ def test_the_hant_pdf_metadata_outline_and_heads(hant_build: Path) -> None:
     ("s2hk", "zh-Hant-HK", "「"),
     ("s2t", "zh-Hant", "“"),  # OpenCC's standard forms: no region, quotes left as they are
 ])
+@pytest.mark.slow  # builds a whole book
 def test_the_configuration_sets_region_and_quotes(book_copy: Path, tmp_path: Path,
                                                   config: str, language: str,
                                                   quote: str) -> None:
