@@ -17,7 +17,7 @@ from PIL import Image
 from bookgen import chapter, filler, sample_paragraphs, write_book
 from bookmaker.build import build
 from bookmaker.model import PageDesign
-from conftest import NS, Epub, require_program
+from conftest import NS, Epub, SessionEpubCheck
 from pdflines import MM, Line, pdf_lines
 
 pytestmark = pytest.mark.slow  # every test reads a typeset book
@@ -237,7 +237,8 @@ def rows_of(page: pdfplumber.page.Page) -> list[tuple[str, float, float, float, 
              row[0]["size"]) for row in rows]
 
 
-def test_subtitle_occasion_epigraph_and_abridgement(tmp_path: Path) -> None:
+def test_subtitle_occasion_epigraph_and_abridgement(tmp_path: Path,
+                                                   epubcheck: SessionEpubCheck) -> None:
     book = write_book(tmp_path / "book", [title_block_chapter()])
     build(book, tmp_path / "out", formats=("epub", "pdf"), profiles=("screen",))
     with pdfplumber.open(tmp_path / "out" / "testbook.pdf") as pdf:
@@ -274,10 +275,8 @@ def test_subtitle_occasion_epigraph_and_abridgement(tmp_path: Path) -> None:
     assert epigraph_block.get(epub_ns) == "epigraph"
     assert page.find(".//x:p[@class='omission']", NS).text == "…………"
     assert page.find(".//x:p[@class='abridged-note']", NS).text == "（有删节）"
-    require_program("java", "EPUBCheck validation of a chapter's title block")
-    from bookmaker.epubcheck import run_epubcheck
-
-    assert [str(d) for d in run_epubcheck(tmp_path / "out" / "testbook.epub")] == []
+    assert epubcheck(tmp_path / "out" / "testbook.epub",
+                     "EPUBCheck validation of a chapter's title block") == []
 
 
 def short_pages(pdf: Path) -> list[str]:
