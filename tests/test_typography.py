@@ -7,8 +7,10 @@ from collections.abc import Callable
 import pytest
 
 from bookmaker.load.markdown import ChapterParser
-from bookmaker.model import Inline, Span, Text, plain_text
+from bookmaker.model import Emphasis, Inline, Span, Text, plain_text
 from bookmaker.transform.typography import (
+    BREAK_OPPORTUNITY,
+    _break_at_quotes,
     _keep_last,
     _mark_lead_ins,
     halt_marks,
@@ -86,3 +88,27 @@ def test_a_paragraph_ending_with_a_colon_is_marked_as_introducing_the_next_block
 ])
 def test_the_last_two_characters_are_held_together(text: str, expected: list[str]) -> None:
     assert shape(_keep_last([Text(text=text)])) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # UAX #14 keeps curly quotes to both neighbours; clreq lets a line break before an opening
+    # quote and after a closing one, in Chinese text
+    ("如“侘”“偭”；", "如|“侘”|“偭”；"),
+    ("他说：“好。”然后", "他说：|“好。”|然后"),
+    ("（“甲”）", "（“甲”）"),  # an opening bracket before, a closing one after: no break
+    ("“甲”，“乙”。", "“甲”，|“乙”。"),  # never before a point
+    ("叫作‘本’的书", "叫作|‘本’|的书"),
+    ("it’s “fine” here", "it’s “fine” here"),  # Latin text is left to UAX #14
+])
+def test_breaks_are_allowed_beside_quotes(text: str, expected: str) -> None:
+    marked = plain_text(_break_at_quotes([Text(text=text)]))
+    assert marked.replace(BREAK_OPPORTUNITY, "|") == expected
+
+
+def test_breaks_beside_quotes_are_found_across_spans() -> None:
+    """The half-width closing quote is a span of its own: the break goes before the quote that
+    follows it, in the next text node."""
+    nodes = _break_at_quotes([Text(text="如“侘"), Span(role="halt", children=[Text(text="”")]),
+                              Emphasis(type="em", children=[Text(text="“偭”")])])
+    assert shape(nodes) == ["如\u200b“侘", "halt(”)"]
+    assert nodes[2].children[0].text == "\u200b“偭”"

@@ -48,6 +48,7 @@ from weasyprint.text import line_break
 from weasyprint.text.ffi import TO_UNITS, ffi
 
 from bookmaker.diagnostics import Diagnostic, Severity
+from bookmaker.transform.typography import BREAK_OPPORTUNITY
 
 WRITTEN_FOR = "70.0"
 
@@ -107,8 +108,8 @@ def chinese_justification() -> Iterator[bool]:
 
 def expandable(text: str, line_end: bool) -> list[int]:
     """The indices of the characters after which the line may be expanded: Han and kana, but
-    not the line's last character."""
-    stop = len(text) - 1 if line_end else len(text)
+    not the line's last character (before the zero-width break opportunity that may end it)."""
+    stop = len(text.rstrip(BREAK_OPPORTUNITY)) - 1 if line_end else len(text)
     return [i for i in range(stop) if CJK.match(text[i])]
 
 

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from bookmaker.model import Book
 from bookmaker.transform.typography import (
+    allow_breaks_at_quotes,
     halt_adjacent_punctuation,
     keep_last_characters,
     mark_lead_ins,
@@ -21,6 +22,7 @@ PRINT: list[tuple[str, Transform]] = [
     ("keep-last-characters", keep_last_characters),
     ("space-han-and-latin", space_han_and_latin),
     ("mark-lead-ins", mark_lead_ins),
+    ("allow-breaks-at-quotes", allow_breaks_at_quotes),  # last: the others see the text alone
 ]
 
 
