@@ -36,8 +36,9 @@ then change ``WRITTEN_FOR`` and run those tests.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from typing import Any
 from unittest import mock
 
@@ -110,17 +111,12 @@ def expandable(text: str, line_end: bool) -> list[int]:
     """The indices of the characters after which the line may be expanded: Han and kana, but
     not the line's last character (before the zero-width break opportunity that may end it)."""
     stop = len(text.rstrip(BREAK_OPPORTUNITY)) - 1 if line_end else len(text)
-    return [i for i in range(stop) if CJK.match(text[i])]
+    return [match.start() for match in CJK.finditer(text, 0, stop)]
 
 
 def spaces(text: str) -> int:
     """The spaces WeasyPrint itself expands."""
     return text.count(" ") + text.count("\u00a0")
-
-
-def opportunities(text: str, line_end: bool) -> int:
-    """How many shares of a line's extra width a text box takes."""
-    return len(expandable(text, line_end)) + spaces(text)
 
 
 def drawing_size(font_size: float) -> float:
@@ -145,6 +141,7 @@ def spacings(indices: list[int], share: float, font_size: float) -> tuple[dict[i
     return chosen, total
 
 
+@lru_cache(maxsize=4096)
 def glyph_units(thousandths: int, font_size: float) -> int:
     """The Pango units to add to a glyph's advance for WeasyPrint to draw it ``thousandths``
     of the font size wider. ``draw_first_line`` writes ``int`` of the difference between the
@@ -169,9 +166,11 @@ def justify_line(context: Any, line: Any, extra_width: float) -> None:
         return
     last = texts[-1]
     extra_width += _drop_edge_spaces(line)
-    total = sum(opportunities(t.text, t is last) for t in texts)
+    # each text box's opportunities: the CJK characters it expands after, and its spaces
+    found = {id(t): (expandable(t.text, t is last), spaces(t.text)) for t in texts}
+    total = sum(len(indices) + count for indices, count in found.values())
     if total:
-        _add_spacing(context, line, extra_width / total, 0, last)
+        _add_spacing(context, line, extra_width / total, 0, found)
 
 
 def _drop_edge_spaces(line: Any) -> float:
@@ -201,18 +200,18 @@ def _is_autospace(box: Any) -> bool:
     return any(c in AUTOSPACE_CLASSES for c in classes)
 
 
-def _add_spacing(context: Any, box: Any, share: float, x_advance: float, last: Any) -> float:
-    """``add_word_spacing`` of WeasyPrint 70, counting CJK opportunities."""
+def _add_spacing(context: Any, box: Any, share: float, x_advance: float,
+                 found: dict[int, tuple[list[int], int]]) -> float:
+    """``add_word_spacing`` of WeasyPrint 70, counting CJK opportunities (``found``: each text
+    box's, by ``id``)."""
     if isinstance(box, boxes.TextBox):
         box.justification_spacing = share
         box.position_x += x_advance
-        indices = expandable(box.text, box is last)
-        if indices or spaces(box.text):
-            layout = line_break.create_layout(box.text, box.style, context, max_width=None,
-                                              justification_spacing=share)
+        indices, space_count = found[id(box)]
+        if indices or space_count:
+            layout = _drawing_layout(context, box, share)
             layout.cjk_spacings, cjk_width = spacings(indices, share, box.style["font_size"])
-            layout.deactivate()
-            extra = cjk_width + share * spaces(box.text)
+            extra = cjk_width + share * space_count
             x_advance += extra
             box.width += extra
             box.pango_layout = layout
@@ -222,11 +221,26 @@ def _add_spacing(context: Any, box: Any, share: float, x_advance: float, last: A
         children = box.children[::-1] if box.style["direction"] == "rtl" else box.children
         for child in children:
             if child.is_in_normal_flow():
-                x_advance = _add_spacing(context, child, share, x_advance, last)
+                x_advance = _add_spacing(context, child, share, x_advance, found)
         box.width += x_advance - before
     else:
         box.translate(x_advance, 0)
     return x_advance
+
+
+def _drawing_layout(context: Any, box: Any, share: float) -> Any:
+    """The (inactive) layout that will draw ``box`` with ``share`` px of justification. The
+    box's own layout, from the line breaking, when it holds just the box's text: the layout is
+    set up again from its text, style and spacing when drawn, so a new one would draw the
+    same."""
+    layout = getattr(box, "pango_layout", None)
+    if layout is not None and layout.text == box.text:
+        layout.justification_spacing = share
+        return layout
+    layout = line_break.create_layout(box.text, box.style, context, max_width=None,
+                                      justification_spacing=share)
+    layout.deactivate()
+    return layout
 
 
 def _apply_spacings(layout: Any, line: Any, chosen: dict[int, int]) -> None:
@@ -234,8 +248,8 @@ def _apply_spacings(layout: Any, line: Any, chosen: dict[int, int]) -> None:
     line WeasyPrint draws. The whole share goes after its character, so the gaps between
     characters are even, at a text box's start as inside it."""
     font_size = layout.style["font_size"]
-    offsets = _byte_offsets(layout.text)
-    wanted = {offsets[i]: glyph_units(extra, font_size) for i, extra in chosen.items()}
+    wanted = {offset: glyph_units(extra, font_size) for offset, extra
+              in zip(_byte_offsets(layout.text, chosen), chosen.values(), strict=True)}
     run = line.runs
     while run != ffi.NULL:
         glyph_item = run.data
@@ -250,8 +264,11 @@ def _apply_spacings(layout: Any, line: Any, chosen: dict[int, int]) -> None:
                 glyphs.glyphs[j].geometry.width += wanted[start]
 
 
-def _byte_offsets(text: str) -> list[int]:
-    offsets = [0]
-    for char in text:
-        offsets.append(offsets[-1] + len(char.encode("utf-8")))
+def _byte_offsets(text: str, indices: Iterable[int]) -> list[int]:
+    """Where the characters at ``indices`` (ascending) start in the UTF-8 text."""
+    offsets, offset, previous = [], 0, 0
+    for index in indices:
+        offset += len(text[previous:index].encode())
+        offsets.append(offset)
+        previous = index
     return offsets
