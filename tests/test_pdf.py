@@ -20,6 +20,9 @@ from pypdf import PdfReader
 from bookmaker.build import build
 from bookmaker.cli import cli
 from bookmaker.load import load_book
+from bookmaker.pdf import typeset_pdf
+from bookmaker.render.print_edition import PrintDocument
+from bookmaker.resources import font_faces, fonts_dir
 from conftest import NS, SAMPLE, Epub, require_program
 
 pytestmark = pytest.mark.slow  # each test reads or makes a typeset book
@@ -288,3 +291,23 @@ def test_book_yaml_may_fix_the_build_date(book_copy: Path, tmp_path: Path,
     epub = Epub(outputs[0])
     modified = epub.opf.find("opf:metadata/opf:meta[@property='dcterms:modified']", NS)
     assert modified.text == "2020-01-02T03:04:05Z"
+
+
+def test_the_pdf_is_the_same_wherever_bookmaker_is_installed(tmp_path: Path) -> None:
+    """fonts.css names the bundled fonts by absolute URLs; the /ID, which hashes the print
+    document and its stylesheets, must not: the same source built by two installations (here
+    a copy of the font in another folder) gives the same bytes."""
+    face = font_faces("Hans")[0]
+    moved = tmp_path / "elsewhere" / "fonts"
+    moved.mkdir(parents=True)
+    shutil.copy(fonts_dir() / face.file, moved / face.file)
+
+    def typeset(fonts: Path) -> bytes:
+        css = (f"@font-face {{ font-family: T; src: url({fonts.resolve().as_uri()}/{face.file}) }}"
+               "body { font-family: T }")
+        html = ('<html xmlns="http://www.w3.org/1999/xhtml" lang="zh-Hans"><body><p>北京'
+                "</p></body></html>")
+        return typeset_pdf(PrintDocument(html, (css,)), tmp_path, fonts, "screen").data
+
+    installed, elsewhere = typeset(fonts_dir()), typeset(moved)
+    assert b"/ID" in installed and installed == elsewhere
