@@ -114,10 +114,6 @@ def _map_text(inlines: list[Inline], function: Callable[[str], list[Inline]]) ->
     return result
 
 
-def space_han_and_latin(book: Book) -> Book:
-    return map_reader_text(book, run=lambda inlines: _map_text(inlines, space_latin))
-
-
 # Curly quotes are "QU" to UAX #14, which Pango follows: no line break on either side of one.
 # Between Chinese characters clreq allows a break before an opening quote and after a closing
 # one (only the quote may not end, or start, a line); Unicode 15.1 says so too (LB19a), Pango
@@ -207,7 +203,7 @@ def _keep_last(inlines: list[Inline]) -> list[Inline]:
     if not match:
         return inlines
     # with a Latin word or number just before them, which must stay in the same text node as
-    # its Han neighbour to get its quarter em (space-han-and-latin runs after this)
+    # its Han neighbour to get its quarter em (set on the rendered document, after this)
     start = match.start() - len(LATIN_TAIL.search(text[:match.start()]).group())
     if start == 0:
         return inlines
