@@ -1,18 +1,21 @@
-"""transform.typography: the spans the print edition adds, and that no character is added."""
+"""transform.typography: the spans the print edition adds; no visible character is added."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
+from bookmaker.load import load_book
 from bookmaker.load.markdown import ChapterParser
-from bookmaker.model import Emphasis, Inline, Span, Text, plain_text
+from bookmaker.model import Emphasis, Heading, Inline, Span, Text, plain_text
 from bookmaker.transform.typography import (
     BREAK_OPPORTUNITY,
     _break_at_quotes,
     _keep_last,
     _mark_lead_ins,
+    allow_breaks_at_quotes,
     halt_marks,
     space_latin,
     upright,
@@ -112,3 +115,15 @@ def test_breaks_beside_quotes_are_found_across_spans() -> None:
                               Emphasis(type="em", children=[Text(text="“偭”")])])
     assert shape(nodes) == ["如\u200b“侘", "halt(”)"]
     assert nodes[2].children[0].text == "\u200b“偭”"
+
+
+def test_headings_get_no_break_opportunity(book_copy: Path) -> None:
+    """A heading's text is also the PDF's outline: the zero-width space stays out of it."""
+    chapter = book_copy / "chapters" / "02-speech.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\n## 释“仁”\n\n他说“仁”。\n",
+                       encoding="utf-8")
+    book = allow_breaks_at_quotes(load_book(book_copy))
+    blocks = book.chapters[1].blocks
+    heading = next(b for b in blocks if isinstance(b, Heading) and "仁" in plain_text(b.children))
+    assert plain_text(heading.children) == "释“仁”"
+    assert plain_text(blocks[-1].children) == "他说\u200b“仁”。"

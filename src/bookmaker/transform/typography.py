@@ -6,7 +6,7 @@ headings, in block quotes, lists, footnotes and table cells too)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from bookmaker.han import HAN
 from bookmaker.model import (
@@ -14,6 +14,7 @@ from bookmaker.model import (
     Book,
     Container,
     Emphasis,
+    Heading,
     Inline,
     Link,
     ListBlock,
@@ -168,7 +169,22 @@ def _break_at_quotes(inlines: list[Inline]) -> list[Inline]:
 
 
 def allow_breaks_at_quotes(book: Book) -> Book:
-    return map_reader_text(book, run=_break_at_quotes)
+    """Not in headings: their text is also the PDF's outline, where the zero-width space
+    would stay."""
+    headings = {id(run) for chapter in book.chapters for run in _heading_runs(chapter.blocks)}
+    return map_reader_text(book, run=lambda inlines: inlines if id(inlines) in headings
+                           else _break_at_quotes(inlines))
+
+
+def _heading_runs(blocks: list[Block]) -> Iterator[list[Inline]]:
+    for block in blocks:
+        if isinstance(block, Heading):
+            yield block.children
+        elif isinstance(block, Container):
+            yield from _heading_runs(block.children)
+        elif isinstance(block, ListBlock):
+            for item in block.items:
+                yield from _heading_runs(item)
 
 
 SHORT_NUMBER = re.compile(r"(?<![0-9A-Za-z.])[0-9]{1,2}(?![0-9A-Za-z.])")
