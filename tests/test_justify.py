@@ -79,19 +79,15 @@ def test_without_it_chinese_lines_end_ragged(font: Path) -> None:
 
 
 def test_the_patches_hold_only_inside_the_block() -> None:
-    before = (inline.justify_line, line_break.Layout.set_text,
-              line_break.Layout.get_first_line)
+    before = (inline.justify_line, line_break.Layout.reactivate)
     with justify.chinese_justification():
         assert inline.justify_line is justify.justify_line
-        assert line_break.Layout.set_text is not before[1]
-        assert line_break.Layout.get_first_line is not before[2]
+        assert line_break.Layout.reactivate is not before[1]
         assert "int" not in vars(draw_text)  # no builtin shadowed in WeasyPrint's modules
-    assert (inline.justify_line, line_break.Layout.set_text,
-            line_break.Layout.get_first_line) == before
+    assert (inline.justify_line, line_break.Layout.reactivate) == before
     with pytest.raises(ZeroDivisionError), justify.chinese_justification():
         1 / 0  # noqa: B018
-    assert (inline.justify_line, line_break.Layout.set_text,
-            line_break.Layout.get_first_line) == before
+    assert (inline.justify_line, line_break.Layout.reactivate) == before
 
 
 def test_another_weasyprint_is_left_alone(font: Path, monkeypatch: pytest.MonkeyPatch) -> None:

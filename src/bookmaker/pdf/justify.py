@@ -14,14 +14,16 @@ patched: WeasyPrint justifies by itself, Chinese lines stay ragged, and the PDF 
 once (``fallback_warning``).
 
 How a share of the extra width reaches the page decides whether the gaps are even and the line
-really ends on the type area's edge. The share of a character goes whole after it: its glyph on
-the layout's first line (the one WeasyPrint draws) is made wider (``_apply_spacings``; Pango's
-letter spacing would put half of it before the glyph, and none before a layout's first glyph, so
-the gap after a text box's first character would take one and a half shares). WeasyPrint then
-writes the glyph's advance into the PDF as the font's advance plus the difference cut to whole
-thousandths of the font size (``draw_first_line`` in ``draw/text.py``): ``spacings`` picks whole
-thousandths that keep the line's running total on target, and ``glyph_units`` the width that is
-cut to them. The boxes are widened by what is drawn, so the line ends where the glyphs end.
+really ends on the type area's edge. The share of a character goes whole after it: its glyph is
+made wider on the line WeasyPrint draws, when the layout is set up again for drawing
+(``Layout.reactivate`` in ``text/line_break.py``, then ``_apply_spacings``). Pango's letter
+spacing, which WeasyPrint uses for spaces, would put half of it before the glyph and none before
+a layout's first glyph, so that the gap after a text box's first character took one and a half
+shares. WeasyPrint writes the glyph's advance into the PDF as the font's advance plus the
+difference cut to whole thousandths of the font size (``draw_first_line`` in ``draw/text.py``):
+``spacings`` picks whole thousandths that keep the line's running total on target, and
+``glyph_units`` the width that is cut to them. The boxes are widened by what is drawn, so the
+line ends where the glyphs end.
 
 The quarter-em space between Han and Latin letters or digits is a margin on a span (see
 ``transform/typography.py``); at the start or the end of a justified line it would show as a
@@ -29,7 +31,7 @@ dent, so it is taken off there and given to the line's extra width.
 
 Everything WeasyPrint-specific stays in this module, and the tests measure the result on
 rendered pages (``tests/test_justify.py`` on a few lines, ``tests/test_pdf_lines.py`` on the
-sample book). Upgrading WeasyPrint: re-read the four functions named above in the new version,
+sample book). Upgrading WeasyPrint: re-read the five functions named above in the new version,
 then change ``WRITTEN_FOR`` and run those tests.
 """
 
@@ -46,7 +48,7 @@ import weasyprint
 from weasyprint.formatting_structure import boxes
 from weasyprint.layout import inline
 from weasyprint.text import line_break
-from weasyprint.text.ffi import TO_UNITS, ffi
+from weasyprint.text.ffi import TO_UNITS, ffi, pango
 
 from bookmaker.diagnostics import Diagnostic, Severity
 from bookmaker.transform.typography import BREAK_OPPORTUNITY
@@ -85,25 +87,19 @@ def chinese_justification() -> Iterator[bool]:
     if not supported():
         yield False
         return
-    original_set_text = line_break.Layout.set_text
-    original_get_first_line = line_break.Layout.get_first_line
+    original_reactivate = line_break.Layout.reactivate
 
-    def set_text(self: Any, text: str, justify: bool = False) -> None:
-        original_set_text(self, text, justify)
-        # drawn (``justify``): the spacings wait for the line WeasyPrint will draw, which it
-        # lays out after changing the layout again (single-paragraph mode)
-        self.cjk_pending = getattr(self, "cjk_spacings", None) if justify else None
-
-    def get_first_line(self: Any) -> tuple[Any, int | None]:
-        first_line, index = original_get_first_line(self)
-        if getattr(self, "cjk_pending", None):
-            _apply_spacings(self, first_line, self.cjk_pending)
-            self.cjk_pending = None
-        return first_line, index
+    def reactivate(self: Any, style: Any) -> None:
+        original_reactivate(self, style)
+        chosen = getattr(self, "cjk_spacings", None)
+        if chosen and self.text:
+            # the line WeasyPrint is about to draw: laid out as ``draw_first_line`` lays it
+            # out (single-paragraph mode, which it sets again without a change), then widened
+            pango.pango_layout_set_single_paragraph_mode(self.layout, True)
+            _apply_spacings(self, pango.pango_layout_get_line_readonly(self.layout, 0), chosen)
 
     with (mock.patch.object(inline, "justify_line", justify_line),
-          mock.patch.object(line_break.Layout, "set_text", set_text),
-          mock.patch.object(line_break.Layout, "get_first_line", get_first_line)):
+          mock.patch.object(line_break.Layout, "reactivate", reactivate)):
         yield True
 
 
@@ -256,10 +252,11 @@ def _apply_spacings(layout: Any, line: Any, chosen: dict[int, int]) -> None:
         run = run.next
         item_offset = glyph_item.item.offset
         glyphs = glyph_item.glyphs
-        clusters = glyphs.log_clusters
-        for j in range(glyphs.num_glyphs):
-            start = item_offset + clusters[j]
-            last_of_cluster = j == glyphs.num_glyphs - 1 or clusters[j + 1] != clusters[j]
+        count = glyphs.num_glyphs
+        clusters = ffi.unpack(glyphs.log_clusters, count)
+        for j, cluster in enumerate(clusters):
+            start = item_offset + cluster
+            last_of_cluster = j == count - 1 or clusters[j + 1] != cluster
             if last_of_cluster and start in wanted:
                 glyphs.glyphs[j].geometry.width += wanted[start]
 
