@@ -4,6 +4,7 @@ read back by EPUBCheck, poppler and pdfplumber."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import unicodedata
 from itertools import pairwise
@@ -19,6 +20,7 @@ from conftest import EXAMPLE, NS, Epub, ExampleBuild, SessionEpubCheck, require_
 from pdflines import HAN, pdf_lines
 
 EDITIONS = ("", ".zh-Hant")
+LATIN = re.compile("[A-Za-z0-9]")
 
 
 def is_han(char: str) -> bool:
@@ -133,7 +135,8 @@ def test_justified_lines_spread_their_room_evenly_and_modestly(example_build: Ex
                                                               suffix: str) -> None:
     """On every justified body line (flush with the type area's right edge, nine Han
     characters or more) the gaps between consecutive Han characters are equal, to the
-    thousandth of an em the PDF is written in, and below a fifth of an em. A line before an
+    thousandth of an em the PDF is written in, and below a fifth of an em; the quarter em
+    between Han and Latin stays. A line before an
     unbreakable run of quotes (“侘”“偭”“儵”…, which UAX #14 keeps together) once spread nearly
     two ems between its characters, and the first character of each text box took one and a
     half shares."""
@@ -153,4 +156,12 @@ def test_justified_lines_spread_their_room_evenly_and_modestly(example_build: Ex
         where = f"p.{line.page + 1}: {line.text[:16]}"
         assert max(gaps) < 0.2 * size, where
         assert max(gaps) - min(gaps) < 0.003 * size, where
+        # the quarter em between Han and Latin letters or digits is kept: whole after Latin,
+        # with the Han character's share before it
+        for a, b in pairwise(line.glyphs):
+            gap = (b[1] - a[2]) / size
+            if LATIN.match(a[0]) and HAN.match(b[0]):
+                assert 0.24 < gap < 0.26, where
+            if HAN.match(a[0]) and LATIN.match(b[0]):
+                assert 0.24 < gap < 0.25 + max(gaps) / size + 0.01, where
     assert measured > 300
