@@ -86,7 +86,8 @@ def test_a_paragraph_ending_with_a_colon_is_marked_as_introducing_the_next_block
 
 @pytest.mark.parametrize(("text", "expected"), [
     ("全文完。", ["全", "keep(文完。)"]),
-    ("写于1925年底", ["写于", "keep(1925年底)"]),  # the number stays by its Han neighbour
+    ("写于1925年底", ["写", "keep(于1925年底)"]),  # the number stays by its Han neighbours
+    ("示意图2题注", ["示意", "keep(图2题注)"]),
     ("共54篇", ["共54篇"]),  # nothing to hold apart from
 ])
 def test_the_last_two_characters_are_held_together(text: str, expected: list[str]) -> None:

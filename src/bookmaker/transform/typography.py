@@ -218,9 +218,11 @@ def _keep_last(inlines: list[Inline]) -> list[Inline]:
     match = LAST_TWO.search(text)
     if not match:
         return inlines
-    # with a Latin word or number just before them, which must stay in the same text node as
-    # its Han neighbour to get its quarter em (set on the rendered document, after this)
-    start = match.start() - len(LATIN_TAIL.search(text[:match.start()]).group())
+    # with a Latin word or number just before them, and the character before that: the
+    # Latin run must stay in the same text node as its Han neighbours, on both sides, to get
+    # its quarter em (set on the rendered document, after this)
+    latin = len(LATIN_TAIL.search(text[:match.start()]).group())
+    start = max(0, match.start() - latin - (1 if latin else 0))
     if start == 0:
         return inlines
     tail = Span(role="keep", children=[Text(text=text[start:])])
