@@ -10,6 +10,7 @@ import pytest
 from bookmaker.load import load_book
 from bookmaker.load.markdown import ChapterParser
 from bookmaker.model import Emphasis, Heading, Inline, Span, Text, plain_text
+from bookmaker.render.print_edition import space_han_and_latin
 from bookmaker.transform.typography import (
     BREAK_OPPORTUNITY,
     _break_at_quotes,
@@ -128,3 +129,16 @@ def test_headings_get_no_break_opportunity(book_copy: Path) -> None:
     heading = next(b for b in blocks if isinstance(b, Heading) and "仁" in plain_text(b.children))
     assert plain_text(heading.children) == "释“仁”"
     assert plain_text(blocks[-1].children) == "他说\u200b“仁”。"
+
+
+def test_the_print_document_gets_the_quarter_em_in_every_text() -> None:
+    """Text of the templates and plain strings too (a title, the copyright page), in element
+    text and tails; not code; empty elements stay open-and-closed (WeasyPrint reads HTML)."""
+    xhtml = ('<?xml version="1.0" encoding="utf-8"?>\n<html xmlns="http://www.w3.org/1999/xhtml">'
+             '<body><h1>2006年序</h1><p>中国版本图书馆CIP数据核字<span class="x"></span>第'
+             '062531号<code>a中b</code></p></body></html>')
+    spaced = space_han_and_latin(xhtml)
+    assert spaced.startswith('<?xml version="1.0" encoding="utf-8"?>\n<html')
+    assert '<h1><span class="space-after">2006</span>年序</h1>' in spaced
+    assert '馆<span class="space-around">CIP</span>数据核字<span class="x"></span>第' in spaced
+    assert '<span class="space-around">062531</span>号<code>a中b</code>' in spaced
