@@ -154,6 +154,16 @@ class TypesetPdf:
     pages: tuple[PageStart, ...]  # where each page with a folio begins, from the layout
 
 
+def pdf_identifier(document: PrintDocument, fonts_dir: Path) -> bytes:
+    """The PDF's /ID, fixed by the content: the same source gives the same bytes, another
+    profile (other stylesheets) another identifier. The bundled fonts are named by absolute
+    URLs in fonts.css; they count without the folder bookmaker is installed in, so that two
+    installations make the same PDF."""
+    installed = fonts_dir.resolve().as_uri() + "/"
+    content = "".join((document.html, *document.stylesheets)).replace(installed, "fonts:")
+    return hashlib.md5(content.encode(), usedforsecurity=False).digest()
+
+
 def typeset_pdf(document: PrintDocument, book_dir: Path, fonts_dir: Path, profile: str,
                 progress: Progress = lambda step, page: None) -> TypesetPdf:
     fetcher = BookURLFetcher(book_dir, fonts_dir)
@@ -170,10 +180,7 @@ def typeset_pdf(document: PrintDocument, book_dir: Path, fonts_dir: Path, profil
         options = {
             "stylesheets": sheets,
             "pdf_variant": VARIANTS[profile],
-            # fixed by the content: the same source gives the same bytes, another profile
-            # (other stylesheets) another identifier
-            "pdf_identifier": hashlib.md5("".join((document.html, *document.stylesheets))
-                                          .encode(), usedforsecurity=False).digest(),
+            "pdf_identifier": pdf_identifier(document, fonts_dir),
             "custom_metadata": True,
         }
         laid_out = passes.settle(html,
