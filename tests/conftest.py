@@ -198,8 +198,8 @@ class Epub:
 # builds of the sample (its EPUBs alone take a second or more each, with its PDFs several), of the
 # second example book — EPUBCheck (a JVM, seconds to start) and Ace (Node and a Chromium, seconds
 # for each EPUB). A test that builds a book itself is marked `@pytest.mark.slow` where it is.
-SLOW_FIXTURES = {"sample_build", "sample_epub", "hant_build", "hant_epub", "vertical_epub",
-                 "example_build", "epubcheck", "ace"}
+SLOW_FIXTURES = {"sample_build", "sample_epub", "hant_build", "hant_epubs", "example_build",
+                 "epubcheck", "ace"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -242,20 +242,24 @@ def hant_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def hant_epub(tmp_path_factory: pytest.TempPathFactory) -> Epub:
-    out = tmp_path_factory.mktemp("hant-epub")
-    result = build(SAMPLE, out, formats=("epub",), variants=("zh-Hant",))
+def hant_epubs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The Traditional edition's EPUBs, horizontal and vertical, from one build (the horizontal
+    one has the bytes of a build without the vertical one)."""
+    out = tmp_path_factory.mktemp("hant-epubs")
+    result = build(SAMPLE, out, formats=("epub",), variants=("zh-Hant",), vertical=True)
     assert result.diagnostics == []
-    return Epub(out / "beijing-xianjinxing-2006.zh-Hant.epub")
+    return out
 
 
 @pytest.fixture(scope="session")
-def vertical_epub(tmp_path_factory: pytest.TempPathFactory) -> Epub:
+def hant_epub(hant_epubs: Path) -> Epub:
+    return Epub(hant_epubs / "beijing-xianjinxing-2006.zh-Hant.epub")
+
+
+@pytest.fixture(scope="session")
+def vertical_epub(hant_epubs: Path) -> Epub:
     """The vertical EPUB of the Traditional edition."""
-    out = tmp_path_factory.mktemp("vertical")
-    result = build(SAMPLE, out, formats=("epub",), variants=("zh-Hant",), vertical=True)
-    assert result.diagnostics == []
-    return Epub(out / "beijing-xianjinxing-2006.zh-Hant.vertical.epub")
+    return Epub(hant_epubs / "beijing-xianjinxing-2006.zh-Hant.vertical.epub")
 
 
 @pytest.fixture
