@@ -71,7 +71,7 @@ test: setup ## Lint, check the declared dependencies, then run the tests (outsid
 	$(BIN)/deptry .
 	$(BIN)/python -m pytest
 
-test-fast: setup ## The tests without the slow ones (whole PDFs, EPUBCheck, the wheel), for the edit-test loop
+test-fast: setup ## The tests without the slow ones (any whole book built, EPUBCheck, Ace, Chromium, the wheel), for the edit-test loop
 	$(BIN)/python -m pytest -m "not slow"
 
 docs-images: pdf ## Redraw the page images in docs/: title leaf, spread and press corner of the sample; a figure, list and notes page
