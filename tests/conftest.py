@@ -208,6 +208,32 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.slow)
 
 
+@pytest.fixture(autouse=True)
+def whole_builds_are_marked_slow(request: pytest.FixtureRequest,
+                                 monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A test not marked slow that builds a whole book in this process (its editions are all
+    made; a build refused on the way is fast) fails, so that `make test-fast` stays fast: mark
+    it `@pytest.mark.slow`."""
+    if request.node.get_closest_marker("slow"):
+        yield
+        return
+    import bookmaker.build as build_module
+
+    editions_made: list[int] = []
+    real = build_module.run_in_order
+
+    def counted(tasks: list, *args: object, **kwargs: object) -> object:
+        made = real(tasks, *args, **kwargs)
+        editions_made.append(len(tasks))
+        return made
+
+    monkeypatch.setattr(build_module, "run_in_order", counted)
+    yield
+    if editions_made:
+        pytest.fail(f"{request.node.nodeid} builds a whole book: mark it @pytest.mark.slow "
+                    "(`make test-fast` leaves such tests out)", pytrace=False)
+
+
 @pytest.fixture(scope="session")
 def sample_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """Every output of the sample: its EPUB, the screen and the press PDF."""
