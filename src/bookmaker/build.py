@@ -51,7 +51,13 @@ from bookmaker.progress import Reporter, for_edition, silent
 from bookmaker.reader_text import reader_passages
 from bookmaker.render import Rendered, render_book
 from bookmaker.render.cover_document import render_cover, render_front
-from bookmaker.render.documents import EPUB_FONT_BASE, Labels, fonts_stylesheet, same
+from bookmaker.render.documents import (
+    EPUB_FONT_BASE,
+    Labels,
+    fonts_stylesheet,
+    same,
+    template_labels,
+)
 from bookmaker.render.pagebreaks import PageStart
 from bookmaker.render.print_edition import PrintDocument, render_print
 
@@ -159,6 +165,75 @@ def make_edition(book: Book, book_dir: Path, variant: str | None) -> Edition:
 
 
 @dataclass(frozen=True)
+class LabelTable:
+    """The labels of an edition in another script, converted ahead (``edition_text``): its
+    templates', its documents' and its spine's. Another text is converted by a process made
+    for it (a missing character located in a source line, a template's filter), so that the
+    converter's dictionaries never live in the edition's process."""
+
+    table: dict[str, str]
+    convert_elsewhere: Callable[[list[str]], list[str]]
+
+    def __call__(self, text: str) -> str:
+        return self.many([text])[0]
+
+    def many(self, texts: list[str]) -> list[str]:
+        """``texts`` converted, those not in the table by one process for all of them."""
+        new = list(dict.fromkeys(t for t in texts if t not in self.table))
+        if new:
+            self.table.update(zip(new, self.convert_elsewhere(new), strict=True))
+        return [self.table[text] for text in texts]
+
+
+@dataclass(frozen=True)
+class EditionText:
+    """What an edition's text needs of OpenCC and jieba, worked out by a short-lived process
+    that loads them: the converted book (None: the source's own script), its labels, and the
+    word boundaries of the names its title page breaks between words."""
+
+    book: Book | None
+    labels: dict[str, str]
+    breaks: dict[str, list[int]]
+
+
+def prepare_edition(book: Book, book_dir: Path, variant: str | None,
+                    progress: Reporter) -> Edition:
+    """The edition, its text made by a process of its own: OpenCC and jieba's dictionaries
+    (170 MB and more) leave with it instead of swelling this process and every PDF process
+    forked from it."""
+    [text] = run_in_order([partial(edition_text, book, book_dir, variant)], progress,
+                          isolate=True)
+    from bookmaker.variants import segment
+
+    segment.remember(text.breaks)
+    if text.book is None:
+        return Edition(book, book.meta.language, "")
+    labels = LabelTable(text.labels, partial(convert_elsewhere, book, book_dir, variant))
+    return Edition(text.book, variant or "", f".{variant}", labels)
+
+
+def edition_text(book: Book, book_dir: Path, variant: str | None,
+                 progress: Reporter = silent) -> EditionText:
+    from bookmaker.variants import segment
+
+    edition = make_edition(book, book_dir, variant)
+    converted = edition.book if edition.book is not book else None
+    texts = [*template_labels(book_dir), *spine_characters(edition.book)] if converted else []
+    names = [person.name for person in edition.book.meta.contributors]
+    return EditionText(converted, {text: edition.labels(text) for text in texts},
+                       {name: segment.boundaries(name) for name in names})
+
+
+def convert_elsewhere(book: Book, book_dir: Path, variant: str | None,
+                      texts: list[str]) -> list[str]:
+    """``texts`` converted as the edition's labels, by a process that loads the converter."""
+    def convert(_progress: Reporter) -> list[str]:
+        labels = make_edition(book, book_dir, variant).labels
+        return [labels(text) for text in texts]
+    return run_in_order([convert], silent, isolate=True)[0]
+
+
+@dataclass(frozen=True)
 class Output:
     """One output made: the target it answers, its file name in --out, its bytes."""
 
@@ -232,9 +307,8 @@ def build_edition(book: Book, book_dir: Path, out_dir: Path, variant: str | None
     becomes the EPUB's page-list."""
     label = variant or book.meta.language
     stage = for_edition(progress, label)
-    if variant is not None:
-        stage("convert")
-    edition = make_edition(book, book_dir, variant)
+    stage("convert" if variant is not None else "words")
+    edition = prepare_edition(book, book_dir, variant, progress)
     outputs = {t.output for t in wanted}
     pdfs = [p for p in PROFILES if pdf_output(p) in outputs]
     book = edition.book
@@ -352,10 +426,13 @@ def first_use(book_dir: Path, convert: Labels) -> Callable[[str, Location], Loca
             lines = (book_dir / where.path).read_text(encoding="utf-8").splitlines()
         except (OSError, UnicodeDecodeError):
             return where
-        for number, line in enumerate(lines, start=1):
-            if char in line or char in convert(line):
-                return Location(where.path, number)
-        return where
+        # the first line that has it, unless the conversion of an earlier one has it
+        found = next((i for i, line in enumerate(lines) if char in line), len(lines))
+        earlier = lines[:found]
+        converted = convert.many(earlier) if isinstance(convert, LabelTable) else \
+            [convert(line) for line in earlier]
+        found = next((i for i, line in enumerate(converted) if char in line), found)
+        return Location(where.path, found + 1) if found < len(lines) else where
     return locate
 
 

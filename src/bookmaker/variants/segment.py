@@ -16,16 +16,22 @@ import tempfile
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
-
-import jieba
-import jieba.posseg
+from typing import TYPE_CHECKING
 
 from bookmaker.variants.tables import phrases
 
-jieba.setLogLevel(logging.WARNING)  # its dictionary-loading notes are not the book's business
+if TYPE_CHECKING:
+    import jieba
+    import jieba.posseg
 
+# jieba is imported where it is first used: its part-of-speech tagger reads its tables when it
+# is imported (0.5 s of CPU, 50 MB), its dictionary when a tokenizer starts (1 s, 70 MB), and
+# most processes need neither (see ``remember``).
 
 _cache_folder: list[Path] = []  # where jieba keeps its prepared dictionary (keep_cache_in)
+# Word boundaries found by another process with the same dictionary (``remember``): this one
+# then needs no dictionary of its own for them.
+_known: dict[str, list[int]] = {}
 
 
 def keep_cache_in(folder: Path) -> None:
@@ -50,6 +56,9 @@ def _jieba_folder() -> Path:
 @cache
 def tokenizer() -> jieba.Tokenizer:
     """jieba's dictionary (Simplified words and their frequencies), loaded once a process."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)  # its dictionary-loading notes are not the book's business
     words = jieba.Tokenizer()
     words.tmp_dir = str(_jieba_folder())
     words.initialize()
@@ -59,6 +68,8 @@ def tokenizer() -> jieba.Tokenizer:
 @cache
 def name_tagger() -> jieba.posseg.POSTokenizer:
     """jieba's part-of-speech tagger, for personal names (nr) that no dictionary lists."""
+    import jieba.posseg
+
     return jieba.posseg.POSTokenizer(tokenizer())
 
 
@@ -70,15 +81,25 @@ WORD_FREQUENCY = 5000
 def add_words(words: Iterable[str]) -> None:
     """Make bookmaker's own dictionary words whole words for jieba too."""
     known = tokenizer().FREQ
+    _known.clear()  # found with the dictionary as it was
     for word in words:
         if len(word) > 1 and known.get(word, 0) < WORD_FREQUENCY:
             tokenizer().add_word(word, WORD_FREQUENCY)
+
+
+def remember(found: dict[str, list[int]]) -> None:
+    """Take the ``boundaries`` another process found (with the dictionary this one would
+    have), so that this one need not load jieba for them: the process that converts an
+    edition works out the breaks of its names too, and leaves with its dictionaries."""
+    _known.update(found)
 
 
 def boundaries(text: str) -> list[int]:
     """Offsets where a word of jieba's dictionary begins or ends, 0 and len(text) included.
     Without its guesses (HMM) at unknown words: a run jieba does not know stays open to
     OpenCC's phrases character by character (楚里欧: OpenCC's 里欧 may apply)."""
+    if text in _known:
+        return list(_known[text])
     offsets = [0]
     for word in tokenizer().cut(text, HMM=False):
         offsets.append(offsets[-1] + len(word))
