@@ -59,7 +59,7 @@ from bookmaker.render.documents import (
     template_labels,
 )
 from bookmaker.render.pagebreaks import PageStart
-from bookmaker.render.print_edition import PrintDocument, render_print
+from bookmaker.render.print_edition import PrintDocument, press_follows_screen, render_print
 
 if TYPE_CHECKING:
     from bookmaker.pdf import TypesetPdf
@@ -329,14 +329,16 @@ def build_edition(book: Book, book_dir: Path, out_dir: Path, variant: str | None
     if profiles:
         stage("print documents")
         print_edition = replace(edition, book=transform.apply(book, transform.PRINT))
-        documents = [print_document(print_edition, book_dir, fonts, p, modified)
-                     for p in profiles]
+        layouts = pdf_layouts(profiles, book_dir)
+        documents = {p: print_document(print_edition, book_dir, fonts, p, modified)
+                     for p in dict.fromkeys([*profiles, *layouts])}
         stage("pdf")
-        laid_out = run_in_order([partial(typeset_document, document, book_dir, profile,
-                                         f"{label} {pdf_output(profile)}")
-                                 for document, profile in zip(documents, profiles, strict=True)],
-                                progress)
-        typeset = dict(zip(profiles, laid_out, strict=True))
+        laid_out = run_in_order([partial(typeset_documents, documents[layout],
+                                         [(p, documents[p]) for p in written], book_dir,
+                                         f"{label} {' + '.join(map(pdf_output, written))}")
+                                 for layout, written in layouts.items()], progress)
+        typeset = {profile: pdf for written, pdfs in zip(layouts.values(), laid_out, strict=True)
+                   for profile, pdf in zip(written, pdfs, strict=True)}
         for profile in pdfs:
             diagnostics += typeset[profile].diagnostics
             name = f"{edition.book.meta.name}{edition.suffix}{PDF_SUFFIX[profile]}"
@@ -476,14 +478,29 @@ def print_document(edition: Edition, book_dir: Path, fonts: EditionFonts, profil
     return fonts.for_print(document)
 
 
-def typeset_document(document: PrintDocument, book_dir: Path, profile: str, label: str,
-                     progress: Reporter = silent) -> TypesetPdf:
-    """The PDF, its steps (style, layout page by page, write) reported as ``label``'s."""
-    from bookmaker.pdf import typeset_pdf
+def pdf_layouts(profiles: list[str], book_dir: Path) -> dict[str, list[str]]:
+    """The profiles each layout writes, by the profile whose document is laid out: the press
+    PDF is written from the screen document's layout when the press changes no layout
+    (``press_follows_screen``) — one layout for both, or for the press alone, so that its
+    bytes do not depend on whether the screen PDF is built too; else each from its own."""
+    follows = press_follows_screen(book_dir)
+    layouts: dict[str, list[str]] = {}
+    for profile in profiles:
+        layouts.setdefault("screen" if profile == "press" and follows else profile,
+                           []).append(profile)
+    return layouts
+
+
+def typeset_documents(layout: PrintDocument, documents: list[tuple[str, PrintDocument]],
+                      book_dir: Path, label: str,
+                      progress: Reporter = silent) -> list[TypesetPdf]:
+    """The PDF of each (profile, document) from the layout of ``layout``, its steps (style,
+    layout page by page, write) reported as ``label``'s."""
+    from bookmaker.pdf import typeset_pdfs
 
     stage = for_edition(progress, label)
-    typeset = typeset_pdf(document, book_dir, fonts_dir(), profile,
-                          lambda step, page: stage(step, page, 0, "pages"))
+    typeset = typeset_pdfs(layout, documents, book_dir, fonts_dir(),
+                           lambda step, page: stage(step, page, 0, "pages"))
     stage("done")
     return typeset
 
