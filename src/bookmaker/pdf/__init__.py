@@ -13,9 +13,10 @@ import copy
 import hashlib
 import logging
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from unittest import mock
 
@@ -25,6 +26,7 @@ from weasyprint.css.units import LENGTHS_TO_PIXELS
 from weasyprint.text.fonts import FontConfiguration
 
 from bookmaker.diagnostics import Diagnostic, Severity, error
+from bookmaker.parallel import run_in_order
 from bookmaker.pdf import justify, passes, subset
 from bookmaker.pdf.fetcher import BookURLFetcher, RefusedResource
 from bookmaker.pdf.pages import page_starts
@@ -79,10 +81,14 @@ def _weasyprint_log() -> Iterator[_Collect]:
 
 
 def logged_diagnostics(log: _Collect) -> list[Diagnostic]:
+    return diagnostics_of(record.getMessage() for record in log.records)
+
+
+def diagnostics_of(messages: Iterable[str]) -> list[Diagnostic]:
     """What WeasyPrint logged: warnings about the book as P001 diagnostics, notices about the
     machine as one debug line."""
     diagnostics = []
-    for message in (record.getMessage() for record in log.records):
+    for message in messages:
         if is_environment_notice(message):
             note_environment(message)
         else:
@@ -186,18 +192,29 @@ def typeset_pdfs(layout: PrintDocument, documents: list[tuple[str, PrintDocument
                                  lambda: html.render(font_config=font_config, **options))
         # where each page begins, read from the layout: the EPUB's page-list
         pages = page_starts(laid_out)
+        messages = [record.getMessage() for record in log.records]
         # each profile's pages taken before any is written (writing a PDF/A adds its colour
-        # profile to the document it writes)
-        writes = [(profile, document, for_profile(laid_out, profile, document))
-                  for profile, document in documents]
-        for profile, document, pdf in writes:
-            finisher = (press_finisher(document.bleed, document.signature)
-                        if profile == "press" else None)
-            data = pdf.write_pdf(finisher=finisher, stylesheets=sheets,
-                                 **pdf_options(profile, document))
+        # profile to the document it writes), and written at once on two cores: each
+        # process forked from this one has the layout
+        writes = [partial(_write, for_profile(laid_out, profile, document), profile, document,
+                          sheets) for profile, document in documents]
+        progress("write", 0)
+        for data, logged in run_in_order(writes, lambda step: None):
             typeset.append(TypesetPdf(data, [], pages))
-    diagnostics = ([] if patched else [justify.fallback_warning()]) + logged_diagnostics(log)
+            messages += logged
+    diagnostics = ([] if patched else [justify.fallback_warning()]) + diagnostics_of(messages)
     return [replace(pdf, diagnostics=diagnostics) for pdf in typeset]
+
+
+def _write(laid_out: weasyprint.Document, profile: str, document: PrintDocument,
+           sheets: list[weasyprint.CSS], _report: object) -> tuple[bytes, list[str]]:
+    """The PDF of one profile, and what WeasyPrint logged while writing it."""
+    finisher = (press_finisher(document.bleed, document.signature)
+                if profile == "press" else None)
+    with _weasyprint_log() as log:
+        data = laid_out.write_pdf(finisher=finisher, stylesheets=sheets,
+                                  **pdf_options(profile, document))
+    return data, [record.getMessage() for record in log.records]
 
 
 def pdf_options(profile: str, document: PrintDocument) -> dict[str, object]:
