@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bookmaker.ace import run_ace
-from conftest import NS, Epub, require_ace
+from conftest import NS, Epub, ExampleBuild, require_ace
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
@@ -71,6 +71,15 @@ def test_ace_reports_no_violation(which: str, request: pytest.FixtureRequest) ->
     require_ace(f"Ace on the {which.removesuffix('_epub')} EPUB")
     epub: Epub = request.getfixturevalue(which)
     assert [str(d) for d in run_ace(epub.path)] == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("suffix", ["", ".zh-Hant"])
+def test_ace_reports_no_violation_in_the_second_book(suffix: str,
+                                                     example_build: ExampleBuild) -> None:
+    """The second example book: footnotes, tables, figures, poems, rare characters."""
+    require_ace("Ace on the second example book")
+    assert [str(d) for d in run_ace(example_build.path(f"{suffix}.epub"))] == []
 
 
 @pytest.mark.slow

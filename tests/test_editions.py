@@ -63,7 +63,8 @@ def test_the_traditional_edition_claims_nothing_of_the_mainland_edition(
             assert mainland not in page, mainland
     metadata = hant_epub.opf.find("opf:metadata", NS)
     identifiers = [i.text for i in metadata.iterfind("dc:identifier", NS)]
-    assert identifiers == [i for i in identifiers if i.startswith("urn:uuid:")]
+    assert [i for i in identifiers if not i.startswith("urn:uuid:")] == [
+        "bookmaker:beijing-xianjinxing-2006.zh-Hant"]  # its own product code, no ISBN
     assert metadata.find("dc:publisher", NS) is None
 
 
@@ -94,8 +95,11 @@ def ebook_meta_identifiers(path: Path) -> str:
 
 
 def test_calibre_sees_distinct_identifiers(sample_epub: Epub, hant_epub: Epub) -> None:
-    assert ebook_meta_identifiers(sample_epub.path) == "isbn:9787200065282"
-    assert ebook_meta_identifiers(hant_epub.path) == ""  # no ISBN was issued for it
+    # the print edition's ISBN beside each e-book's own product code; no ISBN was issued
+    # for the Traditional edition, and it does not borrow the print book's
+    assert ebook_meta_identifiers(sample_epub.path) == (
+        "bookmaker:beijing-xianjinxing-2006, isbn:9787200065282")
+    assert ebook_meta_identifiers(hant_epub.path) == "bookmaker:beijing-xianjinxing-2006.zh-Hant"
     simplified = calibre_identifiers(sample_epub.path)
     traditional = calibre_identifiers(hant_epub.path)
     assert "isbn:9787200065282" in simplified

@@ -10,10 +10,12 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
+import yaml
 
 from bookgen import chapter, filler, write_book
 from bookmaker.build import build
 from bookmaker.model import PageDesign
+from conftest import EXAMPLE, ExampleBuild
 
 MM = 72 / 25.4
 SMALL = 9.0  # pt: folios and running heads
@@ -74,3 +76,35 @@ def test_contents_shows_the_folio_printed_on_each_opening_page(pdf: Path) -> Non
         assert listed[title] == opening, title
     body = [int(listed[title]) for title in BODY]
     assert body[0] == 1 and body == sorted(set(body)), f"the body's entries run on: {body}"
+
+
+def example_titles() -> list[tuple[str, str]]:
+    """Each chapter's title and kind, read from the second example book's source files."""
+    titles = []
+    for name in yaml.safe_load((EXAMPLE / "book.yaml").read_text(encoding="utf-8"))["chapters"]:
+        front = (EXAMPLE / name).read_text(encoding="utf-8").split("---")[1]
+        meta = yaml.safe_load(front)
+        titles.append((meta["title"], meta["kind"]))
+    return titles
+
+
+def test_the_second_books_folios_and_contents(example_build: ExampleBuild) -> None:
+    """The second example book (13 chapters, a contents of several pages, footnotes, tables):
+    the body's folios run on from 1, and each contents entry names the folio printed on the
+    chapter's opening page, Roman in the front matter."""
+    pages = read_pages(example_build.path(".pdf"))
+    titles = example_titles()
+    first_body = next(title for title, kind in titles if kind == "chapter")
+    body_start = next(i for i, (_, text) in enumerate(pages) if text.startswith(first_body))
+    printed = [(i, int(folio)) for i, (folio, _) in enumerate(pages) if folio.isdigit()]
+    assert printed[0] == (body_start, 1)
+    for (before, number), (after, following) in pairwise(printed):
+        assert following == number + (after - before), f"page {after + 1}: {following}"
+    contents = "".join(text for _, text in pages[:body_start])
+    for title, kind in titles:
+        entry = re.search(re.escape(title) + r"\.{3,}([0-9]+|[IVXLC]+)", contents)
+        assert entry, title
+        opening = next(folio for folio, text in pages  # not a page of the contents
+                       if text.startswith(title) and "....." not in text)
+        assert entry.group(1) == opening, title
+        assert opening.isdigit() == (kind == "chapter"), title

@@ -450,8 +450,10 @@ def make_epub(edition: Edition, book_dir: Path, out_dir: Path, rendered: Rendere
     embedded = [subset_face(use.face, use.chars, cache) for use in plan.uses]
     css = fonts_stylesheet(book_dir, epub_css_faces(embedded, plan, EPUB_FONT_BASE))
     rendered = replace(rendered, stylesheets={"fonts.css": css, **rendered.stylesheets})
-    data = package_epub(book, rendered, embedded, cover, images, modified, edition.variant)
-    return f"{book.meta.name}{edition.suffix}.epub", data
+    product = f"{book.meta.name}{edition.suffix}"
+    data = package_epub(book, rendered, embedded, cover, images, modified, edition.variant,
+                        product)
+    return f"{product}.epub", data
 
 
 def make_vertical_epub(edition: Edition, book_dir: Path, out_dir: Path, modified: datetime,

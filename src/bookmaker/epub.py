@@ -37,6 +37,11 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 ZIP_FIRST = (1980, 1, 1, 0, 0, 0)
 ZIP_LAST = (2107, 12, 31, 23, 59, 58)
 ONIX_ISBN13 = "15"  # ONIX code list 5: ISBN-13
+ONIX_PROPRIETARY = "01"  # ONIX code list 5: the publisher's own product identifier
+# The scheme of the product identifier: the e-book's file name in the book's bookmaker project.
+# Calibre and stores list identifiers of the form scheme:value, and hide a UUID, so this is
+# what tells an edition without an ISBN of its own from its siblings there.
+PRODUCT_SCHEME = "bookmaker"
 # The MARC relator code of each contributor role (model.ContributorRole).
 MARC_RELATORS: dict[str, str] = {"author": "aut", "editor": "edt", "chief-editor": "edt",
                                  "compiler": "com", "translator": "trl", "preface": "aui"}
@@ -68,12 +73,13 @@ def edition_identifier(book: Book, variant: str) -> str:
 
 
 def package_epub(book: Book, rendered: Rendered, fonts: list[EmbeddedFont], cover: Image,
-                 images: list[Image], modified: datetime, variant: str) -> bytes:
+                 images: list[Image], modified: datetime, variant: str, product: str) -> bytes:
+    """The EPUB of one edition; ``product`` is its file name without ``.epub``."""
     eb = epub.EpubBook()
     eb.metadata[epub.NAMESPACES["OPF"]]["generator"] = [
         ("", {"name": "generator", "content": f"bookmaker {__version__}"})
     ]
-    add_metadata(eb, book, rendered, edition_identifier(book, variant))
+    add_metadata(eb, book, rendered, edition_identifier(book, variant), product)
 
     eb.set_cover(cover.name, cover.data, create_page=False)
     items = [_document_item(i, d) for i, d in enumerate(rendered.documents)]
@@ -116,9 +122,14 @@ class LanguageTaggedWriter(epub.EpubWriter):
         super()._write_opf_file(root)
 
 
-def add_metadata(eb: epub.EpubBook, book: Book, rendered: Rendered, identifier: str) -> None:
+def add_metadata(eb: epub.EpubBook, book: Book, rendered: Rendered, identifier: str,
+                 product: str) -> None:
     meta = book.meta
     eb.set_identifier(identifier)
+    eb.add_metadata("DC", "identifier", f"{PRODUCT_SCHEME}:{product}", {"id": "product"})
+    eb.add_metadata(None, "meta", ONIX_PROPRIETARY, {"refines": "#product",
+                                                     "property": "identifier-type",
+                                                     "scheme": "onix:codelist5"})
     eb.set_language(rendered.language)
     eb.set_direction("rtl" if rendered.vertical else "ltr")
     if rendered.vertical:  # Kindle's and Kobo's hint for the writing mode of the whole book
