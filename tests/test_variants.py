@@ -315,3 +315,21 @@ def test_the_configuration_sets_region_and_quotes(book_copy: Path, tmp_path: Pat
     epub = Epub(path)
     assert epub.opf.find("opf:metadata", NS).findtext("dc:language", namespaces=NS) == language
     assert f"{quote}提高黨員素質" in epub.text()
+
+
+def test_a_few_names_cut_by_jieba_without_its_whole_dictionary(tmp_path: Path) -> None:
+    """The names a title page breaks between words are cut with the entries of jieba's
+    dictionary they reach: the same cuts as jieba's whole dictionary gives (a fresh one:
+    converters add their words to the shared one)."""
+    import jieba
+
+    from bookmaker.variants import segment
+
+    names = [person.name for person in load_book(SAMPLE).meta.contributors]
+    texts = [*names, "张三丰", "欧阳修和司马光", "北京市长江大桥", "Karl Marx与恩格斯",
+             "中华人民共和国", "研究生命起源", "结婚的和尚未结婚的", "一"]
+    whole = jieba.Tokenizer()
+    whole.tmp_dir = str(tmp_path)
+    found = segment.dictionary_boundaries(texts)
+    assert found == {text: segment._cut(whole, text) for text in texts}
+    assert found["研究生命起源"] != [0, len("研究生命起源")]  # cut into words at all

@@ -187,11 +187,12 @@ class LabelTable:
 
 @dataclass(frozen=True)
 class EditionText:
-    """What an edition's text needs of OpenCC and jieba, worked out by a short-lived process
-    that loads them: the converted book (None: the source's own script), its labels, and the
-    word boundaries of the names its title page breaks between words."""
+    """What an edition in another script needs of OpenCC and jieba, worked out by a
+    short-lived process that loads them: the converted book, its labels, and the word
+    boundaries of the names its title page breaks between words (with the converter's words
+    added to jieba's)."""
 
-    book: Book | None
+    book: Book
     labels: dict[str, str]
     breaks: dict[str, list[int]]
 
@@ -201,15 +202,17 @@ def prepare_edition(book: Book, book_dir: Path, variant: str | None,
     """The edition, its text made by a process of its own: OpenCC and jieba's dictionaries
     (170 MB and more) leave with it instead of swelling this process and every PDF process
     forked from it."""
-    [text] = run_in_order([partial(edition_text, book, book_dir, variant)], progress,
-                          isolate=True)
     from bookmaker.variants import segment
 
+    if variant is None or variant == book.meta.language:  # no converter: jieba's words only
+        names = [person.name for person in book.meta.contributors]
+        segment.remember(segment.dictionary_boundaries(names))
+        return make_edition(book, book_dir, variant)
+    [text] = run_in_order([partial(edition_text, book, book_dir, variant)], progress,
+                          isolate=True)
     segment.remember(text.breaks)
-    if text.book is None:
-        return Edition(book, book.meta.language, "")
     labels = LabelTable(text.labels, partial(convert_elsewhere, book, book_dir, variant))
-    return Edition(text.book, variant or "", f".{variant}", labels)
+    return Edition(text.book, variant, f".{variant}", labels)
 
 
 def edition_text(book: Book, book_dir: Path, variant: str | None,
@@ -217,10 +220,9 @@ def edition_text(book: Book, book_dir: Path, variant: str | None,
     from bookmaker.variants import segment
 
     edition = make_edition(book, book_dir, variant)
-    converted = edition.book if edition.book is not book else None
-    texts = [*template_labels(book_dir), *spine_characters(edition.book)] if converted else []
+    texts = [*template_labels(book_dir), *spine_characters(edition.book)]
     names = [person.name for person in edition.book.meta.contributors]
-    return EditionText(converted, {text: edition.labels(text) for text in texts},
+    return EditionText(edition.book, {text: edition.labels(text) for text in texts},
                        {name: segment.boundaries(name) for name in names})
 
 
@@ -307,7 +309,8 @@ def build_edition(book: Book, book_dir: Path, out_dir: Path, variant: str | None
     becomes the EPUB's page-list."""
     label = variant or book.meta.language
     stage = for_edition(progress, label)
-    stage("convert" if variant is not None else "words")
+    if variant is not None:
+        stage("convert")
     edition = prepare_edition(book, book_dir, variant, progress)
     outputs = {t.output for t in wanted}
     pdfs = [p for p in PROFILES if pdf_output(p) in outputs]

@@ -10,8 +10,11 @@ matched where they begin and end on jieba's word boundaries, so a phrase may joi
 
 from __future__ import annotations
 
+import bisect
 import logging
+import operator
 import os
+import re
 import tempfile
 from collections.abc import Iterable
 from functools import cache
@@ -100,10 +103,50 @@ def boundaries(text: str) -> list[int]:
     OpenCC's phrases character by character (楚里欧: OpenCC's 里欧 may apply)."""
     if text in _known:
         return list(_known[text])
+    return _cut(tokenizer(), text)
+
+
+def _cut(words: jieba.Tokenizer, text: str) -> list[int]:
     offsets = [0]
-    for word in tokenizer().cut(text, HMM=False):
+    for word in words.cut(text, HMM=False):
         offsets.append(offsets[-1] + len(word))
     return offsets
+
+
+def dictionary_boundaries(texts: Iterable[str]) -> dict[str, list[int]]:
+    """``boundaries`` of a few short texts (the names a title page breaks between words) with
+    jieba's own dictionary, without loading all of it (1 s of CPU, 70 MB): jieba cuts a text
+    by the frequencies of its substrings (0 for a word's prefix) and the dictionary's total,
+    so a tokenizer that holds only those cuts it the same. For a process whose tokenizer has
+    no words added (``add_words``)."""
+    import jieba
+
+    texts = list(dict.fromkeys(texts))
+    if not texts:
+        return {}
+    words, frequencies, total = _dictionary()
+    small = jieba.Tokenizer()
+    small.FREQ = {}
+    for part in {t[i:j] for t in texts for i in range(len(t)) for j in range(i + 1, len(t) + 1)}:
+        at = bisect.bisect_left(words, part)
+        if at < len(words) and words[at].startswith(part):
+            last = bisect.bisect_right(words, part) - 1  # a word listed twice: its last line
+            small.FREQ[part] = frequencies[last] if words[last] == part else 0
+    small.total = total
+    small.initialized = True
+    return {text: _cut(small, text) for text in texts}
+
+
+@cache
+def _dictionary() -> tuple[list[str], list[int], int]:
+    """jieba's dictionary file as jieba reads it: its words sorted (a word listed twice in
+    the order of its lines), their frequencies, and the sum of every line's frequency."""
+    import jieba
+
+    with jieba.Tokenizer().get_dict_file() as file:
+        lines = re.findall(r"^(\S+) (\d+)", file.read().decode("utf-8"), re.MULTILINE)
+    lines.sort(key=operator.itemgetter(0))  # stable: a repeated word keeps its lines' order
+    return [w for w, _ in lines], [int(f) for _, f in lines], sum(int(f) for _, f in lines)
 
 
 def pieces(text: str, cuts: list[int], words: frozenset[str], longest: int) -> list[str]:
