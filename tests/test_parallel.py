@@ -104,3 +104,27 @@ def test_the_edition_process_converts_nothing_itself() -> None:
     titlepage = next(d.xhtml for d in render_book(here.book, SAMPLE, here.labels).documents
                      if d.name.endswith("titlepage.xhtml"))
     assert "<wbr/>" in titlepage and found["titlepage"] == titlepage
+
+
+def test_a_missing_character_is_located_through_one_conversion_of_the_lines(
+        tmp_path: Path) -> None:
+    """The edition's labels convert what their table lacks in one batch (a process of its
+    own, in a build): a character of the Traditional edition is found in the first line whose
+    conversion has it, before a later line that has it as it is."""
+    from bookmaker.build import LabelTable, first_use
+    from bookmaker.diagnostics import Location
+
+    (tmp_path / "chapter.md").write_text("一行\n台湾\n第三行臺\n", encoding="utf-8")
+    batches: list[list[str]] = []
+
+    def convert(texts: list[str]) -> list[str]:
+        batches.append(texts)
+        return [text.replace("台", "臺") for text in texts]
+
+    labels = LabelTable({"目录": "目錄"}, convert)
+    locate = first_use(tmp_path, labels)
+    assert locate("臺", Location("chapter.md")) == Location("chapter.md", 2)
+    assert batches == [["一行", "台湾"]]  # the lines before the one that has it as it is
+    assert labels("目录") == "目錄" and labels("台湾") == "臺湾" and len(batches) == 1
+    assert locate("湾", Location("chapter.md")) == Location("chapter.md", 2)
+    assert len(batches) == 1  # converted once
