@@ -119,11 +119,11 @@ def dictionary_boundaries(texts: Iterable[str]) -> dict[str, list[int]]:
     by the frequencies of its substrings (0 for a word's prefix) and the dictionary's total,
     so a tokenizer that holds only those cuts it the same. For a process whose tokenizer has
     no words added (``add_words``)."""
-    import jieba
-
     texts = list(dict.fromkeys(texts))
     if not texts:
         return {}
+    import jieba
+
     words, frequencies, total = _dictionary()
     small = jieba.Tokenizer()
     small.FREQ = {}
