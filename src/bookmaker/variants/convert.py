@@ -155,7 +155,8 @@ class Converter:
         """Personal names by offset, where one may hold a character OpenCC writes otherwise."""
         if not any(c in masked for c in NAME_CHARACTERS):
             return {}
-        return dict(segment.personal_names(masked))
+        # only a name with one of them changes anything (``_refine``)
+        return dict(segment.personal_names(masked, NAME_CHARACTERS))
 
     def _refine(self, piece: Piece, offset: int, cuts: list[int],
                 names: dict[int, str]) -> list[Piece]:

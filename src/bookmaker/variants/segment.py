@@ -174,19 +174,34 @@ def opencc_phrases() -> tuple[frozenset[str], int]:
     return words, max(map(len, words))
 
 
-def personal_names(text: str) -> list[tuple[int, str]]:
+def personal_names(text: str, holding: frozenset[str] | None = None) -> list[tuple[int, str]]:
     """(offset, name) of each word jieba tags as a personal name (nr): 范云, 胡元辉. Not a
-    word that begins with a word of jieba's dictionary (范畴, 范围广 are tagged nr too)."""
+    word that begins with a word of jieba's dictionary (范畴, 范围广 are tagged nr too).
+
+    With ``holding``, only in the runs that hold one of those characters: jieba's tagger cuts
+    the text into runs of Han (and Latin, digits) between punctuation and spaces and tags each
+    on its own, so a run tagged with what follows it (a surname tagged alone at its end takes
+    the next word) gets the tags it gets in the whole text, in a fraction of the time."""
+    import jieba.posseg
+
     known = tokenizer().FREQ
     found = []
-    offset = 0
-    tagged = list(name_tagger().cut(text))
-    for index, pair in enumerate(tagged):
-        word = pair.word
-        if pair.flag == "nr" and len(word) == 1 and index + 1 < len(tagged) \
-                and len(tagged[index + 1].word) <= 2:
-            word += tagged[index + 1].word  # 范/振国: a surname tagged alone
-        if pair.flag == "nr" and 2 <= len(word) <= 4 and not known.get(word[:2]):
-            found.append((offset, word))
-        offset += len(pair.word)
+    parts = jieba.posseg.re_han_internal.split(text)  # other, run, other, run, …, other
+    spans = [(0, len(text))] if holding is None else []
+    start = 0
+    for index, part in enumerate(parts):
+        if index % 2 and holding is not None and any(c in part for c in holding):
+            spans.append((start, start + len(part) + len(parts[index + 1])))
+        start += len(part)
+    for start, end in spans:
+        offset = start
+        tagged = list(name_tagger().cut(text[start:end]))
+        for index, pair in enumerate(tagged):
+            word = pair.word
+            if pair.flag == "nr" and len(word) == 1 and index + 1 < len(tagged) \
+                    and len(tagged[index + 1].word) <= 2:
+                word += tagged[index + 1].word  # 范/振国: a surname tagged alone
+            if pair.flag == "nr" and 2 <= len(word) <= 4 and not known.get(word[:2]):
+                found.append((offset, word))
+            offset += len(pair.word)
     return found
