@@ -4,8 +4,10 @@ read back by EPUBCheck, poppler and pdfplumber."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import unicodedata
+from itertools import pairwise
 
 import pdfplumber
 import pytest
@@ -15,8 +17,10 @@ from bookmaker.load import load_book
 from bookmaker.model import Figure
 from bookmaker.reader_text import reader_passages
 from conftest import EXAMPLE, NS, Epub, ExampleBuild, SessionEpubCheck, require_program
+from pdflines import HAN, pdf_lines
 
 EDITIONS = ("", ".zh-Hant")
+LATIN = re.compile("[A-Za-z0-9]")
 
 
 def is_han(char: str) -> bool:
@@ -124,3 +128,40 @@ def test_every_character_is_in_the_pdf_drawn_by_a_font_that_has_it(
     assert rare & fallback and fallback <= {c for c in source if is_han(c)}
     assert all(fonts <= {"Book-Serif-B", "Book-Sans-B", "Book-Serif-B-Bold", "Book-Sans-B-Bold"}
                for c, fonts in drawn.items() if c in fallback)
+
+
+@pytest.mark.parametrize("suffix", EDITIONS)
+def test_justified_lines_spread_their_room_evenly_and_modestly(example_build: ExampleBuild,
+                                                              suffix: str) -> None:
+    """On every justified body line (flush with the type area's right edge, nine Han
+    characters or more) the gaps between consecutive Han characters are equal, to the
+    thousandth of an em the PDF is written in, and below a fifth of an em; the quarter em
+    between Han and Latin stays. A line before an
+    unbreakable run of quotes (“侘”“偭”“儵”…, which UAX #14 keeps together) once spread nearly
+    two ems between its characters, and the first character of each text box took one and a
+    half shares."""
+    book = load_book(EXAMPLE)
+    size = book.meta.page.body_size
+    lines = pdf_lines(example_build.path(f"{suffix}.pdf"), size)
+    right = {}
+    for line in lines:
+        right[line.page] = max(right.get(line.page, 0), line.x1)
+    measured = 0
+    for line in lines:
+        gaps = [b[1] - a[2] for a, b in pairwise(line.glyphs)
+                if HAN.match(a[0]) and HAN.match(b[0])]
+        if abs(line.x1 - right[line.page]) > 0.5 or len(gaps) < 8:
+            continue
+        measured += 1
+        where = f"p.{line.page + 1}: {line.text[:16]}"
+        assert max(gaps) < 0.2 * size, where
+        assert max(gaps) - min(gaps) < 0.003 * size, where
+        # the quarter em between Han and Latin letters or digits is kept: whole after Latin,
+        # with the Han character's share before it
+        for a, b in pairwise(line.glyphs):
+            gap = (b[1] - a[2]) / size
+            if LATIN.match(a[0]) and HAN.match(b[0]):
+                assert 0.24 < gap < 0.26, where
+            if HAN.match(a[0]) and LATIN.match(b[0]):
+                assert 0.24 < gap < 0.25 + max(gaps) / size + 0.01, where
+    assert measured > 300

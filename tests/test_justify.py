@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 from pathlib import Path
 
 import pdfplumber
@@ -36,24 +37,29 @@ def font(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def render(font: Path) -> list[tuple[float, float]]:
+def render(font: Path, paragraph: str = TEXT) -> list[tuple[float, float]]:
     """The paragraph typeset; each line's left and right ends, in px."""
+    return [(row[0]["x0"], row[-1]["x1"]) for row in rows(font, paragraph)]
+
+
+def rows(font: Path, paragraph: str = TEXT) -> list[list[dict]]:
+    """The paragraph (HTML) typeset; each line's characters, left to right, positions in px."""
     css = f"""@font-face {{ font-family: T; src: url({font.as_uri()}); }}
               @page {{ size: 400px 300px; margin: 0 }} body {{ margin: 0 }}
               p {{ font: {SIZE}px/2 T; margin: 0 {LEFT}px; width: {WIDTH}px;
                    text-align: justify }}"""
     fonts = FontConfiguration()
-    html = weasyprint.HTML(string=f'<html lang="zh-Hans"><p>{TEXT}</p></html>')
+    html = weasyprint.HTML(string=f'<html lang="zh-Hans"><p>{paragraph}</p></html>')
     data = html.write_pdf(stylesheets=[weasyprint.CSS(string=css, font_config=fonts)],
                           font_config=fonts)
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         chars = pdf.pages[0].chars
-    rows: dict[int, list[dict]] = {}
-    for char in chars:
-        rows.setdefault(round(char["top"]), []).append(char)
+    lines: dict[int, list[dict]] = {}
     scale = 400 / float(pdf.pages[0].width)  # pt to px
-    return [(min(c["x0"] for c in row) * scale, max(c["x1"] for c in row) * scale)
-            for _, row in sorted(rows.items())]
+    for char in chars:
+        lines.setdefault(round(char["top"]), []).append(
+            {"text": char["text"], "x0": char["x0"] * scale, "x1": char["x1"] * scale})
+    return [sorted(row, key=lambda c: c["x0"]) for _, row in sorted(lines.items())]
 
 
 def test_every_line_but_the_last_ends_on_the_right_edge(font: Path) -> None:
@@ -73,15 +79,15 @@ def test_without_it_chinese_lines_end_ragged(font: Path) -> None:
 
 
 def test_the_patches_hold_only_inside_the_block() -> None:
-    before = (inline.justify_line, line_break.Layout.set_text)
+    before = (inline.justify_line, line_break.Layout.reactivate)
     with justify.chinese_justification():
         assert inline.justify_line is justify.justify_line
-        assert line_break.Layout.set_text is not before[1]
+        assert line_break.Layout.reactivate is not before[1]
         assert "int" not in vars(draw_text)  # no builtin shadowed in WeasyPrint's modules
-    assert (inline.justify_line, line_break.Layout.set_text) == before
+    assert (inline.justify_line, line_break.Layout.reactivate) == before
     with pytest.raises(ZeroDivisionError), justify.chinese_justification():
         1 / 0  # noqa: B018
-    assert (inline.justify_line, line_break.Layout.set_text) == before
+    assert (inline.justify_line, line_break.Layout.reactivate) == before
 
 
 def test_another_weasyprint_is_left_alone(font: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -95,14 +101,35 @@ def test_another_weasyprint_is_left_alone(font: Path, monkeypatch: pytest.Monkey
     assert "warning P003: WeasyPrint 71.0 is not the version" in warning and "70.0" in warning
 
 
-def test_the_drawn_width_is_what_weasyprint_writes() -> None:
-    """The model of WeasyPrint's arithmetic: a middle glyph gets both halves, the first only
-    the trailing one, and the trailing half is cut to whole thousandths."""
-    per_thousandth = TO_UNITS_PER_PX * SIZE / 1000  # Pango units in a thousandth of an em
-    extra, trailing = justify.drawn(round(20.5 * per_thousandth), SIZE, first=False)
-    assert 10 < trailing < 11 and extra == pytest.approx(10.25 * 1.024 + 10, abs=0.1)
-    extra, trailing = justify.drawn(round(20.5 * per_thousandth), SIZE, first=True)
-    assert extra == 10
+def han_gaps(row: list[dict]) -> list[float]:
+    """The gaps between consecutive Han characters of a line (px)."""
+    return [b["x0"] - a["x1"] for a, b in itertools.pairwise(row)
+            if justify.CJK.match(a["text"]) and justify.CJK.match(b["text"])]
+
+
+def test_the_gaps_between_han_characters_are_even(font: Path) -> None:
+    """Each share goes whole after its character: the gap after a text box's first character
+    (here every fourth character starts a span) is the gap inside a box, not one and a half
+    of it, and the gap before a box's first character not a half."""
+    spans = "".join(f"<span>{TEXT[i:i + 4]}</span>" for i in range(0, len(TEXT), 4))
+    with justify.chinese_justification():
+        lines = rows(font, spans)
+    assert len(lines) == 3
+    for row in lines[:-1]:
+        gaps = han_gaps(row)
+        assert len(gaps) > 15 and min(gaps) > 0.1
+        assert max(gaps) - min(gaps) < 0.03, gaps  # whole thousandths of an em (0.014 px)
+        assert row[-1]["x1"] == pytest.approx(LEFT + WIDTH, abs=0.02)
+    assert max(han_gaps(lines[-1])) < 0.01  # the last line is not stretched
+
+
+def test_the_extra_width_is_drawn_in_whole_thousandths() -> None:
+    """WeasyPrint writes a glyph's extra advance cut to whole thousandths of the em: the
+    spacings are chosen in those units, their running total on the shares' running total."""
+    chosen, total = justify.spacings([0, 1, 2, 5], 0.05, SIZE)  # 3.57 thousandths each
+    assert chosen == {0: 4, 1: 3, 2: 4, 5: 3} and total == pytest.approx(14 * SIZE / 1000)
+    units = justify.glyph_units(4, SIZE)
+    assert 4 < units * 1000 / (TO_UNITS_PER_PX * SIZE) < 5  # cut to 4 by int()
 
 
 TO_UNITS_PER_PX = 1024

@@ -20,6 +20,9 @@ from pypdf import PdfReader
 from bookmaker.build import build
 from bookmaker.cli import cli
 from bookmaker.load import load_book
+from bookmaker.pdf import typeset_pdf
+from bookmaker.render.print_edition import PrintDocument
+from bookmaker.resources import font_faces, fonts_dir
 from conftest import NS, SAMPLE, Epub, require_program
 
 pytestmark = pytest.mark.slow  # each test reads or makes a typeset book
@@ -288,3 +291,57 @@ def test_book_yaml_may_fix_the_build_date(book_copy: Path, tmp_path: Path,
     epub = Epub(outputs[0])
     modified = epub.opf.find("opf:metadata/opf:meta[@property='dcterms:modified']", NS)
     assert modified.text == "2020-01-02T03:04:05Z"
+
+
+def test_the_pdf_is_the_same_wherever_bookmaker_is_installed(tmp_path: Path) -> None:
+    """fonts.css names the bundled fonts by absolute URLs; the /ID, which hashes the print
+    document and its stylesheets, must not: the same source built by two installations (here
+    a copy of the font in another folder) gives the same bytes."""
+    face = font_faces("Hans")[0]
+    moved = tmp_path / "elsewhere" / "fonts"
+    moved.mkdir(parents=True)
+    shutil.copy(fonts_dir() / face.file, moved / face.file)
+
+    def typeset(fonts: Path) -> bytes:
+        css = (f"@font-face {{ font-family: T; src: url({fonts.resolve().as_uri()}/{face.file}) }}"
+               "body { font-family: T }")
+        html = ('<html xmlns="http://www.w3.org/1999/xhtml" lang="zh-Hans"><body><p>北京'
+                "</p></body></html>")
+        return typeset_pdf(PrintDocument(html, (css,)), tmp_path, fonts, "screen").data
+
+    installed, elsewhere = typeset(fonts_dir()), typeset(moved)
+    assert b"/ID" in installed and installed == elsewhere
+
+
+def han_latin_gaps(path: Path, latin: str, han: str) -> list[tuple[int, float]]:
+    """Each place where ``latin`` is set just before (or after) the Han ``han`` in the PDF: its
+    page, and the gap between the two in ems."""
+    found = []
+    with pdfplumber.open(path) as pdf:
+        for number, page in enumerate(pdf.pages):
+            chars = page.chars
+            text = "".join(c["text"] for c in chars)
+            for pair in (latin + han, han + latin):
+                start = text.find(pair)
+                while start != -1:
+                    i = start + (len(latin) - 1 if pair.startswith(latin) else 0)
+                    a, b = chars[i], chars[i + 1]
+                    found.append((number, (b["x0"] - a["x1"]) / b["size"]))
+                    start = text.find(pair, start + 1)
+    return found
+
+
+def test_titles_the_contents_and_the_copyright_page_space_han_and_latin(book_copy: Path,
+                                                                       tmp_path: Path) -> None:
+    """The quarter em between Han and Latin letters or digits, as in the body: in a chapter's
+    title and its entry in the contents (plain strings of book.yaml and the chapters' front
+    matter) and on the copyright page (words of the template: CIP数据核字)."""
+    chapter = book_copy / "chapters" / "01-preface.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8").replace("title: 序", "title: 2006年序"),
+                       encoding="utf-8")
+    path = build(book_copy, tmp_path, formats=("pdf",), profiles=("screen",)).outputs[0]
+    title = han_latin_gaps(path, "2006", "年序")
+    assert len(title) >= 2, title  # the chapter's title, its entry in the contents
+    assert all(0.2 < gap < 0.3 for _, gap in title), title
+    cip = han_latin_gaps(path, "CIP", "数据")
+    assert cip and all(0.2 < gap < 0.3 for _, gap in cip), cip

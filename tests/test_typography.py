@@ -1,16 +1,22 @@
-"""transform.typography: the spans the print edition adds, and that no character is added."""
+"""transform.typography: the spans the print edition adds; no visible character is added."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
+from bookmaker.load import load_book
 from bookmaker.load.markdown import ChapterParser
-from bookmaker.model import Inline, Span, Text, plain_text
+from bookmaker.model import Emphasis, Heading, Inline, Span, Text, plain_text
+from bookmaker.render.print_edition import space_han_and_latin
 from bookmaker.transform.typography import (
+    BREAK_OPPORTUNITY,
+    _break_at_quotes,
     _keep_last,
     _mark_lead_ins,
+    allow_breaks_at_quotes,
     halt_marks,
     space_latin,
     upright,
@@ -81,8 +87,58 @@ def test_a_paragraph_ending_with_a_colon_is_marked_as_introducing_the_next_block
 
 @pytest.mark.parametrize(("text", "expected"), [
     ("全文完。", ["全", "keep(文完。)"]),
-    ("写于1925年底", ["写于", "keep(1925年底)"]),  # the number stays by its Han neighbour
+    ("写于1925年底", ["写", "keep(于1925年底)"]),  # the number stays by its Han neighbours
+    ("示意图2题注", ["示意", "keep(图2题注)"]),
     ("共54篇", ["共54篇"]),  # nothing to hold apart from
 ])
 def test_the_last_two_characters_are_held_together(text: str, expected: list[str]) -> None:
     assert shape(_keep_last([Text(text=text)])) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # UAX #14 keeps curly quotes to both neighbours; clreq lets a line break before an opening
+    # quote and after a closing one, in Chinese text
+    ("如“侘”“偭”；", "如|“侘”|“偭”；"),
+    ("他说：“好。”然后", "他说：|“好。”|然后"),
+    ("（“甲”）", "（“甲”）"),  # an opening bracket before, a closing one after: no break
+    ("“甲”，“乙”。", "“甲”，|“乙”。"),  # never before a point
+    ("叫作‘本’的书", "叫作|‘本’|的书"),
+    ("it’s “fine” here", "it’s “fine” here"),  # Latin text is left to UAX #14
+])
+def test_breaks_are_allowed_beside_quotes(text: str, expected: str) -> None:
+    marked = plain_text(_break_at_quotes([Text(text=text)]))
+    assert marked.replace(BREAK_OPPORTUNITY, "|") == expected
+
+
+def test_breaks_beside_quotes_are_found_across_spans() -> None:
+    """The half-width closing quote is a span of its own: the break goes before the quote that
+    follows it, in the next text node."""
+    nodes = _break_at_quotes([Text(text="如“侘"), Span(role="halt", children=[Text(text="”")]),
+                              Emphasis(type="em", children=[Text(text="“偭”")])])
+    assert shape(nodes) == ["如\u200b“侘", "halt(”)"]
+    assert nodes[2].children[0].text == "\u200b“偭”"
+
+
+def test_headings_get_no_break_opportunity(book_copy: Path) -> None:
+    """A heading's text is also the PDF's outline: the zero-width space stays out of it."""
+    chapter = book_copy / "chapters" / "02-speech.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\n## 释“仁”\n\n他说“仁”。\n",
+                       encoding="utf-8")
+    book = allow_breaks_at_quotes(load_book(book_copy))
+    blocks = book.chapters[1].blocks
+    heading = next(b for b in blocks if isinstance(b, Heading) and "仁" in plain_text(b.children))
+    assert plain_text(heading.children) == "释“仁”"
+    assert plain_text(blocks[-1].children) == "他说\u200b“仁”。"
+
+
+def test_the_print_document_gets_the_quarter_em_in_every_text() -> None:
+    """Text of the templates and plain strings too (a title, the copyright page), in element
+    text and tails; not code; empty elements stay open-and-closed (WeasyPrint reads HTML)."""
+    xhtml = ('<?xml version="1.0" encoding="utf-8"?>\n<html xmlns="http://www.w3.org/1999/xhtml">'
+             '<body><h1>2006年序</h1><p>中国版本图书馆CIP数据核字<span class="x"></span>第'
+             '062531号<code>a中b</code></p></body></html>')
+    spaced = space_han_and_latin(xhtml)
+    assert spaced.startswith('<?xml version="1.0" encoding="utf-8"?>\n<html')
+    assert '<h1><span class="space-after">2006</span>年序</h1>' in spaced
+    assert '馆<span class="space-around">CIP</span>数据核字<span class="x"></span>第' in spaced
+    assert '<span class="space-around">062531</span>号<code>a中b</code>' in spaced

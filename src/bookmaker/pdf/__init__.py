@@ -162,6 +162,16 @@ class TypesetPdf:
     pages: tuple[PageStart, ...]  # where each page with a folio begins, from the layout
 
 
+def pdf_identifier(document: PrintDocument, fonts_dir: Path) -> bytes:
+    """The PDF's /ID, fixed by the content: the same source gives the same bytes, another
+    profile (other stylesheets) another identifier. The bundled fonts are named by absolute
+    URLs in fonts.css; they count without the folder bookmaker is installed in, so that two
+    installations make the same PDF."""
+    installed = fonts_dir.resolve().as_uri() + "/"
+    content = "".join((document.html, *document.stylesheets)).replace(installed, "fonts:")
+    return hashlib.md5(content.encode(), usedforsecurity=False).digest()
+
+
 def typeset_pdf(document: PrintDocument, book_dir: Path, fonts_dir: Path, profile: str,
                 progress: Progress = lambda step, page: None) -> TypesetPdf:
     return typeset_pdfs(document, [(profile, document)], book_dir, fonts_dir, progress)[0]
@@ -187,7 +197,7 @@ def typeset_pdfs(layout: PrintDocument, documents: list[tuple[str, PrintDocument
         sheets = [weasyprint.CSS(string=css, base_url=base_url, url_fetcher=fetcher,
                                  font_config=font_config)
                   for css in layout.stylesheets]
-        options = {"stylesheets": sheets, **pdf_options(*documents[0])}
+        options = {"stylesheets": sheets, **pdf_options(*documents[0], fonts_dir)}
         laid_out = passes.settle(html,
                                  lambda: html.render(font_config=font_config, **options))
         # where each page begins, read from the layout: the EPUB's page-list
@@ -197,7 +207,7 @@ def typeset_pdfs(layout: PrintDocument, documents: list[tuple[str, PrintDocument
         # profile to the document it writes), and written at once on two cores: each
         # process forked from this one has the layout
         writes = [partial(_write, for_profile(laid_out, profile, document), profile, document,
-                          sheets) for profile, document in documents]
+                          sheets, fonts_dir) for profile, document in documents]
         progress("write", 0)
         for data, logged in run_in_order(writes, lambda step: None):
             typeset.append(TypesetPdf(data, [], pages))
@@ -207,23 +217,21 @@ def typeset_pdfs(layout: PrintDocument, documents: list[tuple[str, PrintDocument
 
 
 def _write(laid_out: weasyprint.Document, profile: str, document: PrintDocument,
-           sheets: list[weasyprint.CSS], _report: object) -> tuple[bytes, list[str]]:
+           sheets: list[weasyprint.CSS], fonts_dir: Path,
+           _report: object) -> tuple[bytes, list[str]]:
     """The PDF of one profile, and what WeasyPrint logged while writing it."""
     finisher = (press_finisher(document.bleed, document.signature)
                 if profile == "press" else None)
     with _weasyprint_log() as log:
         data = laid_out.write_pdf(finisher=finisher, stylesheets=sheets,
-                                  **pdf_options(profile, document))
+                                  **pdf_options(profile, document, fonts_dir))
     return data, [record.getMessage() for record in log.records]
 
 
-def pdf_options(profile: str, document: PrintDocument) -> dict[str, object]:
+def pdf_options(profile: str, document: PrintDocument, fonts_dir: Path) -> dict[str, object]:
     return {
         "pdf_variant": VARIANTS[profile],
-        # fixed by the content: the same source gives the same bytes, another profile
-        # (other stylesheets) another identifier
-        "pdf_identifier": hashlib.md5("".join((document.html, *document.stylesheets))
-                                      .encode(), usedforsecurity=False).digest(),
+        "pdf_identifier": pdf_identifier(document, fonts_dir),
         "custom_metadata": True,
     }
 

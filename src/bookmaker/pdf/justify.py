@@ -4,9 +4,8 @@ WeasyPrint justifies only at U+0020 and U+00A0 (``layout/inline.py``: ``justify_
 them, ``add_word_spacing`` hands each text box its share, and ``text/line_break.py``
 ``Layout.set_text`` applies it as Pango letter spacing). Chinese has no spaces, so its lines come
 out ragged. Here the expansion opportunities are widened to every CJK character of the line
-except its last one (the space after the last would fall outside the measure), and the same
-Pango attribute carries the extra space. No character is inserted: the text extracted from the
-PDF is the source text.
+except its last one (the space after the last would fall outside the measure). No character is
+inserted: the text extracted from the PDF is the source text.
 
 The patches hold only inside ``chinese_justification()``, around bookmaker's own ``write_pdf``
 call (``unittest.mock.patch.object``: restored afterwards, whatever happens), and only on the
@@ -14,31 +13,32 @@ WeasyPrint version this module was written for (``WRITTEN_FOR``). On another ver
 patched: WeasyPrint justifies by itself, Chinese lines stay ragged, and the PDF stage says so
 once (``fallback_warning``).
 
-How a share of the extra width reaches the page decides whether a line really ends on the type
-area's edge. Pango takes a letter spacing in its integer units (1/1024 px) and splits it, half
-before the glyph and half after, dropping the leading half at a layout's first glyph; WeasyPrint
-then writes the glyph's advance into the PDF as its natural width plus the leading half, plus the
-trailing half cut to whole thousandths of the font size (``draw_first_line`` in
-``draw/text.py``). ``drawn`` computes that advance; ``pango_spacing`` picks, for each share, the
-Pango spacing whose trailing half is far from a cut (so that rounding noise cannot move it) and
-whose drawn width keeps the line's running total on target. The boxes are widened by what is
-drawn, so the line ends where the glyphs end.
+How a share of the extra width reaches the page decides whether the gaps are even and the line
+really ends on the type area's edge. The share of a character goes whole after it: its glyph is
+made wider on the line WeasyPrint draws, when the layout is set up again for drawing
+(``Layout.reactivate`` in ``text/line_break.py``, then ``_apply_spacings``). Pango's letter
+spacing, which WeasyPrint uses for spaces, would put half of it before the glyph and none before
+a layout's first glyph, so that the gap after a text box's first character took one and a half
+shares. WeasyPrint writes the glyph's advance into the PDF as the font's advance plus the
+difference cut to whole thousandths of the font size (``draw_first_line`` in ``draw/text.py``):
+``spacings`` picks whole thousandths that keep the line's running total on target, and
+``glyph_units`` the width that is cut to them. The boxes are widened by what is drawn, so the
+line ends where the glyphs end.
 
 The quarter-em space between Han and Latin letters or digits is a margin on a span (see
 ``transform/typography.py``); at the start or the end of a justified line it would show as a
 dent, so it is taken off there and given to the line's extra width.
 
 Everything WeasyPrint-specific stays in this module, and the tests measure the result on
-rendered pages (``tests/test_justify.py`` on three lines, ``tests/test_pdf_lines.py`` on the
-sample book). Upgrading WeasyPrint: re-read the four functions named above in the new version,
+rendered pages (``tests/test_justify.py`` on a few lines, ``tests/test_pdf_lines.py`` on the
+sample book). Upgrading WeasyPrint: re-read the five functions named above in the new version,
 then change ``WRITTEN_FOR`` and run those tests.
 """
 
 from __future__ import annotations
 
-import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
@@ -51,6 +51,7 @@ from weasyprint.text import line_break
 from weasyprint.text.ffi import TO_UNITS, ffi, pango
 
 from bookmaker.diagnostics import Diagnostic, Severity
+from bookmaker.transform.typography import BREAK_OPPORTUNITY
 
 WRITTEN_FOR = "70.0"
 
@@ -60,10 +61,6 @@ CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U0002000
 
 AUTOSPACE_CLASSES = {"space-before", "space-after", "space-around"}
 
-# How far from a whole thousandth the trailing half must stay, so that the cut is certain
-SAFE_MARGIN = 0.15
-# How many Pango units around the wanted spacing are tried
-SEARCH = range(-16, 17)
 
 
 def supported(version: str | None = None) -> bool:
@@ -90,22 +87,27 @@ def chinese_justification() -> Iterator[bool]:
     if not supported():
         yield False
         return
-    original_set_text = line_break.Layout.set_text
+    original_reactivate = line_break.Layout.reactivate
 
-    def set_text(self: Any, text: str, justify: bool = False) -> None:
-        original_set_text(self, text, justify)
-        _apply_spacings(self, justify)
+    def reactivate(self: Any, style: Any) -> None:
+        original_reactivate(self, style)
+        chosen = getattr(self, "cjk_spacings", None)
+        if chosen and self.text:
+            # the line WeasyPrint is about to draw: laid out as ``draw_first_line`` lays it
+            # out (single-paragraph mode, which it sets again without a change), then widened
+            pango.pango_layout_set_single_paragraph_mode(self.layout, True)
+            _apply_spacings(self, pango.pango_layout_get_line_readonly(self.layout, 0), chosen)
 
     with (mock.patch.object(inline, "justify_line", justify_line),
-          mock.patch.object(line_break.Layout, "set_text", set_text)):
+          mock.patch.object(line_break.Layout, "reactivate", reactivate)):
         yield True
 
 
 def expandable(text: str, line_end: bool) -> list[int]:
     """The indices of the characters after which the line may be expanded: Han and kana, but
-    not the line's last character."""
-    stop = len(text) - 1 if line_end else len(text)
-    return [i for i in range(stop) if CJK.match(text[i])]
+    not the line's last character (before the zero-width break opportunity that may end it)."""
+    stop = len(text.rstrip(BREAK_OPPORTUNITY)) - 1 if line_end else len(text)
+    return [match.start() for match in CJK.finditer(text, 0, stop)]
 
 
 def spaces(text: str) -> int:
@@ -113,69 +115,35 @@ def spaces(text: str) -> int:
     return text.count(" ") + text.count("\u00a0")
 
 
-def opportunities(text: str, line_end: bool) -> int:
-    """How many shares of a line's extra width a text box takes."""
-    return len(expandable(text, line_end)) + spaces(text)
-
-
-def halves(spacing: int) -> tuple[int, int]:
-    """A letter spacing in Pango units split as Pango splits it: before and after the glyph
-    (``pango_glyph_item_letter_space``; C division, toward zero)."""
-    before = int(spacing / 2)
-    return before, spacing - before
-
-
-def drawn(spacing: int, font_size: float, first: bool) -> tuple[float, float]:
-    """What WeasyPrint 70 draws for a glyph given ``spacing`` Pango units of letter spacing, in
-    thousandths of the font size: the extra advance, and the trailing half before its cut.
-
-    ``draw_first_line`` writes the leading half as the glyph's x offset divided by the font size
-    (x_offset / font_size), and the rest of the advance as ``int`` of the difference between the
-    glyph's width and what it has written."""
-    before, after = halves(spacing)
-    per_unit = 1000 / (TO_UNITS * font_size)  # thousandths of the font size per Pango unit
-    offset = 0.0 if first else before / font_size
-    trailing = per_unit * (after if first else before + after) - offset
-    return offset + math.floor(trailing), trailing
-
-
-@lru_cache(maxsize=65536)
-def pango_spacing(wanted: int, font_size: float, first: bool) -> tuple[int, float]:
-    """The Pango letter spacing for a glyph to be drawn ``wanted`` Pango units wider, and the
-    width (px) it will really be drawn wider: the nearest whose trailing half is safely away
-    from a cut. The first glyph of a layout needs twice as much (Pango drops half)."""
-    centre = wanted * 2 if first else wanted
-    best: tuple[float, int, float] | None = None
-    for step in SEARCH:
-        spacing = centre + step
-        if spacing <= 0 or spacing % TO_UNITS == 0:  # Pango rounds whole pixels its own way
-            continue
-        extra, trailing = drawn(spacing, font_size, first)
-        if not SAFE_MARGIN < trailing - math.floor(trailing) < 1 - SAFE_MARGIN:
-            continue
-        width = extra * font_size / 1000
-        miss = abs(width * TO_UNITS - wanted)
-        if best is None or miss < best[0]:
-            best = (miss, spacing, width)
-    if best is None:  # less than about a Pango unit: leave the glyph as it is
-        return 0, 0.0
-    return best[1], best[2]
+def drawing_size(font_size: float) -> float:
+    """The font size WeasyPrint draws with: the Pango font's, in whole Pango units."""
+    return round(font_size * TO_UNITS) / TO_UNITS
 
 
 def spacings(indices: list[int], share: float, font_size: float) -> tuple[dict[int, int], float]:
-    """Pango spacings for the characters at ``indices`` of a layout, ``share`` px each, chosen
-    so that the running total of what is drawn stays within a fraction of a thousandth of an
-    em of the running total of the shares; and the total width drawn."""
+    """The extra advance after each character at ``indices``, in whole thousandths of the font
+    size (what WeasyPrint writes into the PDF), chosen so that the running total of what is
+    drawn stays within half a thousandth of an em of the running total of the shares of
+    ``share`` px; and the total width drawn (px)."""
+    thousandth = drawing_size(font_size) / 1000
     chosen: dict[int, int] = {}
     target = total = 0.0
     for index in indices:
         target += share
-        spacing, width = pango_spacing(round((target - total) * TO_UNITS), font_size,
-                                       index == 0)
-        if spacing:
-            chosen[index] = spacing
-            total += width
+        extra = round((target - total) / thousandth)
+        if extra > 0:
+            chosen[index] = extra
+            total += extra * thousandth
     return chosen, total
+
+
+@lru_cache(maxsize=4096)
+def glyph_units(thousandths: int, font_size: float) -> int:
+    """The Pango units to add to a glyph's advance for WeasyPrint to draw it ``thousandths``
+    of the font size wider. ``draw_first_line`` writes ``int`` of the difference between the
+    font's advance and the glyph's width, in thousandths: half a thousandth more keeps that
+    cut on the wanted value whatever the noise."""
+    return round((thousandths + 0.5) * TO_UNITS * drawing_size(font_size) / 1000)
 
 
 def _text_boxes(box: Any) -> list[Any]:
@@ -194,9 +162,11 @@ def justify_line(context: Any, line: Any, extra_width: float) -> None:
         return
     last = texts[-1]
     extra_width += _drop_edge_spaces(line)
-    total = sum(opportunities(t.text, t is last) for t in texts)
+    # each text box's opportunities: the CJK characters it expands after, and its spaces
+    found = {id(t): (expandable(t.text, t is last), spaces(t.text)) for t in texts}
+    total = sum(len(indices) + count for indices, count in found.values())
     if total:
-        _add_spacing(context, line, extra_width / total, 0, last)
+        _add_spacing(context, line, extra_width / total, 0, found)
 
 
 def _drop_edge_spaces(line: Any) -> float:
@@ -226,18 +196,18 @@ def _is_autospace(box: Any) -> bool:
     return any(c in AUTOSPACE_CLASSES for c in classes)
 
 
-def _add_spacing(context: Any, box: Any, share: float, x_advance: float, last: Any) -> float:
-    """``add_word_spacing`` of WeasyPrint 70, counting CJK opportunities."""
+def _add_spacing(context: Any, box: Any, share: float, x_advance: float,
+                 found: dict[int, tuple[list[int], int]]) -> float:
+    """``add_word_spacing`` of WeasyPrint 70, counting CJK opportunities (``found``: each text
+    box's, by ``id``)."""
     if isinstance(box, boxes.TextBox):
         box.justification_spacing = share
         box.position_x += x_advance
-        indices = expandable(box.text, box is last)
-        if indices or spaces(box.text):
-            layout = line_break.create_layout(box.text, box.style, context, max_width=None,
-                                              justification_spacing=share)
+        indices, space_count = found[id(box)]
+        if indices or space_count:
+            layout = _drawing_layout(context, box, share)
             layout.cjk_spacings, cjk_width = spacings(indices, share, box.style["font_size"])
-            layout.deactivate()
-            extra = cjk_width + share * spaces(box.text)
+            extra = cjk_width + share * space_count
             x_advance += extra
             box.width += extra
             box.pango_layout = layout
@@ -247,34 +217,55 @@ def _add_spacing(context: Any, box: Any, share: float, x_advance: float, last: A
         children = box.children[::-1] if box.style["direction"] == "rtl" else box.children
         for child in children:
             if child.is_in_normal_flow():
-                x_advance = _add_spacing(context, child, share, x_advance, last)
+                x_advance = _add_spacing(context, child, share, x_advance, found)
         box.width += x_advance - before
     else:
         box.translate(x_advance, 0)
     return x_advance
 
 
-def _apply_spacings(layout: Any, justify: bool) -> None:
-    """After ``Layout.set_text``: the justification spacings as Pango letter-spacing
-    attributes on their characters (only when drawing: ``justify``)."""
-    chosen = getattr(layout, "cjk_spacings", None) if justify else None
-    if not layout.text or not chosen:
-        return
-    attributes = pango.pango_layout_get_attributes(layout.layout)
-    if attributes == ffi.NULL:
-        attributes = ffi.gc(pango.pango_attr_list_new(), pango.pango_attr_list_unref)
-    letter_spacing = layout.style["letter_spacing"]
-    base = 0 if letter_spacing == "normal" else int(letter_spacing * TO_UNITS)
-    offsets = _byte_offsets(layout.text)
-    for i, spacing in chosen.items():
-        attribute = pango.pango_attr_letter_spacing_new(base + spacing)
-        attribute.start_index, attribute.end_index = offsets[i], offsets[i + 1]
-        pango.pango_attr_list_change(attributes, attribute)
-    pango.pango_layout_set_attributes(layout.layout, attributes)
+def _drawing_layout(context: Any, box: Any, share: float) -> Any:
+    """The (inactive) layout that will draw ``box`` with ``share`` px of justification. The
+    box's own layout, from the line breaking, when it holds just the box's text: the layout is
+    set up again from its text, style and spacing when drawn, so a new one would draw the
+    same."""
+    layout = getattr(box, "pango_layout", None)
+    if layout is not None and layout.text == box.text:
+        layout.justification_spacing = share
+        return layout
+    layout = line_break.create_layout(box.text, box.style, context, max_width=None,
+                                      justification_spacing=share)
+    layout.deactivate()
+    return layout
 
 
-def _byte_offsets(text: str) -> list[int]:
-    offsets = [0]
-    for char in text:
-        offsets.append(offsets[-1] + len(char.encode("utf-8")))
+def _apply_spacings(layout: Any, line: Any, chosen: dict[int, int]) -> None:
+    """The justification spacings added to the advances of their characters' glyphs on the
+    line WeasyPrint draws. The whole share goes after its character, so the gaps between
+    characters are even, at a text box's start as inside it."""
+    font_size = layout.style["font_size"]
+    wanted = {offset: glyph_units(extra, font_size) for offset, extra
+              in zip(_byte_offsets(layout.text, chosen), chosen.values(), strict=True)}
+    run = line.runs
+    while run != ffi.NULL:
+        glyph_item = run.data
+        run = run.next
+        item_offset = glyph_item.item.offset
+        glyphs = glyph_item.glyphs
+        count = glyphs.num_glyphs
+        clusters = ffi.unpack(glyphs.log_clusters, count)
+        for j, cluster in enumerate(clusters):
+            start = item_offset + cluster
+            last_of_cluster = j == count - 1 or clusters[j + 1] != cluster
+            if last_of_cluster and start in wanted:
+                glyphs.glyphs[j].geometry.width += wanted[start]
+
+
+def _byte_offsets(text: str, indices: Iterable[int]) -> list[int]:
+    """Where the characters at ``indices`` (ascending) start in the UTF-8 text."""
+    offsets, offset, previous = [], 0, 0
+    for index in indices:
+        offset += len(text[previous:index].encode())
+        offsets.append(offset)
+        previous = index
     return offsets

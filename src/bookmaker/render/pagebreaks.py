@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from bookmaker.transform.typography import BREAK_OPPORTUNITY
+
 XHTML = "http://www.w3.org/1999/xhtml"
 EPUB_NS = "http://www.idpf.org/2007/ops"
 GENERATED_UNITS = frozenset({"halftitle", "titlepage", "copyright", "board", "editors-note",
@@ -50,8 +52,9 @@ def is_unit(element_id: str | None) -> bool:
 
 
 def countable(text: str) -> str:
-    """The characters a page start is counted in: all but white space."""
-    return "".join(text.split())
+    """The characters a page start is counted in: all but white space, and but the zero-width
+    spaces where the print edition lets a line break (the EPUB has none)."""
+    return "".join(text.split()).replace(BREAK_OPPORTUNITY, "")
 
 
 def epub_id(unit: str) -> str:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
-from bookmaker.model import Book
+from lxml import etree
+
+from bookmaker.model import Book, Span, Text
 from bookmaker.render.documents import (
     Labels,
     chapter_link,
@@ -17,6 +20,7 @@ from bookmaker.render.documents import (
     template_environment,
     template_errors,
 )
+from bookmaker.transform.typography import space_latin
 
 PRINT_STYLESHEETS = ("book.css", "print.css")
 
@@ -44,6 +48,7 @@ def render_print(book: Book, book_dir: Path, profile: str, created: str,
         )
         page_css = env.get_template("page.css").render(page=book.meta.page, profile=profile)
     check_xhtml(html, "print.xhtml", book_dir)
+    html = space_han_and_latin(html)
     sheets = [read_stylesheet(name, book_dir) for name in PRINT_STYLESHEETS]
     if profile == "press":
         sheets.append(read_stylesheet("press.css", book_dir))
@@ -52,6 +57,72 @@ def render_print(book: Book, book_dir: Path, profile: str, created: str,
         return PrintDocument(html, tuple(sheets))
     return PrintDocument(html, tuple(sheets), book.meta.page.bleed,
                          book.product("print").pages_per_signature)
+
+
+XHTML = "{http://www.w3.org/1999/xhtml}"
+# Not text a reader sees, or text shown as written
+UNSPACED = {f"{XHTML}{name}" for name in ("head", "code", "pre", "script", "style")}
+VOID = {f"{XHTML}{name}" for name in ("br", "hr", "img", "meta", "link", "col", "wbr")}
+
+
+def space_han_and_latin(xhtml: str) -> str:
+    """The quarter em between Han and Latin letters or digits (``typography.space_latin``,
+    clreq 3.2.3) in every text of the print document: the chapters' text, and the titles, the
+    contents, the title and copyright pages, whose text is plain strings of the model and words
+    of the templates. Each run of Latin letters or digits beside Han becomes a span whose class
+    (space-before, space-after, space-around) sets the margin; text already spaced is left as
+    it is, since a span holds no Han."""
+    root = etree.fromstring(xhtml.encode("utf-8"))
+    _space_element(root)
+    for element in root.iter():  # <p></p>, not <p/>: WeasyPrint reads the document as HTML
+        if (isinstance(element.tag, str) and element.tag not in VOID and element.text is None
+                and not len(element)):
+            element.text = ""
+    declaration = xhtml[:xhtml.index("?>") + 2] + "\n" if xhtml.startswith("<?xml") else ""
+    return declaration + etree.tostring(root.getroottree(), encoding="unicode")
+
+
+def _space_element(element: etree._Element) -> None:
+    if element.tag in UNSPACED:
+        return
+    if element.text:
+        pieces = _spaced(element.text)
+        if pieces is not None:
+            element.text = pieces[0]
+            for index, span in enumerate(pieces[1:]):
+                element.insert(index, span)
+    for child in list(element):
+        if isinstance(child.tag, str):
+            _space_element(child)
+        if child.tail:
+            pieces = _spaced(child.tail)
+            if pieces is not None:
+                child.tail = pieces[0]
+                position = element.index(child)
+                for offset, span in enumerate(pieces[1:], start=1):
+                    element.insert(position + offset, span)
+
+
+def _spaced(text: str) -> list[Any] | None:
+    """``text`` as its leading text and the spans (with their tails) that follow it, or None
+    when no Latin run stands beside Han in it."""
+    nodes = space_latin(text)
+    if not any(isinstance(node, Span) for node in nodes):
+        return None
+    head = ""
+    spans: list[etree._Element] = []
+    for node in nodes:
+        if isinstance(node, Text):
+            if spans:
+                spans[-1].tail = (spans[-1].tail or "") + node.text
+            else:
+                head += node.text
+        else:
+            span = etree.Element(f"{XHTML}span", {"class": node.role})
+            span.text = "".join(child.text for child in node.children
+                                if isinstance(child, Text))
+            spans.append(span)
+    return [head or None, *spans]
 
 
 def press_follows_screen(book_dir: Path) -> bool:

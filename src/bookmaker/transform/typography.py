@@ -6,7 +6,7 @@ headings, in block quotes, lists, footnotes and table cells too)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from bookmaker.han import HAN
 from bookmaker.model import (
@@ -14,6 +14,7 @@ from bookmaker.model import (
     Book,
     Container,
     Emphasis,
+    Heading,
     Inline,
     Link,
     ListBlock,
@@ -114,8 +115,76 @@ def _map_text(inlines: list[Inline], function: Callable[[str], list[Inline]]) ->
     return result
 
 
-def space_han_and_latin(book: Book) -> Book:
-    return map_reader_text(book, run=lambda inlines: _map_text(inlines, space_latin))
+# Curly quotes are "QU" to UAX #14, which Pango follows: no line break on either side of one.
+# Between Chinese characters clreq allows a break before an opening quote and after a closing
+# one (only the quote may not end, or start, a line); Unicode 15.1 says so too (LB19a), Pango
+# 1.50 does not yet. Without it "如“侘”“偭”“儵”；" is one unbreakable run, and the line
+# before it is stretched over a third of its width.
+OPENING_QUOTES = set("“‘")
+CLOSING_QUOTES = set("”’")
+CJK_TEXT = re.compile(f"{HAN.pattern}|[\u3040-\u30ff—…]")
+BREAK_OPPORTUNITY = "\u200b"  # ZERO WIDTH SPACE: drawn as nothing, not in the PDF's text
+
+
+def break_allowed(before: str, after: str) -> bool:
+    """Whether clreq allows a line break between two characters that UAX #14 keeps together:
+    before an opening quote that follows Chinese text or a closing mark, after a closing
+    quote that Chinese text or an opening mark follows."""
+    if after in OPENING_QUOTES:
+        return before not in OPENING and (before in CLOSING or bool(CJK_TEXT.match(before)))
+    if before in CLOSING_QUOTES:
+        return after in OPENING or bool(CJK_TEXT.match(after))
+    return False
+
+
+def _break_at_quotes(inlines: list[Inline]) -> list[Inline]:
+    """A zero-width space where ``break_allowed``, the characters' order followed across
+    emphasis, links and spans (``”`` in a half-width span, ``“`` in the text after it)."""
+    previous = ""
+
+    def mark(text: str) -> str:
+        nonlocal previous
+        out = []
+        for char in text:
+            if previous and break_allowed(previous, char):
+                out.append(BREAK_OPPORTUNITY)
+            out.append(char)
+            previous = char
+        return "".join(out)
+
+    def walk(nodes: list[Inline]) -> list[Inline]:
+        nonlocal previous
+        result: list[Inline] = []
+        for node in nodes:
+            if isinstance(node, Text):
+                result.append(Text(text=mark(node.text)))
+            elif isinstance(node, Emphasis | Link | Span):
+                result.append(node.model_copy(update={"children": walk(node.children)}))
+            else:  # a note call, code, a line break: no break added beside it
+                previous = ""
+                result.append(node)
+        return result
+
+    return walk(inlines)
+
+
+def allow_breaks_at_quotes(book: Book) -> Book:
+    """Not in headings: their text is also the PDF's outline, where the zero-width space
+    would stay."""
+    headings = {id(run) for chapter in book.chapters for run in _heading_runs(chapter.blocks)}
+    return map_reader_text(book, run=lambda inlines: inlines if id(inlines) in headings
+                           else _break_at_quotes(inlines))
+
+
+def _heading_runs(blocks: list[Block]) -> Iterator[list[Inline]]:
+    for block in blocks:
+        if isinstance(block, Heading):
+            yield block.children
+        elif isinstance(block, Container):
+            yield from _heading_runs(block.children)
+        elif isinstance(block, ListBlock):
+            for item in block.items:
+                yield from _heading_runs(item)
 
 
 SHORT_NUMBER = re.compile(r"(?<![0-9A-Za-z.])[0-9]{1,2}(?![0-9A-Za-z.])")
@@ -149,9 +218,11 @@ def _keep_last(inlines: list[Inline]) -> list[Inline]:
     match = LAST_TWO.search(text)
     if not match:
         return inlines
-    # with a Latin word or number just before them, which must stay in the same text node as
-    # its Han neighbour to get its quarter em (space-han-and-latin runs after this)
-    start = match.start() - len(LATIN_TAIL.search(text[:match.start()]).group())
+    # with a Latin word or number just before them, and the character before that: the
+    # Latin run must stay in the same text node as its Han neighbours, on both sides, to get
+    # its quarter em (set on the rendered document, after this)
+    latin = len(LATIN_TAIL.search(text[:match.start()]).group())
+    start = max(0, match.start() - latin - (1 if latin else 0))
     if start == 0:
         return inlines
     tail = Span(role="keep", children=[Text(text=text[start:])])
