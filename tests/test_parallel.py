@@ -3,16 +3,23 @@ and the same bytes as one process would make."""
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from bookmaker.build import build
+from bookmaker.build import build, make_edition
 from bookmaker.diagnostics import BookError, error
+from bookmaker.load import load_book
 from bookmaker.parallel import cores, run_in_order
 from bookmaker.progress import Reporter, Step
+from bookmaker.render import render_book
+from bookmaker.render.documents import template_labels
+from conftest import SAMPLE
 
 needs_two_cores = pytest.mark.skipif(cores() < 2, reason="one core: the tasks run in turn")
 
@@ -50,8 +57,6 @@ def test_a_book_error_in_a_task_arrives_with_its_diagnostics() -> None:
 def test_editions_in_parallel_make_the_bytes_of_one_process(tmp_path: Path,
                                                             monkeypatch: pytest.MonkeyPatch
                                                             ) -> None:
-    from conftest import SAMPLE
-
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1149120000")
     options = {"formats": ("epub", "pdf"), "profiles": ("screen", "press"),
                "variants": (None, "zh-Hant")}
@@ -63,3 +68,64 @@ def test_editions_in_parallel_make_the_bytes_of_one_process(tmp_path: Path,
     for name in names:
         assert (tmp_path / "parallel" / name).read_bytes() == \
             (tmp_path / "serial" / name).read_bytes(), name
+
+
+# Run in a fresh interpreter: the test process may have loaded jieba for other tests.
+EDITION_PROCESS = """
+import json, sys
+from pathlib import Path
+from bookmaker.build import prepare_edition
+from bookmaker.load import load_book
+from bookmaker.progress import silent
+from bookmaker.render import render_book
+from bookmaker.render.documents import template_labels
+from bookmaker.render.print_edition import render_print
+
+sample = Path(sys.argv[1])
+edition = prepare_edition(load_book(sample), sample, "zh-Hant", silent)
+labels = {text: edition.labels(text) for text in template_labels(sample)}
+titlepage = next(d.xhtml for d in render_book(edition.book, sample, edition.labels).documents
+                 if d.name.endswith("titlepage.xhtml"))
+render_print(edition.book, sample, "screen", "2006-06-01T00:00:00Z", edition.labels)
+print(json.dumps({"jieba": "jieba" in sys.modules, "labels": labels, "titlepage": titlepage}))
+"""
+
+
+def test_the_edition_process_converts_nothing_itself() -> None:
+    """The Traditional edition's text, its templates' labels and its names' word breaks are
+    made by a process that loads OpenCC and jieba and leaves: the edition's process, which
+    renders its documents and forks its PDF processes, never loads jieba's dictionaries
+    (120 MB), and its labels are the converter's."""
+    found = json.loads(subprocess.run([sys.executable, "-c", EDITION_PROCESS, str(SAMPLE)],
+                                      capture_output=True, text=True, check=True).stdout)
+    assert found["jieba"] is False
+    here = make_edition(load_book(SAMPLE), SAMPLE, "zh-Hant")
+    assert found["labels"] == {text: here.labels(text) for text in template_labels(SAMPLE)}
+    assert found["labels"]["目录"] == "目錄"
+    titlepage = next(d.xhtml for d in render_book(here.book, SAMPLE, here.labels).documents
+                     if d.name.endswith("titlepage.xhtml"))
+    assert "<wbr/>" in titlepage and found["titlepage"] == titlepage
+
+
+def test_a_missing_character_is_located_through_one_conversion_of_the_lines(
+        tmp_path: Path) -> None:
+    """The edition's labels convert what their table lacks in one batch (a process of its
+    own, in a build): a character of the Traditional edition is found in the first line whose
+    conversion has it, before a later line that has it as it is."""
+    from bookmaker.build import LabelTable, first_use
+    from bookmaker.diagnostics import Location
+
+    (tmp_path / "chapter.md").write_text("一行\n台湾\n第三行臺\n", encoding="utf-8")
+    batches: list[list[str]] = []
+
+    def convert(texts: list[str]) -> list[str]:
+        batches.append(texts)
+        return [text.replace("台", "臺") for text in texts]
+
+    labels = LabelTable({"目录": "目錄"}, convert)
+    locate = first_use(tmp_path, labels)
+    assert locate("臺", Location("chapter.md")) == Location("chapter.md", 2)
+    assert batches == [["一行", "台湾"]]  # the lines before the one that has it as it is
+    assert labels("目录") == "目錄" and labels("台湾") == "臺湾" and len(batches) == 1
+    assert locate("湾", Location("chapter.md")) == Location("chapter.md", 2)
+    assert len(batches) == 1  # converted once

@@ -1,6 +1,7 @@
 """Preflight of the press PDF, as a printer's would run it: the boxes, the marks outside the
 bleed (and long enough to find), K-only colour, every font embedded (poppler's pdffonts), and a
-page count that fills whole signatures."""
+page count that fills whole signatures. And what lets the build write the press PDF from the
+screen PDF's layout: laid out on its own, the press has every word where the screen has it."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ import pdfplumber
 import pytest
 from pypdf import PdfReader
 
+from bookmaker.build import build
 from bookmaker.pdf.press import padding
-from conftest import require_program
+from conftest import SAMPLE, require_program
 
 pytestmark = pytest.mark.slow  # typesets the book, or runs Chromium
 
@@ -100,3 +102,59 @@ def test_the_page_count_fills_whole_signatures(press: Path, sample_build: Path) 
                          [(18, 16, 14), (32, 16, 0), (33, 16, 15), (18, 4, 2), (1, 4, 3)])
 def test_padding(pages: int, signature: int, added: int) -> None:
     assert padding(pages, signature) == added
+
+
+Words = list[list[tuple[str, float, float, float]]]
+
+
+def words_from_trim(path: Path) -> Words:
+    """Each page's words: its text, where it begins from the trim box's top left corner and
+    how wide it is (pt, to a hundredth)."""
+    with pdfplumber.open(path) as pdf:
+        return [[(w["text"], round(w["x0"] - page.trimbox[0], 2),
+                  round(w["top"] - page.trimbox[1], 2), round(w["x1"] - w["x0"], 2))
+                 for w in page.extract_words()] for page in pdf.pages]
+
+
+@pytest.fixture(scope="module")
+def press_laid_out_alone(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample's press PDF laid out from its own document (press.css, the bleed in
+    page.css), as a book with styles of its own gets it."""
+    out = tmp_path_factory.mktemp("press-alone")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("bookmaker.build.press_follows_screen", lambda book_dir: False)
+        build(SAMPLE, out, formats=("pdf",), profiles=("press",))
+    return out / f"{STEM}.press.pdf"
+
+
+def test_the_press_is_laid_out_as_the_screen(press_laid_out_alone: Path,
+                                             sample_build: Path) -> None:
+    """bookmaker's press stylesheets move nothing: every word of the press PDF laid out on its
+    own stands where the screen PDF has it, from the trim box; the pages added to fill the
+    last signature are blank."""
+    screen = words_from_trim(sample_build / f"{STEM}.pdf")
+    alone = words_from_trim(press_laid_out_alone)
+    assert sum(map(len, screen)) > 300
+    assert alone[:len(screen)] == screen
+    assert not any(alone[len(screen):])
+
+
+def test_the_press_written_from_the_screen_layout_is_the_press_laid_out_alone(
+        press: Path, press_laid_out_alone: Path) -> None:
+    assert words_from_trim(press) == words_from_trim(press_laid_out_alone)
+    for page, alone in zip(PdfReader(press).pages, PdfReader(press_laid_out_alone).pages,
+                           strict=True):
+        for box in ("mediabox", "trimbox", "bleedbox"):
+            assert mm(getattr(page, box)) == mm(getattr(alone, box))
+
+
+def test_a_book_with_a_press_stylesheet_has_its_press_laid_out(book_copy: Path,
+                                                                tmp_path: Path) -> None:
+    """A book's own press.css may change the layout: its press PDF is laid out with it."""
+    (book_copy / "styles").mkdir()
+    (book_copy / "styles" / "press.css").write_text("p { letter-spacing: 1pt; }\n")
+    build(book_copy, tmp_path, formats=("pdf",))
+    screen = words_from_trim(tmp_path / f"{STEM}.pdf")
+    press = words_from_trim(tmp_path / f"{STEM}.press.pdf")
+    assert press[:len(screen)] != screen
+    assert "".join(w[0] for page in press for w in page) != ""

@@ -313,3 +313,43 @@ def test_the_configuration_sets_region_and_quotes(book_copy: Path, tmp_path: Pat
     epub = Epub(path)
     assert epub.opf.find("opf:metadata", NS).findtext("dc:language", namespaces=NS) == language
     assert f"{quote}提高黨員素質" in epub.text()
+
+
+def test_a_few_names_cut_by_jieba_without_its_whole_dictionary(tmp_path: Path) -> None:
+    """The names a title page breaks between words are cut with the entries of jieba's
+    dictionary they reach: the same cuts as jieba's whole dictionary gives (a fresh one:
+    converters add their words to the shared one)."""
+    import jieba
+
+    from bookmaker.variants import segment
+
+    names = [person.name for person in load_book(SAMPLE).meta.contributors]
+    texts = [*names, "张三丰", "欧阳修和司马光", "北京市长江大桥", "Karl Marx与恩格斯",
+             "中华人民共和国", "研究生命起源", "结婚的和尚未结婚的", "一"]
+    whole = jieba.Tokenizer()
+    whole.tmp_dir = str(tmp_path)
+    found = segment.dictionary_boundaries(texts)
+    assert found == {text: segment._cut(whole, text) for text in texts}
+    assert found["研究生命起源"] != [0, len("研究生命起源")]  # cut into words at all
+
+
+def test_names_found_in_the_runs_that_hold_a_name_character_are_the_whole_texts() -> None:
+    """Tagging only the runs (between punctuation) that hold one of the characters finds
+    there what tagging the whole text finds: a surname tagged alone at a run's end still takes
+    what follows it."""
+    import jieba.posseg
+
+    from bookmaker.variants import segment
+    from bookmaker.variants.convert import NAME_CHARACTERS
+
+    texts = ["据范振国介绍，胡元辉和郁达夫都来了。", "党员胡，说",
+             "张三丰说：“范云、沈从文与钟南山”",
+             "中国共产党的先进性建设，于是大家各抒己见。姜文导演 2006 年"]
+    texts += [p.text for p in load_book(SAMPLE).chapters[0].blocks if hasattr(p, "text")][:5]
+    for text in texts:
+        whole = segment.personal_names(text)
+        held = segment.personal_names(text, NAME_CHARACTERS)
+        runs = [m for m in jieba.posseg.re_han_internal.finditer(text)
+                if any(c in m.group() for c in NAME_CHARACTERS)]
+        assert held == [(o, n) for o, n in whole if any(r.start() <= o < r.end() for r in runs)]
+    assert (7, "胡元辉") in segment.personal_names(texts[0], NAME_CHARACTERS)

@@ -51,9 +51,15 @@ from bookmaker.progress import Reporter, for_edition, silent
 from bookmaker.reader_text import reader_passages
 from bookmaker.render import Rendered, render_book
 from bookmaker.render.cover_document import render_cover, render_front
-from bookmaker.render.documents import EPUB_FONT_BASE, Labels, fonts_stylesheet, same
+from bookmaker.render.documents import (
+    EPUB_FONT_BASE,
+    Labels,
+    fonts_stylesheet,
+    same,
+    template_labels,
+)
 from bookmaker.render.pagebreaks import PageStart
-from bookmaker.render.print_edition import PrintDocument, render_print
+from bookmaker.render.print_edition import PrintDocument, press_follows_screen, render_print
 
 if TYPE_CHECKING:
     from bookmaker.pdf import TypesetPdf
@@ -159,6 +165,77 @@ def make_edition(book: Book, book_dir: Path, variant: str | None) -> Edition:
 
 
 @dataclass(frozen=True)
+class LabelTable:
+    """The labels of an edition in another script, converted ahead (``edition_text``): its
+    templates', its documents' and its spine's. Another text is converted by a process made
+    for it (a missing character located in a source line, a template's filter), so that the
+    converter's dictionaries never live in the edition's process."""
+
+    table: dict[str, str]
+    convert_elsewhere: Callable[[list[str]], list[str]]
+
+    def __call__(self, text: str) -> str:
+        return self.many([text])[0]
+
+    def many(self, texts: list[str]) -> list[str]:
+        """``texts`` converted, those not in the table by one process for all of them."""
+        new = list(dict.fromkeys(t for t in texts if t not in self.table))
+        if new:
+            self.table.update(zip(new, self.convert_elsewhere(new), strict=True))
+        return [self.table[text] for text in texts]
+
+
+@dataclass(frozen=True)
+class EditionText:
+    """What an edition in another script needs of OpenCC and jieba, worked out by a
+    short-lived process that loads them: the converted book, its labels, and the word
+    boundaries of the names its title page breaks between words (with the converter's words
+    added to jieba's)."""
+
+    book: Book
+    labels: dict[str, str]
+    breaks: dict[str, list[int]]
+
+
+def prepare_edition(book: Book, book_dir: Path, variant: str | None,
+                    progress: Reporter) -> Edition:
+    """The edition, its text made by a process of its own: OpenCC and jieba's dictionaries
+    (170 MB and more) leave with it instead of swelling this process and every PDF process
+    forked from it."""
+    from bookmaker.variants import segment
+
+    if variant is None or variant == book.meta.language:  # no converter: jieba's words only
+        names = [person.name for person in book.meta.contributors]
+        segment.remember(segment.dictionary_boundaries(names))
+        return make_edition(book, book_dir, variant)
+    [text] = run_in_order([partial(edition_text, book, book_dir, variant)], progress,
+                          isolate=True)
+    segment.remember(text.breaks)
+    labels = LabelTable(text.labels, partial(convert_elsewhere, book, book_dir, variant))
+    return Edition(text.book, variant, f".{variant}", labels)
+
+
+def edition_text(book: Book, book_dir: Path, variant: str | None,
+                 progress: Reporter = silent) -> EditionText:
+    from bookmaker.variants import segment
+
+    edition = make_edition(book, book_dir, variant)
+    texts = [*template_labels(book_dir), *spine_characters(edition.book)]
+    names = [person.name for person in edition.book.meta.contributors]
+    return EditionText(edition.book, {text: edition.labels(text) for text in texts},
+                       {name: segment.boundaries(name) for name in names})
+
+
+def convert_elsewhere(book: Book, book_dir: Path, variant: str | None,
+                      texts: list[str]) -> list[str]:
+    """``texts`` converted as the edition's labels, by a process that loads the converter."""
+    def convert(_progress: Reporter) -> list[str]:
+        labels = make_edition(book, book_dir, variant).labels
+        return [labels(text) for text in texts]
+    return run_in_order([convert], silent, isolate=True)[0]
+
+
+@dataclass(frozen=True)
 class Output:
     """One output made: the target it answers, its file name in --out, its bytes."""
 
@@ -234,7 +311,7 @@ def build_edition(book: Book, book_dir: Path, out_dir: Path, variant: str | None
     stage = for_edition(progress, label)
     if variant is not None:
         stage("convert")
-    edition = make_edition(book, book_dir, variant)
+    edition = prepare_edition(book, book_dir, variant, progress)
     outputs = {t.output for t in wanted}
     pdfs = [p for p in PROFILES if pdf_output(p) in outputs]
     book = edition.book
@@ -255,14 +332,16 @@ def build_edition(book: Book, book_dir: Path, out_dir: Path, variant: str | None
     if profiles:
         stage("print documents")
         print_edition = replace(edition, book=transform.apply(book, transform.PRINT))
-        documents = [print_document(print_edition, book_dir, fonts, p, modified)
-                     for p in profiles]
+        layouts = pdf_layouts(profiles, book_dir)
+        documents = {p: print_document(print_edition, book_dir, fonts, p, modified)
+                     for p in dict.fromkeys([*profiles, *layouts])}
         stage("pdf")
-        laid_out = run_in_order([partial(typeset_document, document, book_dir, profile,
-                                         f"{label} {pdf_output(profile)}")
-                                 for document, profile in zip(documents, profiles, strict=True)],
-                                progress)
-        typeset = dict(zip(profiles, laid_out, strict=True))
+        laid_out = run_in_order([partial(typeset_documents, documents[layout],
+                                         [(p, documents[p]) for p in written], book_dir,
+                                         f"{label} {' + '.join(map(pdf_output, written))}")
+                                 for layout, written in layouts.items()], progress)
+        typeset = {profile: pdf for written, pdfs in zip(layouts.values(), laid_out, strict=True)
+                   for profile, pdf in zip(written, pdfs, strict=True)}
         for profile in pdfs:
             diagnostics += typeset[profile].diagnostics
             name = f"{edition.book.meta.name}{edition.suffix}{PDF_SUFFIX[profile]}"
@@ -352,10 +431,13 @@ def first_use(book_dir: Path, convert: Labels) -> Callable[[str, Location], Loca
             lines = (book_dir / where.path).read_text(encoding="utf-8").splitlines()
         except (OSError, UnicodeDecodeError):
             return where
-        for number, line in enumerate(lines, start=1):
-            if char in line or char in convert(line):
-                return Location(where.path, number)
-        return where
+        # the first line that has it, unless the conversion of an earlier one has it
+        found = next((i for i, line in enumerate(lines) if char in line), len(lines))
+        earlier = lines[:found]
+        converted = convert.many(earlier) if isinstance(convert, LabelTable) else \
+            [convert(line) for line in earlier]
+        found = next((i for i, line in enumerate(converted) if char in line), found)
+        return Location(where.path, found + 1) if found < len(lines) else where
     return locate
 
 
@@ -401,14 +483,29 @@ def print_document(edition: Edition, book_dir: Path, fonts: EditionFonts, profil
     return fonts.for_print(document)
 
 
-def typeset_document(document: PrintDocument, book_dir: Path, profile: str, label: str,
-                     progress: Reporter = silent) -> TypesetPdf:
-    """The PDF, its steps (style, layout page by page, write) reported as ``label``'s."""
-    from bookmaker.pdf import typeset_pdf
+def pdf_layouts(profiles: list[str], book_dir: Path) -> dict[str, list[str]]:
+    """The profiles each layout writes, by the profile whose document is laid out: the press
+    PDF is written from the screen document's layout when the press changes no layout
+    (``press_follows_screen``) — one layout for both, or for the press alone, so that its
+    bytes do not depend on whether the screen PDF is built too; else each from its own."""
+    follows = press_follows_screen(book_dir)
+    layouts: dict[str, list[str]] = {}
+    for profile in profiles:
+        layouts.setdefault("screen" if profile == "press" and follows else profile,
+                           []).append(profile)
+    return layouts
+
+
+def typeset_documents(layout: PrintDocument, documents: list[tuple[str, PrintDocument]],
+                      book_dir: Path, label: str,
+                      progress: Reporter = silent) -> list[TypesetPdf]:
+    """The PDF of each (profile, document) from the layout of ``layout``, its steps (style,
+    layout page by page, write) reported as ``label``'s."""
+    from bookmaker.pdf import typeset_pdfs
 
     stage = for_edition(progress, label)
-    typeset = typeset_pdf(document, book_dir, fonts_dir(), profile,
-                          lambda step, page: stage(step, page, 0, "pages"))
+    typeset = typeset_pdfs(layout, documents, book_dir, fonts_dir(),
+                           lambda step, page: stage(step, page, 0, "pages"))
     stage("done")
     return typeset
 

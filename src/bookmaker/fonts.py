@@ -26,7 +26,6 @@ from functools import cache
 from pathlib import Path
 
 import uharfbuzz as hb
-from fontTools.ttLib import TTFont
 from lxml import etree
 
 from bookmaker.diagnostics import Diagnostic, Location, Severity
@@ -263,7 +262,9 @@ def book_faces(book: Book, book_dir: Path) -> list[FontFace]:
 
 @cache
 def _cmap(path: Path, index: int, mtime: float) -> frozenset[int]:
-    return frozenset(TTFont(path, fontNumber=index, lazy=True).getBestCmap())
+    """The code points of the face's best Unicode cmap (HarfBuzz's choice, fontTools'
+    ``getBestCmap`` too; read in C, without fontTools' glyph names)."""
+    return frozenset(hb.Face(hb.Blob.from_file_path(path), index).unicodes)
 
 
 def cmap_of(face: FontFace) -> frozenset[int]:

@@ -47,6 +47,8 @@ def run_in_order(tasks: Sequence[Task[T]], report: Reporter, isolate: bool = Fal
     queue = context.SimpleQueue()
     relay = threading.Thread(target=_relay, args=(queue, report), daemon=True)
     relay.start()
+    # run from a task of an outer pool, whose worker may run more of that pool's tasks later
+    outer = _tasks
     _tasks = tasks
     try:
         with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
@@ -54,7 +56,7 @@ def run_in_order(tasks: Sequence[Task[T]], report: Reporter, isolate: bool = Fal
             futures = [pool.submit(_run, index) for index in range(len(tasks))]
             return [future.result() for future in futures]
     finally:
-        _tasks = ()
+        _tasks = outer
         queue.put(None)
         relay.join()
 

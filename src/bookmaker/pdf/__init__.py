@@ -9,20 +9,24 @@ diagnostics.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import logging
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from unittest import mock
 
 import weasyprint
 import weasyprint.pdf.fonts
+from weasyprint.css.units import LENGTHS_TO_PIXELS
 from weasyprint.text.fonts import FontConfiguration
 
 from bookmaker.diagnostics import Diagnostic, Severity, error
+from bookmaker.parallel import run_in_order
 from bookmaker.pdf import justify, passes, subset
 from bookmaker.pdf.fetcher import BookURLFetcher, RefusedResource
 from bookmaker.pdf.pages import page_starts
@@ -31,7 +35,7 @@ from bookmaker.render.pagebreaks import PageStart
 from bookmaker.render.print_edition import PrintDocument
 from bookmaker.targets import PROFILES
 
-__all__ = ["PROFILES", "typeset_pdf"]
+__all__ = ["PROFILES", "typeset_pdf", "typeset_pdfs"]
 
 VARIANTS = {"screen": "pdf/a-2b", "press": None}
 
@@ -77,10 +81,14 @@ def _weasyprint_log() -> Iterator[_Collect]:
 
 
 def logged_diagnostics(log: _Collect) -> list[Diagnostic]:
+    return diagnostics_of(record.getMessage() for record in log.records)
+
+
+def diagnostics_of(messages: Iterable[str]) -> list[Diagnostic]:
     """What WeasyPrint logged: warnings about the book as P001 diagnostics, notices about the
     machine as one debug line."""
     diagnostics = []
-    for message in (record.getMessage() for record in log.records):
+    for message in messages:
         if is_environment_notice(message):
             note_environment(message)
         else:
@@ -166,28 +174,81 @@ def pdf_identifier(document: PrintDocument, fonts_dir: Path) -> bytes:
 
 def typeset_pdf(document: PrintDocument, book_dir: Path, fonts_dir: Path, profile: str,
                 progress: Progress = lambda step, page: None) -> TypesetPdf:
+    return typeset_pdfs(document, [(profile, document)], book_dir, fonts_dir, progress)[0]
+
+
+def typeset_pdfs(layout: PrintDocument, documents: list[tuple[str, PrintDocument]],
+                 book_dir: Path, fonts_dir: Path,
+                 progress: Progress = lambda step, page: None) -> list[TypesetPdf]:
+    """A PDF of each (profile, document), all written from one layout: that of ``layout``.
+    The documents may differ from it only in what is written, never in what is laid out: the
+    press profile's bleed (which WeasyPrint's pages keep for writing), its finisher (marks,
+    boxes, padding, black as K), its PDF variant and identifier (see
+    ``render.print_edition.press_follows_screen``)."""
     fetcher = BookURLFetcher(book_dir, fonts_dir)
     base_url = book_dir.resolve().as_uri() + "/"
-    html = weasyprint.HTML(string=document.html, base_url=base_url, url_fetcher=fetcher)
+    html = weasyprint.HTML(string=layout.html, base_url=base_url, url_fetcher=fetcher)
     # @font-face rules take effect only through a FontConfiguration shared by the stylesheets
     # and the rendering
     font_config = FontConfiguration()
+    typeset = []
     with _weasyprint_log() as log, _refusals(), weasyprint_patched() as patched, \
             _progress(progress):
         sheets = [weasyprint.CSS(string=css, base_url=base_url, url_fetcher=fetcher,
                                  font_config=font_config)
-                  for css in document.stylesheets]
-        options = {
-            "stylesheets": sheets,
-            "pdf_variant": VARIANTS[profile],
-            "pdf_identifier": pdf_identifier(document, fonts_dir),
-            "custom_metadata": True,
-        }
+                  for css in layout.stylesheets]
+        options = {"stylesheets": sheets, **pdf_options(*documents[0], fonts_dir)}
         laid_out = passes.settle(html,
                                  lambda: html.render(font_config=font_config, **options))
-        finisher = (press_finisher(document.bleed, document.signature)
-                    if profile == "press" else None)
-        data = laid_out.write_pdf(finisher=finisher, **options)
-    diagnostics = ([] if patched else [justify.fallback_warning()]) + logged_diagnostics(log)
-    # where each page begins, read from the layout: the EPUB's page-list
-    return TypesetPdf(data, diagnostics, page_starts(laid_out))
+        # where each page begins, read from the layout: the EPUB's page-list
+        pages = page_starts(laid_out)
+        messages = [record.getMessage() for record in log.records]
+        # each profile's pages taken before any is written (writing a PDF/A adds its colour
+        # profile to the document it writes), and written at once on two cores: each
+        # process forked from this one has the layout
+        writes = [partial(_write, for_profile(laid_out, profile, document), profile, document,
+                          sheets, fonts_dir) for profile, document in documents]
+        progress("write", 0)
+        for data, logged in run_in_order(writes, lambda step: None):
+            typeset.append(TypesetPdf(data, [], pages))
+            messages += logged
+    diagnostics = ([] if patched else [justify.fallback_warning()]) + diagnostics_of(messages)
+    return [replace(pdf, diagnostics=diagnostics) for pdf in typeset]
+
+
+def _write(laid_out: weasyprint.Document, profile: str, document: PrintDocument,
+           sheets: list[weasyprint.CSS], fonts_dir: Path,
+           _report: object) -> tuple[bytes, list[str]]:
+    """The PDF of one profile, and what WeasyPrint logged while writing it."""
+    finisher = (press_finisher(document.bleed, document.signature)
+                if profile == "press" else None)
+    with _weasyprint_log() as log:
+        data = laid_out.write_pdf(finisher=finisher, stylesheets=sheets,
+                                  **pdf_options(profile, document, fonts_dir))
+    return data, [record.getMessage() for record in log.records]
+
+
+def pdf_options(profile: str, document: PrintDocument, fonts_dir: Path) -> dict[str, object]:
+    return {
+        "pdf_variant": VARIANTS[profile],
+        "pdf_identifier": pdf_identifier(document, fonts_dir),
+        "custom_metadata": True,
+    }
+
+
+def for_profile(laid_out: weasyprint.Document, profile: str,
+                document: PrintDocument) -> weasyprint.Document:
+    """The pages of ``laid_out`` as WeasyPrint would have laid them out for ``profile``:
+    with ``document``'s bleed (mm) on every side, which moves nothing on the page and sets
+    the page's MediaBox and TrimBox when it is written (the page background, whose painting
+    area it widens, is none), and the output intent of the profile's PDF variant."""
+    width = document.bleed * LENGTHS_TO_PIXELS["mm"]
+    pages = []
+    for page in laid_out.pages:
+        page = copy.copy(page)
+        page.bleed = dict.fromkeys(("top", "right", "bottom", "left"), width)
+        pages.append(page)
+    variant = VARIANTS[profile]
+    intent = weasyprint.pdf.VARIANTS[variant][1].get("output_intent") if variant else None
+    return weasyprint.Document(pages, laid_out.metadata, laid_out.url_fetcher,
+                               laid_out.font_config, dict(laid_out.color_profiles), intent)

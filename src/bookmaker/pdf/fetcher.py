@@ -14,6 +14,9 @@ class RefusedResource(FatalURLFetchingError):
         super().__init__(f"the print edition may not read {url}")
         self.url = url
 
+    def __reduce__(self) -> tuple[type, tuple[str]]:  # sent back from a process that writes
+        return RefusedResource, (self.url,)
+
 
 class BookURLFetcher(URLFetcher):
     def __init__(self, *allowed: Path) -> None:

@@ -104,6 +104,28 @@ def note_mark(number: int) -> str:
     return CIRCLED[number - 1] if 1 <= number <= len(CIRCLED) else str(number)
 
 
+# The labels this module gives documents (their titles) besides those of the templates.
+CODE_LABELS = ("编者说明", "目录")
+
+
+def template_labels(book_dir: Path) -> list[str]:
+    """Every text ``ConvertLabels`` may convert: the Chinese runs of every template, the book's
+    own (a file it cannot read is left to the loader to report, if it is used) and the
+    built-in ones, and the labels of this module, in a fixed order."""
+    sources = []
+    folder = book_dir / "templates"
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []:
+        try:
+            sources.append(read_text(book_dir, path.relative_to(book_dir).as_posix()))
+        except BookError:
+            continue
+    builtin = jinja2.PackageLoader("bookmaker.render", "templates")
+    env = jinja2.Environment(loader=builtin, autoescape=True)
+    sources += [builtin.get_source(env, name)[0] for name in builtin.list_templates()]
+    runs = [match.group() for source in sources for match in HAN_RUN.finditer(source)]
+    return list(dict.fromkeys([*runs, *CODE_LABELS]))
+
+
 class ConvertLabels(Extension):
     """Converts the Chinese text of a template's source (its labels: 出版, 目录, …) when the
     template is compiled, for an edition in another script."""
@@ -306,14 +328,14 @@ def render_book(book: Book, book_dir: Path, labels: Labels = same, vertical: boo
                                 meta.editorial_board.title, BOOK_FILE))
     if meta.partial:
         documents.append(render(document_name("editors-note"), "editors-note.xhtml",
-                                labels("编者说明"), BOOK_FILE))
+                                labels(CODE_LABELS[0]), BOOK_FILE))
     # The same order as the print edition: the front matter (preface, foreword), then the
     # contents, then the body.
     documents += [render(chapter_file(c), "chapter.xhtml", c.meta.title, c.source, chapter=c)
                   for c in book.chapters if c.meta.kind in FRONT_MATTER_KINDS]
 
     def nav(page_list: list[PageTarget] | None = None) -> Document:
-        return render(nav_name, "nav.xhtml", labels("目录"), BOOK_FILE, ("nav",),
+        return render(nav_name, "nav.xhtml", labels(CODE_LABELS[1]), BOOK_FILE, ("nav",),
                       toc=nav_entries(toc, nav_name), page_list=page_list or [],
                       landmarks=[Landmark(lm.type, relative(lm.href, nav_name))
                                  for lm in landmarks])

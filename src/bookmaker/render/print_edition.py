@@ -123,3 +123,15 @@ def _spaced(text: str) -> list[Any] | None:
                                 if isinstance(child, Text))
             spans.append(span)
     return [head or None, *spans]
+
+
+def press_follows_screen(book_dir: Path) -> bool:
+    """Whether the press PDF may be written from the screen document's layout: when the print
+    document's styles and templates are all bookmaker's own, whose press.css changes only
+    colours (black as K only, which the press finisher makes of the screen's black too) and
+    whose page.css only the bleed, which moves nothing on the page (``tests/test_press.py``
+    compares the two layouts word by word). A book's own styles or templates may change the
+    layout or the colours for the press: its press PDF is then laid out on its own."""
+    return not any(path.is_file() or path.is_symlink()
+                   for folder in ("styles", "templates") if (book_dir / folder).is_dir()
+                   for path in (book_dir / folder).rglob("*"))

@@ -14,6 +14,7 @@ OpenCC converts plain text with phrase-level disambiguation. On top of it:
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from dataclasses import dataclass, field
@@ -154,7 +155,8 @@ class Converter:
         """Personal names by offset, where one may hold a character OpenCC writes otherwise."""
         if not any(c in masked for c in NAME_CHARACTERS):
             return {}
-        return dict(segment.personal_names(masked))
+        # only a name with one of them changes anything (``_refine``)
+        return dict(segment.personal_names(masked, NAME_CHARACTERS))
 
     def _refine(self, piece: Piece, offset: int, cuts: list[int],
                 names: dict[int, str]) -> list[Piece]:
@@ -164,7 +166,11 @@ class Converter:
         if len(piece.output) != len(piece.source):  # a vocabulary swap (s2twp): leave it whole
             return [piece]
         decisions: dict[int, tuple[str, How, str]] = {}
-        inner = [c - offset for c in cuts if offset <= c <= offset + len(piece.source)]
+        # jieba's boundaries within the piece (``cuts`` ascend: found by halving, not by
+        # reading all of a paragraph's for each of its pieces)
+        within = cuts[bisect.bisect_left(cuts, offset):
+                      bisect.bisect_right(cuts, offset + len(piece.source))]
+        inner = [c - offset for c in within]
         for a, b in itertools.pairwise(inner):
             for start, form in self._words_in(piece.source[a:b]):
                 for i, char in enumerate(form):
