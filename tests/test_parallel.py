@@ -91,6 +91,7 @@ print(json.dumps({"jieba": "jieba" in sys.modules, "labels": labels, "titlepage"
 """
 
 
+@pytest.mark.slow  # the sample's Traditional edition made twice, once in a Python of its own
 def test_the_edition_process_converts_nothing_itself() -> None:
     """The Traditional edition's text, its templates' labels and its names' word breaks are
     made by a process that loads OpenCC and jieba and leaves: the edition's process, which
