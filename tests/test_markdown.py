@@ -91,6 +91,9 @@ def test_paragraph_is_plain_text_nodes() -> None:
 STRICT_CASES = [
     # code, text, line (the body starts on line 5), words of the message, words of the hint
     ("M001", "第一段。\n\n正文，\n又一处[^2]。\n\n[^1]: 注。\n", 8, "[^2]", "[^2]: "),
+    # the only reference stands in a note never referred to (found by the property test: an
+    # empty note in the EPUB, its backlink to nowhere)
+    ("M001", "正文。\n\n[^2]: 注[^1]。\n", 7, "[^1]", "[^1]: "),
     ("M002", "::: poem\n床前明月光\n:::\n", 5, "'::: poem'", "verse"),
     ("M002", "::: vers\n床前明月光\n:::\n", 5, "'::: vers'", "did you mean 'verse'"),
     ("M002", "正文。\n\n:::\n", 7, "opens no known container", "::: verse"),

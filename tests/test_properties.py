@@ -147,7 +147,12 @@ def check_epub(path: Path) -> None:
         assert len(names) == len(set(names))
         for name in names:
             if name.endswith((".xhtml", ".opf", ".ncx", ".xml")):
-                etree.fromstring(epub.read(name))  # well-formed, or the test fails here
+                root = etree.fromstring(epub.read(name))  # well-formed, or the test fails here
+                ids = set(root.xpath("//@id"))
+                # every link within a document finds its target (a footnote and its reference)
+                dangling = [href for href in root.xpath("//@href")
+                            if href.startswith("#") and href[1:] not in ids]
+                assert dangling == [], (name, dangling)
 
 
 def check_diagnostics(error: BookError) -> None:

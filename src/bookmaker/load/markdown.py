@@ -132,7 +132,21 @@ class ChapterParser:
                 footnotes = [self._footnote(n) for n in node.children]
             else:
                 blocks.extend(self._block(node))
+        self._check_references_in_unused_notes(env)
         return self._attach_captions(blocks), footnotes
+
+    def _check_references_in_unused_notes(self, env: dict) -> None:
+        """M001 for a reference that only a note never referred to makes: markdown-it still
+        lists it, and the text that holds it is dropped, so the reader would get an empty note
+        (the references of the text are checked where they stand, with their line)."""
+        for note in env.get("footnotes", {}).get("list", {}).values():
+            label = note.get("label")
+            if label is not None and label not in self.defined:
+                line = next((number for number, text in enumerate(self.source_lines)
+                             if f"[^{label}]" in text and not text.startswith(f"[^{label}]:")),
+                            0)
+                self.inline_line = line + self.first_line
+                self._check_defined(label)
 
     def _check_tokens(self, tokens: list[Token]) -> None:
         """Refuses nesting beyond ``MAX_NESTING``, and characters that are not text made by
