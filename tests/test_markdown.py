@@ -185,3 +185,19 @@ def test_a_caption_with_no_table_is_an_error() -> None:
         parse("正文。\n\n: 孤零零的题注\n")
     (diagnostic,) = caught.value.diagnostics
     assert (diagnostic.code, diagnostic.location.line) == ("M007", 7)
+
+
+def test_a_note_reached_only_through_an_unused_note_is_left_out_and_the_rest_renumbered() -> None:
+    """Found by the property test: [^2], referred to only from the unused [^1], was printed
+    with a back link to nowhere (EPUBCheck RSC-012), and the notes after it skipped a number."""
+    warnings: list[Diagnostic] = []
+    parser = ChapterParser("c.md", 5, lambda src, line: src, warn=warnings.append)
+    blocks, notes = parser.parse(
+        "正文[^3]。\n\n[^1]: 没用到的注[^2]。\n\n[^2]: 只被它引用。\n\n[^3]: 用到的注[^4]。\n\n"
+        "[^4]: 注中之注。\n")
+    assert [note.number for note in notes] == [1, 2]
+    assert [plain_text(note.children[0].children) for note in notes] == ["用到的注。", "注中之注。"]
+    assert [i.number for i in notes[0].children[0].children if isinstance(i, NoteRef)] == [2]
+    assert [i.number for i in blocks[0].children if isinstance(i, NoteRef)] == [1]
+    assert [(w.code, w.location.line) for w in warnings] == [("M004", 7), ("M004", 9)]
+    assert "only from notes the text never refers to" in warnings[1].message

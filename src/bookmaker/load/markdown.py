@@ -116,6 +116,7 @@ class ChapterParser:
         self.section_count = 0
         self.source_lines: list[str] = []
         self.defined: set[str] = set()
+        self.note_numbers: dict[int, int] = {}  # markdown-it's note id -> the number printed
         self.inline_line: int | None = None  # the line of the inline content being read
 
     def parse(self, text: str) -> tuple[list[Block], list[Footnote]]:
@@ -127,13 +128,53 @@ class ChapterParser:
         self.defined = self._check_definitions(env.get("definitions", []), env)
         blocks: list[Block] = []
         footnotes: list[Footnote] = []
+        kept = self._notes_reached_from_the_text(tokens, env)
+        # the notes numbered as printed: ①② … in the order of the notes kept
+        self.note_numbers = {note: number for number, note in enumerate(kept, start=1)}
         for node in root.children:
             if node.type == "footnote_block":
-                footnotes = [self._footnote(n) for n in node.children]
+                footnotes = [self._footnote(n) for n in node.children
+                             if int(n.meta["id"]) in self.note_numbers]
             else:
                 blocks.extend(self._block(node))
         self._check_references_in_unused_notes(env)
         return self._attach_captions(blocks), footnotes
+
+    def _notes_reached_from_the_text(self, tokens: list[Token], env: dict) -> list[int]:
+        """The notes (markdown-it's ids, in order) the text refers to, directly or through a
+        note it refers to. A note referred to only from a note the text never refers to would
+        be printed with a back link to nowhere: it is left out with M004, as an unused note
+        is."""
+        refers: dict[str | None, set[str]] = {}  # None: the text itself
+        notes: dict[int, str | None] = {}  # the notes markdown-it keeps, by id
+        note = None
+        for token in tokens:
+            if token.type == "footnote_open":
+                note = token.meta.get("label")
+                notes[int(token.meta["id"])] = note
+            elif token.type == "footnote_close":
+                note = None
+            for child in token.children or ():
+                if child.type == "footnote_ref" and child.meta.get("label") is not None:
+                    refers.setdefault(note, set()).add(child.meta["label"])
+        reached: set[str] = set()
+        todo = list(refers.get(None, ()))
+        while todo:
+            label = todo.pop()
+            if label not in reached:
+                reached.add(label)
+                todo += refers.get(label, ())
+        lines = dict(reversed(env.get("definitions", [])))
+        kept = []
+        for note_id, label in sorted(notes.items()):
+            if label is None or label in reached or label not in lines:
+                kept.append(note_id)  # an inline note, or one the text reaches (or undefined:
+                continue              # M001 reports it)
+            self.warn(Diagnostic(
+                "M004", f"the footnote [^{label}] is referred to only from notes the text "
+                "never refers to", Location(self.path, lines[label] + self.first_line),
+                f"refer to [^{label}] from the text, or delete the note", Severity.WARNING))
+        return kept
 
     def _check_references_in_unused_notes(self, env: dict) -> None:
         """M001 for a reference that only a note never referred to makes: markdown-it still
@@ -346,7 +387,7 @@ class ChapterParser:
 
     def _footnote(self, node: SyntaxTreeNode) -> Footnote:
         blocks = self._blocks([c for c in node.children if c.type != "footnote_anchor"])
-        return Footnote(number=int(node.meta["id"]) + 1, children=blocks)
+        return Footnote(number=self.note_numbers[int(node.meta["id"])], children=blocks)
 
     # -- inlines ----------------------------------------------------------------------------
 
@@ -377,7 +418,7 @@ class ChapterParser:
                 result.append(Link(href=href, children=self._inlines(node.children)))
             elif kind == "footnote_ref":
                 self._check_defined(node.meta.get("label"))  # ^[…] notes have none
-                result.append(NoteRef(number=int(node.meta["id"]) + 1,
+                result.append(NoteRef(number=self.note_numbers[int(node.meta["id"])],
                                       call=int(node.meta.get("subId", 0)) + 1))
             elif kind == "html_inline":
                 self._refuse(node, f"raw HTML is not allowed in a chapter: {node.content}",
