@@ -13,12 +13,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
 import tempfile
 from importlib.resources import files
 from pathlib import Path
-from types import TracebackType
 
+from bookmaker.checker_process import CheckerProcess
 from bookmaker.diagnostics import Diagnostic, Location, Severity
 
 # The project's own installation: tools/ace/ of the repository this package is run from.
@@ -49,70 +48,39 @@ def chromium_program() -> str:
     raise AceUnavailable("Ace needs Chromium (Debian: apt-get install chromium)")
 
 
-class Ace:
+class Ace(CheckerProcess):
     """One Node process and one Chromium for several EPUBs (``ace_batch.js``; ace-cli starts
     both for each): ``check(path)`` as often as needed, then ``close()`` (or use it as a context
     manager)."""
+
+    name = "Ace"
+    unavailable = AceUnavailable
 
     def __init__(self) -> None:
         program, chromium = ace_program(), chromium_program()
         node = shutil.which("node")
         if node is None:
             raise AceUnavailable("Ace needs Node (Debian: apt-get install nodejs)")
-        self._work = Path(tempfile.mkdtemp(prefix="bookmaker-ace-"))
-        self._stderr = (self._work / "stderr.txt").open("w+b")
+        config = Path(tempfile.mkdtemp(prefix="bookmaker-ace-config-"))
         env = {**os.environ, "PUPPETEER_EXECUTABLE_PATH": chromium,
-               "PUPPETEER_SKIP_DOWNLOAD": "1", "XDG_CONFIG_HOME": str(self._work / "config")}
+               "PUPPETEER_SKIP_DOWNLOAD": "1", "XDG_CONFIG_HOME": str(config)}
         batch = Path(str(files("bookmaker") / "ace_batch.js"))
-        self._process = subprocess.Popen([node, str(batch), str(Path(program).resolve())],
-                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                         stderr=self._stderr, env=env, text=True,
-                                         encoding="utf-8")
-        self._count = 0
+        super().__init__([node, str(batch), str(Path(program).resolve())], env)
+        self._config = config
 
     def check(self, path: Path) -> list[Diagnostic]:
         """Every violation Ace reports for ``path``, whatever its impact (none: it passes)."""
-        self._count += 1
-        report_dir = self._work / f"report-{self._count}"
-        assert self._process.stdin and self._process.stdout
-        try:
-            self._process.stdin.write(f"{path.resolve()}\t{report_dir}\n")
-            self._process.stdin.flush()
-            answer = self._process.stdout.readline()
-        except BrokenPipeError:
-            answer = ""
+        report_dir = self.report(path)
         report_file = report_dir / "report.json"
-        if not answer.startswith("done") or not report_file.is_file():
-            raise AceUnavailable(f"Ace gave no report on {path.name}: "
-                                 f"{answer.strip() or self._errors()}")
+        if not report_file.is_file():
+            raise AceUnavailable(f"Ace wrote no report.json on {path.name}")
         report = json.loads(report_file.read_text(encoding="utf-8"))
         shutil.rmtree(report_dir, ignore_errors=True)
         return violations(report, path.name)
 
-    def _errors(self) -> str:
-        self._stderr.seek(0)
-        return self._stderr.read().decode(errors="replace")[-500:]
-
     def close(self) -> None:
-        if self._process.poll() is None:
-            assert self._process.stdin
-            self._process.stdin.close()
-            try:
-                self._process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait()
-        if self._process.stdout:
-            self._process.stdout.close()
-        self._stderr.close()
-        shutil.rmtree(self._work, ignore_errors=True)
-
-    def __enter__(self) -> Ace:
-        return self
-
-    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
-                 traceback: TracebackType | None) -> None:
-        self.close()
+        super().close()
+        shutil.rmtree(self._config, ignore_errors=True)
 
 
 def run_ace(path: Path) -> list[Diagnostic]:

