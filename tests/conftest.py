@@ -183,6 +183,19 @@ class Epub:
     def xml(self, name: str) -> etree._Element:
         return etree.fromstring(self.zip.read(name))
 
+    def damaged_copy(self, to: Path, entry: str, old: bytes, new: bytes) -> Path:
+        """A copy with ``old`` replaced by ``new`` once in the entry whose name ends with
+        ``entry``: a broken EPUB, to show that a validator really checks."""
+        # an archive of its own: writing an entry changes its ZipInfo, which must not be the
+        # shared archive's
+        with zipfile.ZipFile(self.path) as source, zipfile.ZipFile(to, "w") as copy:
+            for info in source.infolist():
+                data = source.read(info.filename)
+                if info.filename.endswith(entry):
+                    data = data.replace(old, new, 1)
+                copy.writestr(info, data)
+        return to
+
     def item_named(self, properties: str) -> str:
         item = next(i for i in self.manifest().values()
                     if properties in (i.get("properties") or "").split())

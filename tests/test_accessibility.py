@@ -7,7 +7,6 @@ skip loudly, and fail in CI (BOOKMAKER_REQUIRE_EXTERNAL).
 
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -80,11 +79,6 @@ def test_ace_reports_no_violation_in_the_second_book(suffix: str, example_build:
 def test_ace_does_find_a_missing_package_language(sample_epub: Epub, tmp_path: Path,
                                                   ace: SessionAce) -> None:
     """Ace is really checking: a copy without the package's xml:lang fails with epub-lang."""
-    broken = tmp_path / "broken.epub"
-    with zipfile.ZipFile(sample_epub.path) as src, zipfile.ZipFile(broken, "w") as dst:
-        for info in src.infolist():
-            data = src.read(info.filename)
-            if info.filename.endswith(".opf"):
-                data = data.replace(b' xml:lang="zh-Hans"', b"", 1)
-            dst.writestr(info, data)
+    broken = sample_epub.damaged_copy(tmp_path / "broken.epub", ".opf", b' xml:lang="zh-Hans"',
+                                      b"")
     assert [d.code for d in ace.diagnostics(broken, "Ace on a damaged EPUB")] == ["Ace epub-lang"]

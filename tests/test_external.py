@@ -6,7 +6,6 @@ Without Java or Calibre these skip loudly; CI sets BOOKMAKER_REQUIRE_EXTERNAL so
 from __future__ import annotations
 
 import subprocess
-import zipfile
 
 from conftest import Epub, SessionEpubCheck, require_program
 
@@ -19,13 +18,7 @@ def test_epubcheck_reports_no_error_and_no_warning(sample_epub: Epub,
 def test_epubcheck_does_find_a_broken_epub(sample_epub: Epub, tmp_path,
                                            epubcheck: SessionEpubCheck) -> None:
     """The validator is really running: a damaged copy must fail."""
-    broken = tmp_path / "broken.epub"
-    with zipfile.ZipFile(sample_epub.path) as src, zipfile.ZipFile(broken, "w") as dst:
-        for info in src.infolist():
-            data = src.read(info.filename)
-            if info.filename.endswith("c01.xhtml"):
-                data = data.replace(b"</section>", b"", 1)
-            dst.writestr(info, data)
+    broken = sample_epub.damaged_copy(tmp_path / "broken.epub", "c01.xhtml", b"</section>", b"")
     found = epubcheck(broken, "EPUBCheck validation of a damaged EPUB")
     assert any("error EPUBCheck RSC-016" in d and "c01.xhtml" in d for d in found), found
 
