@@ -6,7 +6,7 @@ import os
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,8 +17,9 @@ from lxml import etree
 
 from bookmaker.ace import Ace, AceUnavailable, ace_program, chromium_program
 from bookmaker.build import build
+from bookmaker.checker_process import CheckerProcess
 from bookmaker.diagnostics import Diagnostic
-from bookmaker.epubcheck import EpubCheck
+from bookmaker.epubcheck import EpubCheck, EpubCheckUnavailable
 from bookmaker.resources import installed_faces
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -82,79 +83,56 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.write_line("  install them with `sudo make system-deps` and `make ace`")
 
 
-class SessionEpubCheck:
-    """EPUBCheck for every EPUB of a test run in one Java process (it starts on first use)."""
+class SessionChecker:
+    """One checker process for every EPUB of a test run (EPUBCheck's JVM; Ace's Node and
+    Chromium), started on first use."""
 
-    def __init__(self) -> None:
-        self._checker: EpubCheck | None = None
-
-    def __call__(self, path: Path, what: str) -> list[str]:
-        """EPUBCheck's errors and warnings for ``path``; ``what`` names the check for the
-        banner when Java is missing."""
-        require_program("java", what)
-        return [str(d) for d in self.checker().check(path)]
-
-    def checker(self) -> EpubCheck:
-        if self._checker is None:
-            self._checker = EpubCheck()
-        return self._checker
-
-    @contextmanager
-    def shared(self) -> Iterator[EpubCheck]:
-        """In place of ``EpubCheck()`` for code that opens its own: the session's process,
-        left open."""
-        yield self.checker()
-
-    def close(self) -> None:
-        if self._checker is not None:
-            self._checker.close()
-
-
-@pytest.fixture(scope="session")
-def epubcheck() -> Iterator[SessionEpubCheck]:
-    checker = SessionEpubCheck()
-    yield checker
-    checker.close()
-
-
-class SessionAce:
-    """Ace by DAISY for every EPUB of a test run in one Node process and one Chromium (they
-    start on first use)."""
-
-    def __init__(self) -> None:
-        self._ace: Ace | None = None
+    def __init__(self, make: Callable[[], CheckerProcess],
+                 require: Callable[[str], None]) -> None:
+        self._make, self._require = make, require
+        self._process: CheckerProcess | None = None
 
     def __call__(self, path: Path, what: str) -> list[str]:
-        """Ace's violations in ``path``, as lines; ``what`` names the check for the banner
-        when Ace, Node or Chromium is missing."""
+        """The checker's findings in ``path``, as lines; ``what`` names the check for the
+        banner when the checker is missing."""
         return [str(d) for d in self.diagnostics(path, what)]
 
     def diagnostics(self, path: Path, what: str) -> list[Diagnostic]:
-        require_ace(what)
-        return self.ace().check(path)
+        self._require(what)
+        return self.process().check(path)
 
-    def ace(self) -> Ace:
-        if self._ace is None:
+    def process(self) -> CheckerProcess:
+        if self._process is None:
             try:
-                self._ace = Ace()
-            except AceUnavailable as exc:
-                missing(f"{exc}: Ace was NOT run")
-        return self._ace
+                self._process = self._make()
+            except (EpubCheckUnavailable, AceUnavailable) as exc:
+                missing(f"{exc}: the check was NOT run")
+        return self._process
 
     @contextmanager
-    def shared(self) -> Iterator[Ace]:
-        """In place of ``Ace()`` for code that opens its own: the session's process, left
-        open."""
-        yield self.ace()
+    def shared(self) -> Iterator[CheckerProcess]:
+        """In place of ``EpubCheck()`` or ``Ace()`` for code that opens its own: the session's
+        process, left open."""
+        yield self.process()
 
     def close(self) -> None:
-        if self._ace is not None:
-            self._ace.close()
+        if self._process is not None:
+            self._process.close()
+
+
+SessionEpubCheck = SessionAce = SessionChecker  # the fixtures' types, by what they check
 
 
 @pytest.fixture(scope="session")
-def ace() -> Iterator[SessionAce]:
-    session = SessionAce()
+def epubcheck() -> Iterator[SessionChecker]:
+    session = SessionChecker(EpubCheck, lambda what: require_program("java", what))
+    yield session
+    session.close()
+
+
+@pytest.fixture(scope="session")
+def ace() -> Iterator[SessionChecker]:
+    session = SessionChecker(Ace, require_ace)
     yield session
     session.close()
 

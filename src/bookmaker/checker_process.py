@@ -17,6 +17,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Self
 
+from bookmaker.diagnostics import Diagnostic
+
 
 class CheckerProcess:
     """One checker process: ``report(path)`` as often as needed, then ``close()`` (or use it as
@@ -32,6 +34,10 @@ class CheckerProcess:
                                          stderr=self._stderr, env=env, text=True,
                                          encoding="utf-8")
         self._count = 0
+
+    def check(self, path: Path) -> list[Diagnostic]:
+        """What the checker finds in ``path`` (none: the EPUB passes)."""
+        raise NotImplementedError
 
     def report(self, path: Path) -> Path:
         """Where the checker wrote its report on ``path`` (a fresh name in the work folder)."""
