@@ -10,6 +10,7 @@ diagnostics.
 from __future__ import annotations
 
 import copy
+import gc
 import hashlib
 import logging
 import re
@@ -155,6 +156,23 @@ def _progress(report: Progress) -> Iterator[None]:
         logger.propagate = propagate
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off while WeasyPrint lays the book out and writes it.
+    The layout builds a tree of a few million objects that live until the PDF is written;
+    each time the heap grows by a quarter the collector walked all of them again (13 full
+    collections, about 3 s of CPU for a 490-page book: an eighth of a PDF), to free almost
+    nothing (peak RSS with the collector off: 10 MiB more). Nothing it changes is printed."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 @dataclass(frozen=True)
 class TypesetPdf:
     data: bytes
@@ -192,8 +210,8 @@ def typeset_pdfs(layout: PrintDocument, documents: list[tuple[str, PrintDocument
     # and the rendering
     font_config = FontConfiguration()
     typeset = []
-    with _weasyprint_log() as log, _refusals(), weasyprint_patched() as patched, \
-            _progress(progress):
+    with _collector_paused(), _weasyprint_log() as log, _refusals(), \
+            weasyprint_patched() as patched, _progress(progress):
         sheets = [weasyprint.CSS(string=css, base_url=base_url, url_fetcher=fetcher,
                                  font_config=font_config)
                   for css in layout.stylesheets]
