@@ -29,9 +29,13 @@ The quarter-em space between Han and Latin letters or digits is a margin on a sp
 ``transform/typography.py``); at the start or the end of a justified line it would show as a
 dent, so it is taken off there and given to the line's extra width.
 
+Drawing sets a text box's layout up again and drops it (``draw_text`` in ``draw/text.py``); a
+layout drawn again at once, as a leader's dots are (one layout for all of them), takes back what
+the draw before set up instead (``_set_up_again``), which draws the same glyphs at less cost.
+
 Everything WeasyPrint-specific stays in this module, and the tests measure the result on
 rendered pages (``tests/test_justify.py`` on a few lines, ``tests/test_pdf_lines.py`` on the
-sample book). Upgrading WeasyPrint: re-read the five functions named above in the new version,
+sample book). Upgrading WeasyPrint: re-read the six functions named above in the new version,
 then change ``WRITTEN_FOR`` and run those tests.
 """
 
@@ -45,6 +49,7 @@ from typing import Any
 from unittest import mock
 
 import weasyprint
+from weasyprint import draw
 from weasyprint.formatting_structure import boxes
 from weasyprint.layout import inline
 from weasyprint.text import line_break
@@ -88,10 +93,26 @@ def chinese_justification() -> Iterator[bool]:
         yield False
         return
     original_reactivate = line_break.Layout.reactivate
+    original_draw_text = draw.draw_text
+    drawn: dict[str, Any] = {}  # whether the draw under way is plain; the layout drawn last
+
+    def draw_text(stream: Any, textbox: Any, offset_x: float, text_overflow: str = "clip",
+                  block_ellipsis: str = "none") -> None:
+        # an ellipsis changes the layout as it is drawn: such a layout is set up afresh
+        drawn["plain"] = text_overflow == "clip" and block_ellipsis == "none"
+        try:
+            original_draw_text(stream, textbox, offset_x, text_overflow, block_ellipsis)
+        finally:
+            drawn["plain"] = False
 
     def reactivate(self: Any, style: Any) -> None:
-        original_reactivate(self, style)
         chosen = getattr(self, "cjk_spacings", None)
+        if drawn.get("plain") and not chosen and _set_up_again(self, style, drawn):
+            return
+        text = self.text
+        original_reactivate(self, style)
+        drawn["last"] = ((self, style, text, self.justification_spacing, self.layout,
+                          self.language) if drawn.get("plain") and not chosen else None)
         if chosen and self.text:
             # the line WeasyPrint is about to draw: laid out as ``draw_first_line`` lays it
             # out (single-paragraph mode, which it sets again without a change), then widened
@@ -99,8 +120,23 @@ def chinese_justification() -> Iterator[bool]:
             _apply_spacings(self, pango.pango_layout_get_line_readonly(self.layout, 0), chosen)
 
     with (mock.patch.object(inline, "justify_line", justify_line),
-          mock.patch.object(line_break.Layout, "reactivate", reactivate)):
+          mock.patch.object(line_break.Layout, "reactivate", reactivate),
+          mock.patch.object(draw, "draw_text", draw_text)):
         yield True
+
+
+def _set_up_again(layout: Any, style: Any, drawn: dict[str, Any]) -> bool:
+    """Whether ``layout`` was drawn just before, by a plain draw, with the same style, text and
+    spacing; if so it takes back the Pango layout that draw set up, which WeasyPrint would set
+    up again the same way (a Pango context, a font description, the text shaped). WeasyPrint
+    draws a leader's dots so: one text box copied for every dot (eighty to a line of the
+    contents), all sharing one layout, which it sets up and drops for each."""
+    last = drawn.get("last")
+    if not (last and last[0] is layout and last[1] is style and last[2] == layout.text
+            and last[3] == layout.justification_spacing):
+        return False
+    layout.style, layout.layout, layout.language = style, last[4], last[5]
+    return True
 
 
 def expandable(text: str, line_end: bool) -> list[int]:
