@@ -186,3 +186,43 @@ def test_the_command_line_starts_without_loading_the_builder() -> None:
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                             check=True).stdout.split()
     assert loaded == []
+
+
+class Table:
+    """Labels converted ahead, as an edition in another script has them."""
+
+    def __init__(self, table: dict[str, str]) -> None:
+        self.table = table
+
+    def __call__(self, text: str) -> str:
+        return self.table.get(text, text)
+
+
+def test_a_template_compiled_for_one_edition_is_never_used_for_another(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Compiled templates are kept in the cache and loaded by the next build; a template's
+    labels are converted when it is compiled, so an edition in another script (or another
+    conversion table) never gets the code compiled for the source's script."""
+    import jinja2
+
+    from bookmaker.render import documents
+
+    book = tmp_path / "book"
+    (book / "templates").mkdir(parents=True)
+    (book / "templates" / "label.txt").write_text("目录 {{ 1 + 1 }}", encoding="utf-8")
+    monkeypatch.setattr(documents, "_compiled_in", [tmp_path / "compiled"])
+
+    def render(labels: documents.Labels) -> str:
+        return documents.template_environment(book, labels).get_template("label.txt").render()
+
+    hant, other = Table({"目录": "目錄"}), Table({"目录": "目次"})
+    assert [render(documents.same), render(hant), render(other)] == [
+        "目录 2", "目錄 2", "目次 2"]
+    assert len(list((tmp_path / "compiled").iterdir())) == 3
+
+    def no_compiling(*args: object, **kwargs: object) -> None:
+        raise AssertionError("compiled again")
+
+    monkeypatch.setattr(jinja2.Environment, "compile", no_compiling)
+    assert [render(hant), render(documents.same), render(other)] == [
+        "目錄 2", "目录 2", "目次 2"]

@@ -130,3 +130,23 @@ def test_a_missing_character_is_located_through_one_conversion_of_the_lines(
     assert labels("目录") == "目錄" and labels("台湾") == "臺湾" and len(batches) == 1
     assert locate("湾", Location("chapter.md")) == Location("chapter.md", 2)
     assert len(batches) == 1  # converted once
+
+
+def test_a_task_in_the_background_returns_its_result_or_raises_its_error() -> None:
+    from bookmaker.parallel import in_background
+
+    def where() -> int:
+        return os.getpid()
+
+    def broken() -> None:
+        raise error("S001", "something is wrong", "book.yaml", 3, hint="fix it")
+
+    started = in_background(where)
+    failing = in_background(broken)
+    assert started() == started()
+    if cores() > 1:
+        assert started() != os.getpid()  # it ran in another process
+    with pytest.raises(BookError) as raised:
+        failing()
+    assert [str(d) for d in raised.value.diagnostics] == [
+        "book.yaml:3: error S001: something is wrong — fix it"]

@@ -25,7 +25,14 @@ from typing import TYPE_CHECKING
 
 from bookmaker import transform
 from bookmaker.bookfiles import BOOK_FILE, read_bytes
-from bookmaker.cache import BuildCache, book_digest, cache_dir, memo
+from bookmaker.cache import (
+    BuildCache,
+    book_digest,
+    cache_dir,
+    environment_digest,
+    memo,
+    recall,
+)
 from bookmaker.cover import cover_geometry, front_geometry, spine_characters
 from bookmaker.diagnostics import BookError, Diagnostic, Location, Severity, error
 from bookmaker.epub import Image, package_epub
@@ -46,7 +53,7 @@ from bookmaker.fonts import (
 from bookmaker.load import load_book
 from bookmaker.model import Book
 from bookmaker.outputs import OutputSet, prepare_folder
-from bookmaker.parallel import run_in_order
+from bookmaker.parallel import in_background, run_in_order
 from bookmaker.progress import Reporter, for_edition, silent
 from bookmaker.reader_text import reader_passages
 from bookmaker.render import Rendered, render_book
@@ -55,6 +62,7 @@ from bookmaker.render.documents import (
     EPUB_FONT_BASE,
     Labels,
     fonts_stylesheet,
+    keep_compiled_templates_in,
     same,
     template_labels,
 )
@@ -272,6 +280,8 @@ def build(book_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS,
     warnings: list[Diagnostic] = []
     with OutputSet(out_dir) as staged:
         prepare_folder(cache_dir(out_dir), "cache folder")
+        keep_compiled_templates_in(cache_dir(out_dir) / "templates"
+                                   / environment_digest(cache_dir(out_dir)))
         if any(t.variant is not None for t in todo):
             from bookmaker.variants import segment
 
@@ -317,6 +327,8 @@ def build_edition(book: Book, book_dir: Path, out_dir: Path, variant: str | None
     book = edition.book
     fonts = EditionFonts(font_families(book, book_dir, book.meta.script), book_dir, out_dir,
                          first_use(book_dir, edition.labels), book.meta.script)
+    drawn_cover = (front_cover_image(edition, book_dir, fonts)
+                   if EPUB in outputs and not book.cover else None)
     stage("render")
     rendered = render_book(book, book_dir, edition.labels)
     stage("fonts")
@@ -356,7 +368,8 @@ def build_edition(book: Book, book_dir: Path, out_dir: Path, variant: str | None
                                    page_source=source)
             plan = resolve(used_characters(book, rendered), fonts.families)
         fonts.plans.append(plan)
-        epub = make_epub(edition, book_dir, out_dir, rendered, plan, fonts, modified)
+        epub = make_epub(edition, book_dir, out_dir, rendered, plan, fonts, modified,
+                         drawn_cover)
         made.append(Output(next(t for t in wanted if t.output == EPUB), epub[0], epub[1]))
         if VERTICAL_EPUB in outputs and book.meta.script == "Hant":
             stage("epub (vertical)")
@@ -442,12 +455,16 @@ def first_use(book_dir: Path, convert: Labels) -> Callable[[str, Location], Loca
 
 
 def make_epub(edition: Edition, book_dir: Path, out_dir: Path, rendered: Rendered,
-              plan: FontPlan, fonts: EditionFonts, modified: datetime) -> tuple[str, bytes]:
+              plan: FontPlan, fonts: EditionFonts, modified: datetime,
+              drawn_cover: Callable[[], bytes] | None = None) -> tuple[str, bytes]:
+    """The EPUB; its cover image the book's own, else ``drawn_cover``'s (started earlier by
+    ``front_cover_image``), else drawn now."""
     book = edition.book
     if book.cover:
         cover = Image(cover_image_name(book), read_bytes(book_dir, book.cover))
     else:
-        cover = Image(cover_image_name(book), front_cover_image(edition, book_dir, fonts))
+        drawn = drawn_cover or front_cover_image(edition, book_dir, fonts)
+        cover = Image(cover_image_name(book), drawn())
     images = [Image(image_name(src), read_bytes(book_dir, src)) for src in book.images]
     cache = cache_dir(out_dir) / "fonts"
     embedded = [subset_face(use.face, use.chars, cache) for use in plan.uses]
@@ -536,11 +553,14 @@ def make_cover(edition: Edition, book_dir: Path, fonts: EditionFonts, pages: int
     return f"{book.meta.name}{edition.suffix}{COVER_SUFFIX}", data, found + logged
 
 
-def front_cover_image(edition: Edition, book_dir: Path, fonts: EditionFonts) -> bytes:
+def front_cover_image(edition: Edition, book_dir: Path,
+                      fonts: EditionFonts) -> Callable[[], bytes]:
     """The EPUB's cover: the print cover's front panel, rasterised — or the same image from
     the cache when the panel's document (its fonts.css too), the book's files other than its
     chapters (images, styles, templates it may read) and bookmaker's environment are the
-    same."""
+    same. Drawn in the background, while the book is rendered and packaged (importing
+    WeasyPrint, laying the panel out and rasterising it is most of a cold EPUB build); what
+    is returned waits for the image."""
     document = render_front(edition.book, book_dir, front_geometry(edition.book),
                             edition.labels)
     # what it lacks is reported with the EPUB's text, which has the same title and names
@@ -555,7 +575,10 @@ def front_cover_image(edition: Edition, book_dir: Path, fonts: EditionFonts) -> 
 
     chapters = frozenset(edition.book.meta.chapters)
     inputs = [document.html, *document.stylesheets, book_digest(book_dir, chapters)]
-    return memo(fonts.out_dir, "covers", inputs, draw)
+    drawn = recall(fonts.out_dir, "covers", inputs)
+    if drawn is not None:
+        return lambda: drawn
+    return in_background(partial(memo, fonts.out_dir, "covers", inputs, draw))
 
 
 def used_characters(book: Book, rendered: Rendered) -> dict[str, Location]:

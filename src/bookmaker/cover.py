@@ -17,9 +17,6 @@ import io
 import itertools
 from dataclasses import dataclass
 
-import barcode
-import pypdfium2
-
 from bookmaker.bookfiles import BOOK_FILE
 from bookmaker.diagnostics import Diagnostic, Location, Severity
 from bookmaker.model import Book, CoverSpec, Isbn, PageDesign
@@ -184,6 +181,8 @@ GUARDS = (range(0, 3), range(45, 50), range(92, 95))
 
 
 def ean13(isbn: Isbn) -> Ean13:
+    import barcode  # imported where used: the builds that draw no cover skip it
+
     code = barcode.get("ean13", isbn.digits[:12])
     if code.get_fullcode() != isbn.digits:  # the library computes the check digit itself
         raise ValueError(f"EAN-13 {code.get_fullcode()} differs from ISBN {isbn.digits}")
@@ -200,6 +199,8 @@ def ean13(isbn: Isbn) -> Ean13:
 
 def rasterise(pdf: bytes, height: int = COVER_IMAGE_HEIGHT) -> bytes:
     """The first page of ``pdf`` as a JPEG ``height`` pixels tall; same PDF, same bytes."""
+    import pypdfium2  # imported where used: the builds that draw no cover skip it
+
     document = pypdfium2.PdfDocument(pdf)
     try:
         page = document[0]

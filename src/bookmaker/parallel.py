@@ -15,6 +15,7 @@ import os
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from functools import cache
 from typing import Any, TypeVar
 
 from bookmaker.progress import Reporter, Step
@@ -77,3 +78,42 @@ def _forward(step: Step) -> None:
 
 def _run(index: int) -> Any:
     return _tasks[index](_forward)
+
+
+def in_background(task: Callable[[], T]) -> Callable[[], T]:
+    """``task`` started now in a forked process, on a core of its own; what is returned waits
+    for its result (or raises what it raised). With one core, the task runs when its result
+    is first asked for, in this process."""
+    if cores() <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return cache(task)
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    process = context.Process(target=_send_result, args=(task, send), daemon=True)
+    process.start()
+    send.close()
+
+    @cache
+    def result() -> T:
+        try:
+            failed, value = receive.recv()
+        except EOFError:  # killed before it answered (SIGKILL, out of memory)
+            raise RuntimeError(f"a background task ended without a result "
+                               f"(exit code {process.exitcode})") from None
+        finally:
+            receive.close()
+            process.join()
+        if failed:
+            raise value
+        return value
+    return result
+
+
+def _send_result(task: Callable[[], Any], send: Any) -> None:
+    # whatever the task raises goes to the waiting process: a forked child must not unwind
+    # into the code of the parent it was forked from (its cleanups are the parent's)
+    try:
+        answer = (False, task())
+    except BaseException as failure:  # re-raised in the parent
+        answer = (True, failure)
+    send.send(answer)
+    send.close()

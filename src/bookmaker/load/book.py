@@ -10,7 +10,6 @@ from functools import partial
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from fontTools.ttLib import TTFont, TTLibError
 from pydantic import BaseModel
 
 from bookmaker.bookfiles import BOOK_FILE, MIB, read_bytes, read_text, resolve_inside
@@ -129,6 +128,8 @@ def _check_font(book_dir: Path, font: BookFont, doc: YamlDoc, i: int) -> None:
     if not path.is_file():
         raise error("S004", f"font file '{font.file}' does not exist", BOOK_FILE, line,
                     "put the font in the book directory, or correct the path")
+    from fontTools.ttLib import TTFont, TTLibError  # only a book with fonts of its own
+
     try:
         TTFont(path, fontNumber=font.index, lazy=True).getBestCmap()
     except (TTLibError, OSError, IndexError, AssertionError) as exc:

@@ -13,7 +13,6 @@ import re
 import warnings
 
 from lxml import etree
-from PIL import Image, UnidentifiedImageError
 
 from bookmaker.diagnostics import error
 from bookmaker.model import Limits
@@ -41,6 +40,8 @@ def check_image(data: bytes, name: str, limits: Limits, referrer: str,
 
 def check_raster(data: bytes, name: str, expected: str, limits: Limits, referrer: str,
                  line: int | None) -> None:
+    from PIL import Image, UnidentifiedImageError  # only a book with images
+
     def refuse(what: str, hint: str) -> None:
         raise error("S014", f"image '{name}' {what}", referrer, line, hint)
 

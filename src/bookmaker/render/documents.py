@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import posixpath
 import re
 from collections.abc import Callable, Iterator
@@ -152,6 +154,44 @@ class BookTemplates(jinja2.BaseLoader):
         return source, relative, lambda: True
 
 
+_compiled_in: list[Path] = []  # where compiled templates are kept (keep_compiled_templates_in)
+
+
+def keep_compiled_templates_in(folder: Path) -> None:
+    """Keep the templates compiled in ``folder``, to load them there in later builds: the
+    build cache's, never a folder a book can write into (what is kept there is run as code)."""
+    _compiled_in[:] = [folder]
+
+
+class CompiledTemplates(jinja2.FileSystemBytecodeCache):
+    """Jinja's bytecode cache, its entries keyed by the edition's labels too: ``ConvertLabels``
+    converts a template's labels as it is compiled, so the same source compiles to other code
+    in another script, and Jinja's own key is the template's name (its check, the source)."""
+
+    def __init__(self, folder: Path, edition: str) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        super().__init__(str(folder))
+        self.edition = edition
+
+    def get_cache_key(self, name: str, filename: str | None = None) -> str:
+        key = json.dumps([self.edition, name, filename])
+        return hashlib.sha256(key.encode()).hexdigest()
+
+
+def compiled_templates(labels: Labels) -> CompiledTemplates | None:
+    """The bytecode cache for templates compiled with ``labels``: the source's own labels, or
+    a table's (keyed by its conversions); none for another callable, or outside a build."""
+    if not _compiled_in:
+        return None
+    if labels is same:
+        return CompiledTemplates(_compiled_in[0], "same")
+    table = getattr(labels, "table", None)
+    if not isinstance(table, dict):
+        return None
+    conversions = json.dumps(sorted(table.items()), ensure_ascii=False)
+    return CompiledTemplates(_compiled_in[0], hashlib.sha256(conversions.encode()).hexdigest())
+
+
 def template_environment(book_dir: Path, labels: Labels = same) -> jinja2.Environment:
     """Templates of the book directory first, then the built-in ones; their labels through
     ``labels`` (OpenCC for a Traditional edition).
@@ -168,6 +208,7 @@ def template_environment(book_dir: Path, labels: Labels = same) -> jinja2.Enviro
         autoescape=jinja2.select_autoescape(["xhtml", "xml"]),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
+        bytecode_cache=compiled_templates(labels),
     )
     env.filters["phrases"] = phrases
     env.globals.update(labels=labels, front_matter_kinds=FRONT_MATTER_KINDS, print=False)

@@ -10,9 +10,7 @@ matched where they begin and end on jieba's word boundaries, so a phrase may joi
 
 from __future__ import annotations
 
-import bisect
 import logging
-import operator
 import os
 import re
 import tempfile
@@ -124,29 +122,33 @@ def dictionary_boundaries(texts: Iterable[str]) -> dict[str, list[int]]:
         return {}
     import jieba
 
-    words, frequencies, total = _dictionary()
+    words, total = _dictionary_words(frozenset(c for t in texts for c in t))
+    prefixes = {word[:end] for word in words for end in range(1, len(word) + 1)}
     small = jieba.Tokenizer()
     small.FREQ = {}
     for part in {t[i:j] for t in texts for i in range(len(t)) for j in range(i + 1, len(t) + 1)}:
-        at = bisect.bisect_left(words, part)
-        if at < len(words) and words[at].startswith(part):
-            last = bisect.bisect_right(words, part) - 1  # a word listed twice: its last line
-            small.FREQ[part] = frequencies[last] if words[last] == part else 0
+        if part in prefixes:
+            small.FREQ[part] = words.get(part, 0)
     small.total = total
     small.initialized = True
     return {text: _cut(small, text) for text in texts}
 
 
-@cache
-def _dictionary() -> tuple[list[str], list[int], int]:
-    """jieba's dictionary file as jieba reads it: its words sorted (a word listed twice in
-    the order of its lines), their frequencies, and the sum of every line's frequency."""
+def _dictionary_words(first: frozenset[str]) -> tuple[dict[str, int], int]:
+    """The words of jieba's dictionary file that begin with one of the characters ``first``,
+    with their frequencies (a word listed twice: its last line's, as jieba reads it), and the
+    sum of every line's frequency. Only these lines are parsed: the whole file (350,000 lines)
+    took 0.3 s of CPU, these take a tenth of it."""
     import jieba
 
     with jieba.Tokenizer().get_dict_file() as file:
-        lines = re.findall(r"^(\S+) (\d+)", file.read().decode("utf-8"), re.MULTILINE)
-    lines.sort(key=operator.itemgetter(0))  # stable: a repeated word keeps its lines' order
-    return [w for w, _ in lines], [int(f) for _, f in lines], sum(int(f) for _, f in lines)
+        data = file.read()
+    # a line is "word frequency [tag]", and neither a word nor a tag holds a space or is
+    # all digits: every " digits" is a frequency
+    total = sum(map(int, re.findall(rb" (\d+)", data)))
+    starts = "".join(re.escape(c) for c in sorted(first))
+    lines = re.findall(rf"^([{starts}]\S*) (\d+)", data.decode("utf-8"), re.MULTILINE)
+    return {word: int(frequency) for word, frequency in lines}, total
 
 
 def pieces(text: str, cuts: list[int], words: frozenset[str], longest: int) -> list[str]:
