@@ -29,6 +29,7 @@ CLOSING_BRACKETS = set("）》」』〉】〕”’")  # the glyph on the left h
 POINTS = set("、，。．；：？！")  # left in zh-Hans (right half blank), centred in zh-Hant
 CLOSING = POINTS | CLOSING_BRACKETS
 OPENING = set("（《「『〈【〔“‘")  # the glyph on the right half, the left half blank
+ADJACENT_MARKS = re.compile(f"[{re.escape(''.join(sorted(CLOSING | OPENING)))}]{{2,}}")
 # The last two Han characters of a paragraph and whatever follows them (closing marks).
 LAST_TWO = re.compile(f"{HAN.pattern}[^\u3400-\u9fff]*{HAN.pattern}[^\u3400-\u9fff]*$")
 
@@ -54,14 +55,13 @@ def halt_marks(text: str, centred_points: bool = False) -> list[Inline]:
     centred point before a closing bracket, 。」 in zh-Hant) both keep their width: the gap is
     a quarter em already."""
     halted: set[int] = set()
-    for i in range(len(text) - 1):
-        a, b = text[i], text[i + 1]
-        if not (a in CLOSING | OPENING and b in CLOSING | OPENING):
-            continue
-        if blank_halves(a, centred_points)[1] and i not in halted:
-            halted.add(i)
-        elif blank_halves(b, centred_points)[0]:
-            halted.add(i + 1)
+    for run in ADJACENT_MARKS.finditer(text):  # only marks beside marks: a regex finds them
+        for i in range(run.start(), run.end() - 1):
+            a, b = text[i], text[i + 1]
+            if blank_halves(a, centred_points)[1] and i not in halted:
+                halted.add(i)
+            elif blank_halves(b, centred_points)[0]:
+                halted.add(i + 1)
     if not halted:
         return [Text(text=text)]
     pieces: list[Inline] = []
@@ -122,6 +122,7 @@ def _map_text(inlines: list[Inline], function: Callable[[str], list[Inline]]) ->
 # before it is stretched over a third of its width.
 OPENING_QUOTES = set("“‘")
 CLOSING_QUOTES = set("”’")
+QUOTES = re.compile("[“‘”’]")
 CJK_TEXT = re.compile(f"{HAN.pattern}|[\u3040-\u30ff—…]")
 BREAK_OPPORTUNITY = "\u200b"  # ZERO WIDTH SPACE: drawn as nothing, not in the PDF's text
 
@@ -144,13 +145,17 @@ def _break_at_quotes(inlines: list[Inline]) -> list[Inline]:
 
     def mark(text: str) -> str:
         nonlocal previous
-        out = []
-        for char in text:
-            if previous and break_allowed(previous, char):
-                out.append(BREAK_OPPORTUNITY)
-            out.append(char)
-            previous = char
-        return "".join(out)
+        if not text:
+            return text
+        # a break may fall only before an opening quote or after a closing one
+        candidates = {m.start() + (m.group() in CLOSING_QUOTES) for m in QUOTES.finditer(text)}
+        if previous in CLOSING_QUOTES:
+            candidates.add(0)
+        cuts = [k for k in sorted(candidates) if k < len(text)
+                and break_allowed(text[k - 1] if k else previous, text[k])]
+        previous = text[-1]
+        return BREAK_OPPORTUNITY.join(text[start:end] for start, end
+                                      in zip([0, *cuts], [*cuts, len(text)], strict=True))
 
     def walk(nodes: list[Inline]) -> list[Inline]:
         nonlocal previous
