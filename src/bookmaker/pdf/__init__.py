@@ -29,7 +29,7 @@ from weasyprint.text.fonts import FontConfiguration
 
 from bookmaker.diagnostics import Diagnostic, Severity, error
 from bookmaker.parallel import run_in_order
-from bookmaker.pdf import justify, passes, subset
+from bookmaker.pdf import justify, margins, passes, subset
 from bookmaker.pdf.fetcher import BookURLFetcher, RefusedResource
 from bookmaker.pdf.pages import page_starts
 from bookmaker.pdf.press import press_finisher
@@ -101,12 +101,13 @@ def diagnostics_of(messages: Iterable[str]) -> list[Diagnostic]:
 
 @contextmanager
 def weasyprint_patched() -> Iterator[bool]:
-    """WeasyPrint with bookmaker's Chinese justification and its own font subsetting, for one
-    ``write_pdf`` call; yields False on a WeasyPrint they were not written for (left alone)."""
+    """WeasyPrint with bookmaker's Chinese justification, its own font subsetting and its
+    margin boxes spared (``margins``), for one layout and its writes; yields False on a WeasyPrint they were not written for (left alone)."""
     with justify.chinese_justification() as patched, ExitStack() as stack:
         if patched:
             stack.enter_context(
                 mock.patch.object(weasyprint.pdf.fonts.Font, "subset", subset.subset))
+            stack.enter_context(margins.margin_boxes_spared())
         yield patched
 
 
