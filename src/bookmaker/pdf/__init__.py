@@ -102,7 +102,8 @@ def diagnostics_of(messages: Iterable[str]) -> list[Diagnostic]:
 @contextmanager
 def weasyprint_patched() -> Iterator[bool]:
     """WeasyPrint with bookmaker's Chinese justification, its own font subsetting and its
-    margin boxes spared (``margins``), for one layout and its writes; yields False on a WeasyPrint they were not written for (left alone)."""
+    margin boxes spared (``margins``), for one layout and its writes; yields False on a
+    WeasyPrint they were not written for (left alone)."""
     with justify.chinese_justification() as patched, ExitStack() as stack:
         if patched:
             stack.enter_context(
