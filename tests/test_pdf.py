@@ -3,6 +3,7 @@ fonts, metadata, colour — and what the print stage refuses."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import shutil
@@ -334,14 +335,41 @@ def han_latin_gaps(path: Path, latin: str, han: str) -> list[tuple[int, float]]:
 def test_titles_the_contents_and_the_copyright_page_space_han_and_latin(book_copy: Path,
                                                                        tmp_path: Path) -> None:
     """The quarter em between Han and Latin letters or digits, as in the body: in a chapter's
-    title and its entry in the contents (plain strings of book.yaml and the chapters' front
-    matter) and on the copyright page (words of the template: CIP数据核字)."""
+    title, its entry in the contents and its running heads (plain strings of book.yaml and the
+    chapters' front matter; a head is a string, spaced by a space of its face) and on the
+    copyright page (words of the template: CIP数据核字)."""
     chapter = book_copy / "chapters" / "01-preface.md"
     chapter.write_text(chapter.read_text(encoding="utf-8").replace("title: 序", "title: 2006年序"),
                        encoding="utf-8")
+    speech = book_copy / "chapters" / "02-speech.md"
+    speech.write_text(speech.read_text(encoding="utf-8").replace("在全市保持", "在2006年全市保持"),
+                      encoding="utf-8")  # the title and its first line
     path = build(book_copy, tmp_path, formats=("pdf",), profiles=("screen",)).outputs[0]
     title = han_latin_gaps(path, "2006", "年序")
     assert len(title) >= 2, title  # the chapter's title, its entry in the contents
     assert all(0.2 < gap < 0.3 for _, gap in title), title
+    # the speech's running heads, on the rectos after its opening page
+    heads = head_gaps(path, "在2006年")
+    assert len(heads) >= 2 * 2, heads  # before and after 2006, on two pages at least
+    assert all(0.2 < gap < 0.3 for _, gap in heads), heads
+
+
+def head_gaps(path: Path, text: str) -> list[tuple[int, float]]:
+    """Where a running head (9 pt, at the top of a page) sets ``text``: its page, and the gap in
+    ems between each two neighbouring characters of ``text`` that the head sets apart by a
+    space (a head is a string: a space of its face stands for the quarter em)."""
+    found = []
+    with pdfplumber.open(path) as pdf:
+        for number, page in enumerate(pdf.pages):
+            head = sorted((c for c in page.chars if c["size"] < 10 and c["top"] < 70),
+                          key=lambda c: c["x0"])
+            drawn = [c for c in head if c["text"] != " "]
+            start = "".join(c["text"] for c in drawn).find(text)
+            if start == -1:
+                continue
+            for a, b in itertools.pairwise(drawn[start:start + len(text)]):
+                if head.index(b) - head.index(a) == 2:  # a space between them
+                    found.append((number, (b["x0"] - a["x1"]) / b["size"]))
+    return found
     cip = han_latin_gaps(path, "CIP", "数据")
     assert cip and all(0.2 < gap < 0.3 for _, gap in cip), cip
