@@ -1,5 +1,6 @@
-"""pdf/margins.py: margin boxes not generated are left out of WeasyPrint's percentages, and every
-margin box still lands where WeasyPrint puts it unpatched."""
+"""pdf/margins.py: margin boxes not generated are left out of WeasyPrint's percentages, their styles
+are looked up instead of searched for, and every margin box still lands where WeasyPrint puts it
+unpatched, with its text and its size."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from bookmaker.pdf.margins import margin_boxes_spared
 # percentage margin and padding (resolved against the page), corners, and sides left empty.
 HTML = """<style>
 @page { size: 120mm 90mm; margin: 20mm 25mm;
-  @top-left { content: "左边的页眉"; width: auto; padding-left: 5%; }
+  @top-left { content: "左边的页眉"; width: auto; padding-left: 5%; font-size: 14pt; }
   @top-center { content: none; }
   @top-right { content: "右"; margin-right: 10%; }
   @bottom-center { content: counter(page); width: 30%; }
