@@ -4,6 +4,7 @@ unpatched, with its text and its size."""
 
 from __future__ import annotations
 
+import pytest
 import weasyprint
 from weasyprint.formatting_structure import boxes
 
@@ -37,7 +38,7 @@ def margin_boxes() -> list[tuple[str, float, float, float, float, str]]:
     return found
 
 
-def test_margin_boxes_are_placed_as_unpatched():
+def test_margin_boxes_are_placed_as_unpatched() -> None:
     unpatched = margin_boxes()
     with margin_boxes_spared():
         spared = margin_boxes()
@@ -46,7 +47,7 @@ def test_margin_boxes_are_placed_as_unpatched():
                                          "@bottom-left", "@left-middle", "@top-left-corner"}
 
 
-def test_boxes_not_generated_skip_their_percentages(monkeypatch):
+def test_boxes_not_generated_skip_their_percentages(monkeypatch: pytest.MonkeyPatch) -> None:
     from weasyprint.layout import page
 
     resolved = []
