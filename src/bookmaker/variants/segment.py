@@ -147,7 +147,8 @@ def _dictionary_words(first: frozenset[str]) -> tuple[dict[str, int], int]:
     # all digits: every " digits" is a frequency
     total = sum(map(int, re.findall(rb" (\d+)", data)))
     starts = "".join(re.escape(c) for c in sorted(first))
-    lines = re.findall(rf"^([{starts}]\S*) (\d+)", data.decode("utf-8"), re.MULTILINE)
+    lines = re.findall(rf"^([{starts}]\S*) (\d+)", data.decode("utf-8"),
+                       re.MULTILINE) if starts else []
     return {word: int(frequency) for word, frequency in lines}, total
 
 
@@ -227,10 +228,10 @@ def _around(run: str, holding: frozenset[str]) -> list[tuple[int, int]]:
     The route through a stretch that begins and ends on the route through the run is that
     route's part of it (each step of the run's route takes the best way to the stretch's end,
     through which its best way on goes; floating-point ties aside), so each unit inside is
-    tagged as in the whole run. A name of ``_refine``'s holds its character as its surname
-    (the name is a word of the character's unit, or the character tagged alone and the word
-    after it: 范/振国) or as a given name (郁: a word of its unit, or a surname tagged alone
-    at the end of the unit before and the word that holds it)."""
+    tagged as in the whole run. A name that holds one of the characters is a word of that
+    character's unit, or a character tagged alone and the word after it (a surname: 范/振国),
+    the one alone at the end of the unit before or the word after at the start of the unit
+    after."""
     words = tokenizer()
     route: dict[int, tuple[float, int]] = {}
     words.calc(run, words.get_DAG(run), route)
