@@ -73,12 +73,10 @@ def space_han_and_latin(xhtml: str) -> str:
     contents, the title and copyright pages, whose text is plain strings of the model and words
     of the templates. Each run of Latin letters or digits beside Han becomes a span whose class
     (space-before, space-after, space-around) sets the margin; text already spaced is left as
-    it is, since a span holds no Han."""
+    it is, since a span holds no Han. The running heads' attributes get a space instead
+    (``_spaced_string``)."""
     root = etree.fromstring(xhtml.encode("utf-8"))
     _space_element(root)
-    for element in root.iter():
-        for name in SHOWN_ATTRIBUTES.intersection(element.attrib):
-            element.set(name, _spaced_string(element.get(name)))
     for element in root.iter():  # <p></p>, not <p/>: WeasyPrint reads the document as HTML
         if (isinstance(element.tag, str) and element.tag not in VOID and element.text is None
                 and not len(element)):
@@ -90,6 +88,8 @@ def space_han_and_latin(xhtml: str) -> str:
 def _space_element(element: etree._Element) -> None:
     if element.tag in UNSPACED:
         return
+    for name in SHOWN_ATTRIBUTES.intersection(element.attrib):
+        element.set(name, _spaced_string(element.get(name)))
     if element.text:
         pieces = _spaced(element.text)
         if pieces is not None:
@@ -115,13 +115,17 @@ def _spaced_string(text: str) -> str:
     out = []
     for node in space_latin(text):
         if isinstance(node, Span):
-            latin = "".join(child.text for child in node.children if isinstance(child, Text))
+            latin = _text_of(node)
             before = " " if node.role in ("space-before", "space-around") else ""
             after = " " if node.role in ("space-after", "space-around") else ""
             out.append(f"{before}{latin}{after}")
         else:
             out.append(node.text)
     return "".join(out)
+
+
+def _text_of(span: Span) -> str:
+    return "".join(child.text for child in span.children if isinstance(child, Text))
 
 
 def _spaced(text: str) -> list[Any] | None:
@@ -140,8 +144,7 @@ def _spaced(text: str) -> list[Any] | None:
                 head += node.text
         else:
             span = etree.Element(f"{XHTML}span", {"class": node.role})
-            span.text = "".join(child.text for child in node.children
-                                if isinstance(child, Text))
+            span.text = _text_of(node)
             spans.append(span)
     return [head or None, *spans]
 
