@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import tempfile
@@ -35,8 +36,26 @@ NS = {
 }
 REQUIRE_EXTERNAL = "BOOKMAKER_REQUIRE_EXTERNAL"
 _skipped_external: list[str] = []
-# One font-subset cache for the whole session: the first build subsets, later builds reuse.
-os.environ.setdefault("BOOKMAKER_CACHE_DIR", tempfile.mkdtemp(prefix="bookmaker-test-cache-"))
+
+
+def _session_cache() -> None:
+    """One build cache for the whole session: the first build subsets, later builds reuse.
+    Made only when none is given, and removed when the session's process ends (a suite
+    left one behind in /tmp per run)."""
+    if "BOOKMAKER_CACHE_DIR" in os.environ:
+        return
+    folder = tempfile.mkdtemp(prefix="bookmaker-test-cache-")
+    os.environ["BOOKMAKER_CACHE_DIR"] = folder
+    owner = os.getpid()  # a forked build worker must not remove the session's cache
+
+    def remove() -> None:
+        if os.getpid() == owner:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    atexit.register(remove)
+
+
+_session_cache()
 
 
 def require_program(name: str, why: str) -> str:
