@@ -9,6 +9,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -139,3 +140,54 @@ def test_two_builds_into_one_folder_leave_one_complete_set(tmp_path: Path) -> No
     in_pdf = {m for m in books if m in pdf_text}
     assert len(in_epub) == 1 and in_epub == in_pdf, (in_epub, in_pdf)
     assert temporaries(out) == []
+
+
+# The command line, with a signal sent to itself as soon as the process that imports WeasyPrint
+# for the cover (``parallel.Standby``) is started: it is interrupted while importing.
+SIGNALLED_STANDBY = """
+import os, signal, sys, time
+from bookmaker import parallel
+from bookmaker.cli import main
+
+signum = int(sys.argv.pop(1))
+started = parallel.Standby.__init__
+
+
+def start(self, modules):
+    started(self, modules)
+    print(f"standby {self._process.pid}", file=sys.stderr, flush=True)
+    time.sleep(0.2)  # it is importing
+    os.kill(os.getpid(), signum)
+
+
+parallel.Standby.__init__ = start
+main()
+"""
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["Ctrl-C", "SIGTERM"])
+def test_an_interruption_ends_the_cover_standby_quietly(tmp_path: Path, signum: int) -> None:
+    script = tmp_path / "signalled_standby.py"
+    script.write_text(SIGNALLED_STANDBY, encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script), str(int(signum)), "build", str(SAMPLE),
+                           "--out", str(tmp_path / "out"), "--format", "epub"],
+                          capture_output=True, text=True, check=False,
+                          env={**os.environ, "BOOKMAKER_CACHE_DIR": str(tmp_path / "cache")})
+    assert done.returncode == 130, done.stderr
+    assert done.stderr.strip().splitlines()[-1] == "interrupted: no output was changed"
+    assert "Traceback" not in done.stderr
+    pid = int(done.stderr.split("standby ", 1)[1].split()[0])
+    assert not alive_after(pid, seconds=3.0)  # no process is left behind
+
+
+def alive_after(pid: int, seconds: float) -> bool:
+    """Whether process ``pid`` is still there after ``seconds`` (an orphan that has ended may
+    take a moment to be reaped)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        time.sleep(0.05)
+    return True

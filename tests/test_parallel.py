@@ -150,3 +150,68 @@ def test_a_task_in_the_background_returns_its_result_or_raises_its_error() -> No
         failing()
     assert [str(d) for d in raised.value.diagnostics] == [
         "book.yaml:3: error S001: something is wrong — fix it"]
+
+
+def imported_before(module: str) -> tuple[bool, int]:
+    """Whether ``module`` was imported when this ran, and where it ran."""
+    return module in sys.modules, os.getpid()
+
+
+def failing_task() -> None:
+    raise error("S001", "something is wrong", "book.yaml", 3, hint="fix it")
+
+
+@needs_two_cores
+def test_a_standby_runs_its_task_with_its_modules_imported_in_a_process_of_its_own(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from functools import partial
+
+    from bookmaker.parallel import Standby, in_background
+
+    (tmp_path / "standby_probe.py").write_text("", encoding="utf-8")  # imported by none else
+    monkeypatch.syspath_prepend(str(tmp_path))
+    standby = Standby.start(("standby_probe",))
+    assert standby is not None
+    try:
+        answer = in_background(partial(imported_before, "standby_probe"), standby)
+        was_imported, pid = answer()
+    finally:
+        standby.close()
+    assert was_imported and pid != os.getpid()
+    assert "standby_probe" not in sys.modules  # nothing leaked into this process
+
+
+@needs_two_cores
+def test_a_standby_sends_back_the_error_of_its_task_and_takes_a_task_from_a_forked_process(
+) -> None:
+    from bookmaker.parallel import Standby, in_background
+
+    standby = Standby.start(())
+    assert standby is not None
+    # as a build's edition does: the task is sent from a process forked after the standby
+    results = run_in_order([lambda report: _raised_by(in_background(failing_task, standby)),
+                            lambda report: "other"], lambda step: None, isolate=True)
+    standby.close()
+    assert results == ["book.yaml:3: error S001: something is wrong — fix it", "other"]
+
+
+def _raised_by(result: object) -> str:
+    try:
+        result()  # type: ignore[operator]
+    except BookError as raised:
+        return str(raised.diagnostics[0])
+    return "nothing raised"
+
+
+@needs_two_cores
+def test_an_unused_standby_ends_at_close_and_leaves_no_process() -> None:
+    import multiprocessing
+
+    from bookmaker.parallel import Standby
+
+    before = set(multiprocessing.active_children())
+    standby = Standby.start(("json",))
+    assert standby is not None
+    assert len(set(multiprocessing.active_children()) - before) == 1
+    standby.close()
+    assert set(multiprocessing.active_children()) == before

@@ -53,7 +53,7 @@ from bookmaker.fonts import (
 from bookmaker.load import load_book
 from bookmaker.model import Book
 from bookmaker.outputs import OutputSet, prepare_folder
-from bookmaker.parallel import in_background, run_in_order
+from bookmaker.parallel import Standby, in_background, run_in_order
 from bookmaker.progress import Reporter, for_edition, silent
 from bookmaker.reader_text import reader_passages
 from bookmaker.render import Rendered, render_book
@@ -262,11 +262,13 @@ class EditionResult:
 def build(book_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS,
           progress: Reporter = silent,
           profiles: tuple[str, ...] = PROFILES,
-          variants: tuple[str | None, ...] = (None,), vertical: bool = False) -> BuildResult:
+          variants: tuple[str | None, ...] = (None,), vertical: bool = False,
+          standby: Standby | None = None) -> BuildResult:
     """Build ``formats`` of the book in ``book_dir`` into ``out_dir``, for each of
     ``variants`` (None: the source's own script; "zh-Hant": the Traditional edition), and
     with ``vertical`` a vertical EPUB of each Traditional edition too. Outputs that the build
-    cache knows to be unchanged are left as they are (``BuildResult.unchanged``).
+    cache knows to be unchanged are left as they are (``BuildResult.unchanged``). A
+    ``standby`` that has imported what drawing a cover needs draws the first EPUB's.
 
     Nothing in ``out_dir`` changes until every output is made; then all are put in place."""
     check_output_dir(book_dir, out_dir)
@@ -290,8 +292,10 @@ def build(book_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS,
         book = load_book(book_dir, warn=warnings.append)
         modified = source_date(book, book_dir)
         stage("editions")  # each in a process of its own: what it loads leaves with it
+        drawing = next((t.variant for t in todo if t.output == EPUB), None)
         editions = run_in_order([partial(build_edition, book, book_dir, out_dir, variant,
-                                         [t for t in todo if t.variant == variant], modified)
+                                         [t for t in todo if t.variant == variant], modified,
+                                         standby=standby if variant == drawing else None)
                                  for variant in dict.fromkeys(t.variant for t in todo)],
                                 progress, isolate=True)
         stage("write")
@@ -313,7 +317,7 @@ def build(book_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS,
 
 def build_edition(book: Book, book_dir: Path, out_dir: Path, variant: str | None,
                   wanted: list[Target], modified: datetime,
-                  progress: Reporter) -> EditionResult:
+                  progress: Reporter, standby: Standby | None = None) -> EditionResult:
     """The ``wanted`` outputs of one edition, and what the build found to warn about. The PDFs
     are laid out first (each profile in a process of its own): where their pages begin
     becomes the EPUB's page-list."""
@@ -327,7 +331,7 @@ def build_edition(book: Book, book_dir: Path, out_dir: Path, variant: str | None
     book = edition.book
     fonts = EditionFonts(font_families(book, book_dir, book.meta.script), book_dir, out_dir,
                          first_use(book_dir, edition.labels), book.meta.script)
-    drawn_cover = (front_cover_image(edition, book_dir, fonts)
+    drawn_cover = (front_cover_image(edition, book_dir, fonts, standby)
                    if EPUB in outputs and not book.cover else None)
     stage("render")
     rendered = render_book(book, book_dir, edition.labels)
@@ -553,32 +557,35 @@ def make_cover(edition: Edition, book_dir: Path, fonts: EditionFonts, pages: int
     return f"{book.meta.name}{edition.suffix}{COVER_SUFFIX}", data, found + logged
 
 
-def front_cover_image(edition: Edition, book_dir: Path,
-                      fonts: EditionFonts) -> Callable[[], bytes]:
+def front_cover_image(edition: Edition, book_dir: Path, fonts: EditionFonts,
+                      standby: Standby | None = None) -> Callable[[], bytes]:
     """The EPUB's cover: the print cover's front panel, rasterised — or the same image from
     the cache when the panel's document (its fonts.css too), the book's files other than its
     chapters (images, styles, templates it may read) and bookmaker's environment are the
-    same. Drawn in the background, while the book is rendered and packaged (importing
-    WeasyPrint, laying the panel out and rasterising it is most of a cold EPUB build); what
-    is returned waits for the image."""
+    same. Drawn in the background (in ``standby``'s process when there is one), while the
+    book is rendered and packaged (importing WeasyPrint, laying the panel out and rasterising
+    it is most of a cold EPUB build); what is returned waits for the image."""
     document = render_front(edition.book, book_dir, front_geometry(edition.book),
                             edition.labels)
     # what it lacks is reported with the EPUB's text, which has the same title and names
     document = fonts.for_print(document, strict=False)
-
-    def draw() -> bytes:
-        from bookmaker.cover import rasterise
-        from bookmaker.pdf.cover import typeset_cover
-
-        data, _logged = typeset_cover(document, book_dir, fonts_dir())  # the spread reports
-        return rasterise(data)
-
     chapters = frozenset(edition.book.meta.chapters)
     inputs = [document.html, *document.stylesheets, book_digest(book_dir, chapters)]
     drawn = recall(fonts.out_dir, "covers", inputs)
     if drawn is not None:
         return lambda: drawn
-    return in_background(partial(memo, fonts.out_dir, "covers", inputs, draw))
+    draw = partial(draw_front_panel, document, book_dir)
+    return in_background(partial(memo, fonts.out_dir, "covers", inputs, draw), standby)
+
+
+def draw_front_panel(document: PrintDocument, book_dir: Path) -> bytes:
+    """The front panel's document laid out and rasterised (sent to another process whole:
+    nothing here may be a closure)."""
+    from bookmaker.cover import rasterise
+    from bookmaker.pdf.cover import typeset_cover
+
+    data, _logged = typeset_cover(document, book_dir, fonts_dir())  # the spread reports
+    return rasterise(data)
 
 
 def used_characters(book: Book, rendered: Rendered) -> dict[str, Location]:

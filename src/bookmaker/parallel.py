@@ -10,8 +10,11 @@ after the other in this process, unless they are to be isolated.
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 import multiprocessing
 import os
+import signal
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -80,10 +83,12 @@ def _run(index: int) -> Any:
     return _tasks[index](_forward)
 
 
-def in_background(task: Callable[[], T]) -> Callable[[], T]:
-    """``task`` started now in a forked process, on a core of its own; what is returned waits
-    for its result (or raises what it raised). With one core, the task runs when its result
-    is first asked for, in this process."""
+def in_background(task: Callable[[], T], standby: Standby | None = None) -> Callable[[], T]:
+    """``task`` started now in a forked process, on a core of its own — in ``standby``'s when
+    one is given — and what is returned waits for its result (or raises what it raised). With
+    one core, the task runs when its result is first asked for, in this process."""
+    if standby is not None:
+        return standby.run(task)
     if cores() <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         return cache(task)
     context = multiprocessing.get_context("fork")
@@ -91,21 +96,87 @@ def in_background(task: Callable[[], T]) -> Callable[[], T]:
     process = context.Process(target=_send_result, args=(task, send), daemon=True)
     process.start()
     send.close()
+    return _answer(receive, process.join)
 
+
+def _answer(receive: Any, ended: Callable[[], object]) -> Callable[[], Any]:
+    """What waits for a background process's answer on ``receive``, then calls ``ended``."""
     @cache
-    def result() -> T:
+    def result() -> Any:
         try:
             failed, value = receive.recv()
         except EOFError:  # killed before it answered (SIGKILL, out of memory)
-            raise RuntimeError(f"a background task ended without a result "
-                               f"(exit code {process.exitcode})") from None
+            raise RuntimeError("a background task ended without a result") from None
         finally:
             receive.close()
-            process.join()
+            ended()
         if failed:
             raise value
         return value
     return result
+
+
+class Standby:
+    """A process forked now that imports ``modules`` while this one goes on, then runs the one
+    task it is sent (``in_background``): a task that needs a library slow to import
+    (WeasyPrint: half a second) finds it imported. Processes forked from this one later
+    inherit its pipe, so any one of them may send the task. Unused, it ends when the last
+    process holding its pipe has closed it, or at ``close``."""
+
+    def __init__(self, modules: tuple[str, ...]) -> None:
+        context = multiprocessing.get_context("fork")
+        self._tasks, self._send_task = context.Pipe(duplex=False)
+        self._results, send_result = context.Pipe(duplex=False)
+        self._process = context.Process(
+            target=_stand_by, args=(modules, self._tasks, self._send_task, send_result),
+            daemon=True)
+        self._process.start()
+        self._parent = os.getpid()
+        self._tasks.close()
+        send_result.close()
+
+    @staticmethod
+    def start(modules: tuple[str, ...]) -> Standby | None:
+        """A standby, where a second core and fork make one worth having."""
+        if cores() <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+            return None
+        return Standby(modules)
+
+    def run(self, task: Callable[[], T]) -> Callable[[], T]:
+        self._send_task.send(task)
+        self._send_task.close()
+        return _answer(self._results, self._join)
+
+    def _join(self) -> None:
+        if os.getpid() == self._parent:  # the process that started it; a later fork may not
+            self._process.join()
+
+    def close(self) -> None:
+        """Ends it, used or not (in the process that started it: when the build is done)."""
+        self._send_task.close()
+        self._results.close()
+        if self._process.is_alive():
+            self._process.terminate()
+        self._join()
+
+
+def _stand_by(modules: tuple[str, ...], tasks: Any, send_task: Any, send_result: Any) -> None:
+    send_task.close()  # else the pipe never ends while this process waits on it
+    # an interruption is the build's to handle, and it ends this process (``close``, or
+    # multiprocessing at exit, by SIGTERM): quietly, without the command's own handlers
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    for module in modules:
+        with contextlib.suppress(Exception):  # the task, importing it again, reports why
+            importlib.import_module(module)
+    try:
+        task = tasks.recv()
+    except EOFError:  # the build needed no task of it
+        return
+    except BaseException as failure:  # a task that would not unpickle: the sender's to raise
+        send_result.send((True, failure))
+        return
+    _send_result(task, send_result)
 
 
 def _send_result(task: Callable[[], Any], send: Any) -> None:
