@@ -333,6 +333,29 @@ def test_a_few_names_cut_by_jieba_without_its_whole_dictionary(tmp_path: Path) -
     assert found["研究生命起源"] != [0, len("研究生命起源")]  # cut into words at all
 
 
+def test_the_names_cuts_are_kept_in_the_build_cache_and_read_back_the_same(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The source edition's names are cut once per build cache (reading jieba's dictionary
+    costs every EPUB 0.1 s): a second build reads the same cuts back, and other names are
+    cut again."""
+    from bookmaker import build
+    from bookmaker.variants import segment
+
+    monkeypatch.setenv("BOOKMAKER_CACHE_DIR", str(tmp_path))
+    names = ["欧阳修和司马光", "研究生命起源"]
+    first = build.name_boundaries(names, tmp_path)
+    assert first == segment.dictionary_boundaries(names)
+    assert len(list((tmp_path / "names").iterdir())) == 1
+    cut_again: list[list[str]] = []
+    real = segment.dictionary_boundaries
+    monkeypatch.setattr(segment, "dictionary_boundaries",
+                        lambda texts: cut_again.append(list(texts)) or real(texts))
+    assert build.name_boundaries(names, tmp_path) == first
+    assert cut_again == []
+    assert build.name_boundaries(["张三丰"], tmp_path) == {"张三丰": [0, 3]}
+    assert cut_again == [["张三丰"]]
+
+
 def test_names_found_around_the_name_characters_are_those_of_the_whole_texts() -> None:
     """Tagging only around the characters (the unit of jieba's route that holds one, and the
     unit on either side) finds every name holding one of them that tagging the whole text
