@@ -369,7 +369,8 @@ def build_edition(book: Book, book_dir: Path, out_dir: Path, variant: str | None
         laid_out = run_in_order([partial(typeset_documents, documents[layout],
                                          [(p, documents[p]) for p in written], book_dir,
                                          f"{label} {' + '.join(map(pdf_output, written))}")
-                                 for layout, written in layouts.items()], progress)
+                                 for layout, written in layouts.items()], progress,
+                                isolate=True)  # the layout's memory leaves with its process
         typeset = {profile: pdf for written, pdfs in zip(layouts.values(), laid_out, strict=True)
                    for profile, pdf in zip(written, pdfs, strict=True)}
         for profile in pdfs:

@@ -11,6 +11,7 @@ after the other in this process, unless they are to be isolated.
 from __future__ import annotations
 
 import contextlib
+import gc
 import importlib
 import multiprocessing
 import os
@@ -28,6 +29,7 @@ Task = Callable[[Reporter], T]
 
 _tasks: Sequence[Task[Any]] = ()  # the tasks of the pool being started, inherited by fork
 _queue: Any = None  # the queue a worker's steps go to
+_in_worker = False  # this process was forked to run tasks of a pool, and ends with it
 
 
 def cores() -> int:
@@ -71,8 +73,15 @@ def _relay(queue: Any, report: Reporter) -> None:
 
 
 def _start_worker(queue: Any) -> None:
-    global _queue
+    global _queue, _in_worker
     _queue = queue
+    _in_worker = True
+
+
+def disposable() -> bool:
+    """Whether this process is a pool's worker, forked for the tasks of one
+    ``run_in_order``: it ends when they are done, and its exit frees all it holds."""
+    return _in_worker
 
 
 def _forward(step: Step) -> None:
@@ -80,6 +89,7 @@ def _forward(step: Step) -> None:
 
 
 def _run(index: int) -> Any:
+    gc.enable()  # an earlier task of this worker may have left the collector off (disposable)
     return _tasks[index](_forward)
 
 

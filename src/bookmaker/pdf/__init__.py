@@ -28,7 +28,7 @@ from weasyprint.css.units import LENGTHS_TO_PIXELS
 from weasyprint.text.fonts import FontConfiguration
 
 from bookmaker.diagnostics import Diagnostic, Severity, error
-from bookmaker.parallel import run_in_order
+from bookmaker.parallel import disposable, run_in_order
 from bookmaker.pdf import justify, margins, passes, subset
 from bookmaker.pdf.fetcher import BookURLFetcher, RefusedResource
 from bookmaker.pdf.pages import page_starts
@@ -167,8 +167,10 @@ def _collector_paused(function: Callable[..., T]) -> Callable[..., T]:
     CPU for a 490-page book: an eighth of a PDF) and found nothing to free (peak RSS with the
     collector off: a few MiB more). The collector is back once ``function`` has returned: what
     its layout left in reference cycles (WeasyPrint's layout context, each page and its margin
-    boxes) is freed by its first collection, once (0.6 s for that book). Nothing it changes is
-    printed."""
+    boxes) is freed by its first collection, once (0.6 s for that book) — except in a pool's
+    worker (``parallel.disposable``: the build typesets in one), whose exit frees it at no
+    cost, and whose next task, if it has one, turns the collector on again. Nothing it
+    changes is printed."""
     @wraps(function)
     def paused(*args: Any, **kwargs: Any) -> T:
         if not gc.isenabled():
@@ -177,7 +179,8 @@ def _collector_paused(function: Callable[..., T]) -> Callable[..., T]:
         try:
             return function(*args, **kwargs)
         finally:
-            gc.enable()
+            if not disposable():
+                gc.enable()
     return paused
 
 
