@@ -231,7 +231,8 @@ def collector_after_a_paused_call(report: Reporter) -> tuple[bool, bool]:
 def test_the_collector_stays_off_after_typesetting_only_in_a_worker_that_ends() -> None:
     """A PDF's worker leaves Python's collector off after the layout (its exit frees what the
     layout left, where a collection cost 0.6 s); the build's own process turns it back on, and
-    so does a worker's next task."""
+    so does a worker's next task — but not the task of a pool started with it off (the
+    writes forked from a layout)."""
     import gc
 
     assert collector_after_a_paused_call(lambda step: None) == (True, True)
@@ -240,3 +241,10 @@ def test_the_collector_stays_off_after_typesetting_only_in_a_worker_that_ends() 
                            isolate=True)
     assert results == [(True, False)] * 3  # however the tasks fell to the workers
     assert gc.isenabled()
+    gc.disable()  # as in a layout's process, whose writes are forked with the collector off
+    try:
+        off = run_in_order([collector_after_a_paused_call] * 3, lambda step: None,
+                           isolate=True)
+    finally:
+        gc.enable()
+    assert off == [(False, False)] * 3

@@ -30,6 +30,7 @@ Task = Callable[[Reporter], T]
 _tasks: Sequence[Task[Any]] = ()  # the tasks of the pool being started, inherited by fork
 _queue: Any = None  # the queue a worker's steps go to
 _in_worker = False  # this process was forked to run tasks of a pool, and ends with it
+_collecting = True  # whether the process that started the pool had the collector on
 
 
 def cores() -> int:
@@ -58,7 +59,7 @@ def run_in_order(tasks: Sequence[Task[T]], report: Reporter, isolate: bool = Fal
     _tasks = tasks
     try:
         with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
-                                 initargs=(queue,)) as pool:
+                                 initargs=(queue, gc.isenabled())) as pool:
             futures = [pool.submit(_run, index) for index in range(len(tasks))]
             return [future.result() for future in futures]
     finally:
@@ -72,10 +73,11 @@ def _relay(queue: Any, report: Reporter) -> None:
         report(step)
 
 
-def _start_worker(queue: Any) -> None:
-    global _queue, _in_worker
+def _start_worker(queue: Any, collecting: bool) -> None:
+    global _queue, _in_worker, _collecting
     _queue = queue
     _in_worker = True
+    _collecting = collecting
 
 
 def disposable() -> bool:
@@ -89,7 +91,13 @@ def _forward(step: Step) -> None:
 
 
 def _run(index: int) -> Any:
-    gc.enable()  # an earlier task of this worker may have left the collector off (disposable)
+    # each task begins with the collector as the pool's starter had it: an earlier task of
+    # this worker may have left it off (``disposable``), and the PDF's writes, forked from a
+    # layout made with it off, would otherwise walk that whole layout
+    if _collecting:
+        gc.enable()
+    else:
+        gc.disable()
     return _tasks[index](_forward)
 
 
