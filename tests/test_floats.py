@@ -36,3 +36,22 @@ def test_a_split_paragraph_keeps_every_character_and_the_markup(offset: int) -> 
     assert second.get("class") == "lead-in run-on"
     assert all(e.tag in ("p", "span", "em", "strong") for part in (first, second)
                for e in part.iter())
+
+
+def test_a_book_without_figures_or_tables_is_laid_out_once_and_its_pages_not_read() -> None:
+    from bookmaker.pdf.floats import place_floats
+
+    class Unread:
+        @property
+        def pages(self) -> list[object]:
+            raise AssertionError("the pages were read")
+
+    def render() -> object:
+        raise AssertionError("laid out again")
+
+    root = ET.fromstring('<html><body><section class="chapter"><p>甲</p></section></body></html>')
+    document = Unread()
+    assert place_floats(root, render, lambda: None, document, 24.0) is document  # type: ignore[arg-type]
+    root.find("body/section").append(ET.fromstring("<figure><img/></figure>"))
+    with pytest.raises(AssertionError, match="pages were read"):
+        place_floats(root, render, lambda: None, document, 24.0)  # type: ignore[arg-type]

@@ -59,6 +59,8 @@ def place_floats(root: ET.Element, render: Render, changed: Callable[[], None],
     ``line_height`` in CSS pixels. Chapters open on a page of their own and their lines do
     not depend on the page number, so each round places the first pushed float of every
     chapter at once: two layouts a round."""
+    if not any(element.tag in FLOAT_TAGS for element in root.iter()):
+        return document  # nothing that can float: the pages need not be read (0.1 s a book)
     deferred: Counter[int] = Counter()
     for _ in range(max_rounds):
         pushed = _pushed_floats(document, root, line_height, deferred)
