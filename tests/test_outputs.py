@@ -191,3 +191,18 @@ def alive_after(pid: int, seconds: float) -> bool:
             return False
         time.sleep(0.05)
     return True
+
+
+@pytest.mark.slow  # builds the sample's EPUB, PDF and cover, in other processes
+def test_a_build_leaves_nothing_in_the_temporary_folder(tmp_path: Path) -> None:
+    """WeasyPrint copies the fonts of a document's @font-face rules into a temporary folder
+    that only the garbage collector would remove: a build's forked processes end without it."""
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    done = subprocess.run([sys.executable, "-m", "bookmaker", "build", str(SAMPLE), "--out",
+                           str(tmp_path / "out"), "--format", "epub", "--format", "pdf",
+                           "--format", "cover"], capture_output=True, text=True, check=False,
+                          env={**os.environ, "TMPDIR": str(temporary),
+                               "BOOKMAKER_CACHE_DIR": str(tmp_path / "cache")})  # all drawn
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in temporary.iterdir()) == []

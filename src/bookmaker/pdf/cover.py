@@ -13,11 +13,16 @@ from pathlib import Path
 
 import pydyf
 import weasyprint
-from weasyprint.text.fonts import FontConfiguration
 
 from bookmaker.cover import CoverGeometry
 from bookmaker.diagnostics import Diagnostic
-from bookmaker.pdf import _refusals, _weasyprint_log, logged_diagnostics, weasyprint_patched
+from bookmaker.pdf import (
+    _refusals,
+    _weasyprint_log,
+    font_configuration,
+    logged_diagnostics,
+    weasyprint_patched,
+)
 from bookmaker.pdf.fetcher import BookURLFetcher
 from bookmaker.render.print_edition import PrintDocument
 
@@ -45,9 +50,9 @@ def typeset_cover(document: PrintDocument, book_dir: Path, fonts_dir: Path,
     spread's boxes are set."""
     fetcher = BookURLFetcher(book_dir, fonts_dir)
     base_url = book_dir.resolve().as_uri() + "/"
-    font_config = FontConfiguration()
     html = weasyprint.HTML(string=document.html, base_url=base_url, url_fetcher=fetcher)
-    with _weasyprint_log() as log, _refusals(), weasyprint_patched():
+    with font_configuration() as font_config, _weasyprint_log() as log, _refusals(), \
+            weasyprint_patched():
         sheets = [weasyprint.CSS(string=css, base_url=base_url, url_fetcher=fetcher,
                                  font_config=font_config) for css in document.stylesheets]
         data = html.write_pdf(
