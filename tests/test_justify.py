@@ -13,10 +13,9 @@ import weasyprint
 from weasyprint.draw import text as draw_text
 from weasyprint.layout import inline
 from weasyprint.text import line_break
-from weasyprint.text.fonts import FontConfiguration
 
 from bookmaker.fonts import subset_face
-from bookmaker.pdf import justify
+from bookmaker.pdf import font_configuration, justify
 from bookmaker.resources import font_faces
 
 # 52 characters in a measure of 20.4 em: three lines, each with a fraction of an em to spread
@@ -48,10 +47,10 @@ def rows(font: Path, paragraph: str = TEXT) -> list[list[dict]]:
               @page {{ size: 400px 300px; margin: 0 }} body {{ margin: 0 }}
               p {{ font: {SIZE}px/2 T; margin: 0 {LEFT}px; width: {WIDTH}px;
                    text-align: justify }}"""
-    fonts = FontConfiguration()
     html = weasyprint.HTML(string=f'<html lang="zh-Hans"><p>{paragraph}</p></html>')
-    data = html.write_pdf(stylesheets=[weasyprint.CSS(string=css, font_config=fonts)],
-                          font_config=fonts)
+    with font_configuration() as fonts:  # its copy of the font removed after
+        data = html.write_pdf(stylesheets=[weasyprint.CSS(string=css, font_config=fonts)],
+                              font_config=fonts)
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         chars = pdf.pages[0].chars
     lines: dict[int, list[dict]] = {}
