@@ -248,3 +248,37 @@ def test_the_collector_stays_off_after_typesetting_only_in_a_worker_that_ends() 
     finally:
         gc.enable()
     assert off == [(False, False)] * 3
+
+
+def waits_then_cleans_up(folder: Path) -> None:
+    """Says it has started, then waits to be ended; its clean-up leaves a mark."""
+    try:
+        (folder / "started").touch()
+        time.sleep(30)
+    finally:
+        (folder / "cleaned up").touch()
+
+
+@needs_two_cores
+@pytest.mark.parametrize("where", ["background", "standby"])
+def test_a_background_task_ended_by_sigterm_runs_its_clean_ups_and_says_nothing(
+        tmp_path: Path, capfd: pytest.CaptureFixture[str], where: str) -> None:
+    """As a build ends the process drawing its cover when the build fails: WeasyPrint's
+    temporary copies of the fonts are removed by a clean-up, which must run."""
+    import multiprocessing
+    from functools import partial
+
+    from bookmaker.parallel import Standby, in_background
+
+    before = set(multiprocessing.active_children())
+    standby = Standby.start(()) if where == "standby" else None
+    in_background(partial(waits_then_cleans_up, tmp_path), standby)
+    [process] = set(multiprocessing.active_children()) - before
+    deadline = time.monotonic() + 10
+    while not (tmp_path / "started").exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    process.terminate()
+    process.join(10)
+    assert (tmp_path / "cleaned up").exists()
+    assert process.exitcode == 0
+    assert capfd.readouterr().err == ""

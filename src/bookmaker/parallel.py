@@ -111,7 +111,7 @@ def in_background(task: Callable[[], T], standby: Standby | None = None) -> Call
         return cache(task)
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
-    process = context.Process(target=_send_result, args=(task, send), daemon=True)
+    process = context.Process(target=_in_background, args=(task, send), daemon=True)
     process.start()
     send.close()
     return _answer(receive, process.join)
@@ -178,23 +178,44 @@ class Standby:
         self._join()
 
 
+class _Ended(BaseException):
+    """SIGTERM in a background process: the process that started it is done with it (an
+    interruption, a failed build, or its exit). What the task was doing unwinds, so that its
+    clean-ups run (WeasyPrint's temporary copies of the fonts), and it ends without a word."""
+
+
+def _end(_signal: int, _frame: object) -> None:
+    raise _Ended
+
+
+def _leave_interruptions_to_the_parent() -> None:
+    """Ctrl-C is the build's to handle; the build then ends this process by SIGTERM (at its
+    exit, multiprocessing terminates its daemonic children), which unwinds it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _end)
+
+
+def _in_background(task: Callable[[], Any], send: Any) -> None:
+    _leave_interruptions_to_the_parent()
+    with contextlib.suppress(_Ended):
+        _send_result(task, send)
+
+
 def _stand_by(modules: tuple[str, ...], tasks: Any, send_task: Any, send_result: Any) -> None:
     send_task.close()  # else the pipe never ends while this process waits on it
-    # an interruption is the build's to handle, and it ends this process (``close``, or
-    # multiprocessing at exit, by SIGTERM): quietly, without the command's own handlers
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    for module in modules:
-        with contextlib.suppress(Exception):  # the task, importing it again, reports why
-            importlib.import_module(module)
-    try:
-        task = tasks.recv()
-    except EOFError:  # the build needed no task of it
-        return
-    except BaseException as failure:  # a task that would not unpickle: the sender's to raise
-        send_result.send((True, failure))
-        return
-    _send_result(task, send_result)
+    _leave_interruptions_to_the_parent()
+    with contextlib.suppress(_Ended):
+        for module in modules:
+            with contextlib.suppress(Exception):  # the task, importing it again, says why
+                importlib.import_module(module)
+        try:
+            task = tasks.recv()
+        except EOFError:  # the build needed no task of it
+            return
+        except Exception as failure:  # a task that would not unpickle: the sender's to raise
+            send_result.send((True, failure))
+            return
+        _send_result(task, send_result)
 
 
 def _send_result(task: Callable[[], Any], send: Any) -> None:
@@ -202,6 +223,8 @@ def _send_result(task: Callable[[], Any], send: Any) -> None:
     # into the code of the parent it was forked from (its cleanups are the parent's)
     try:
         answer = (False, task())
+    except _Ended:
+        raise
     except BaseException as failure:  # re-raised in the parent
         answer = (True, failure)
     send.send(answer)
