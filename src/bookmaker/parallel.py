@@ -6,6 +6,10 @@ but its result is sent back. Results come back in the order of the tasks, whatev
 finish in, so the build's outputs do not depend on the schedule. The steps a task reports travel
 back through a queue to the parent's reporter. With one task, or one core, the tasks run one
 after the other in this process, unless they are to be isolated.
+
+A task may also run in the background (``in_background``: the drawn cover), in a process of
+its own or in a ``Standby`` started earlier that has imported what the task needs. Such a
+process leaves Ctrl-C to the build, and unwinds quietly when the build ends it (SIGTERM).
 """
 
 from __future__ import annotations
