@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -73,6 +74,7 @@ def test_editions_in_parallel_make_the_bytes_of_one_process(tmp_path: Path,
 # Run in a fresh interpreter: the test process may have loaded jieba for other tests.
 EDITION_PROCESS = """
 import json, sys
+from collections.abc import Callable
 from pathlib import Path
 from bookmaker.build import prepare_edition
 from bookmaker.load import load_book
@@ -252,19 +254,29 @@ def test_the_collector_stays_off_after_typesetting_only_in_a_worker_that_ends() 
 
 def waits_then_cleans_up(folder: Path) -> None:
     """Says it has started, then waits to be ended; its clean-up leaves a mark."""
-    try:
+    from bookmaker.parallel import clean_up_when_ended
+
+    with clean_up_when_ended((folder / "cleaned up").touch):
         (folder / "started").touch()
         time.sleep(30)
-    finally:
-        (folder / "cleaned up").touch()
+
+
+def answers_at_length(folder: Path) -> bytes:
+    """An answer larger than a pipe holds, which nobody reads: sending it blocks."""
+    (folder / "started").touch()
+    return bytes(4_000_000)
 
 
 @needs_two_cores
 @pytest.mark.parametrize("where", ["background", "standby"])
-def test_a_background_task_ended_by_sigterm_runs_its_clean_ups_and_says_nothing(
-        tmp_path: Path, capfd: pytest.CaptureFixture[str], where: str) -> None:
-    """As a build ends the process drawing its cover when the build fails: WeasyPrint's
-    temporary copies of the fonts are removed by a clean-up, which must run."""
+@pytest.mark.parametrize("task", [waits_then_cleans_up, answers_at_length],
+                         ids=["while it works", "while it sends"])
+def test_a_background_task_ended_by_sigterm_cleans_up_and_ends_without_a_word(
+        tmp_path: Path, capfd: pytest.CaptureFixture[str], where: str,
+        task: Callable[[Path], object]) -> None:
+    """As a failed build's process ends the one drawing its cover: the cover's temporary
+    fonts are removed, and a process blocked sending an answer nobody will read ends too (the
+    suite once hung there)."""
     import multiprocessing
     from functools import partial
 
@@ -272,13 +284,14 @@ def test_a_background_task_ended_by_sigterm_runs_its_clean_ups_and_says_nothing(
 
     before = set(multiprocessing.active_children())
     standby = Standby.start(()) if where == "standby" else None
-    in_background(partial(waits_then_cleans_up, tmp_path), standby)
+    in_background(partial(task, tmp_path), standby)
     [process] = set(multiprocessing.active_children()) - before
     deadline = time.monotonic() + 10
     while not (tmp_path / "started").exists() and time.monotonic() < deadline:
         time.sleep(0.02)
+    time.sleep(0.2)  # at work, or blocked sending
     process.terminate()
     process.join(10)
-    assert (tmp_path / "cleaned up").exists()
-    assert process.exitcode == 0
+    assert process.exitcode == 128 + 15
+    assert (tmp_path / "cleaned up").exists() == (task is waits_then_cleans_up)
     assert capfd.readouterr().err == ""

@@ -9,7 +9,8 @@ after the other in this process, unless they are to be isolated.
 
 A task may also run in the background (``in_background``: the drawn cover), in a process of
 its own or in a ``Standby`` started earlier that has imported what the task needs. Such a
-process leaves Ctrl-C to the build, and unwinds quietly when the build ends it (SIGTERM).
+process leaves Ctrl-C to the build, and ends quietly when the build ends it (SIGTERM), after
+the clean-ups it was in the middle of (``clean_up_when_ended``).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import multiprocessing
 import os
 import signal
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from functools import cache
 from typing import Any, TypeVar
@@ -182,44 +183,59 @@ class Standby:
         self._join()
 
 
-class _Ended(BaseException):
-    """SIGTERM in a background process: the process that started it is done with it (an
-    interruption, a failed build, or its exit). What the task was doing unwinds, so that its
-    clean-ups run (WeasyPrint's temporary copies of the fonts), and it ends without a word."""
+_clean_ups: list[tuple[int, Callable[[], object]]] = []  # (process, what it must still do)
+
+
+@contextlib.contextmanager
+def clean_up_when_ended(clean_up: Callable[[], object]) -> Iterator[None]:
+    """While the block runs, ``clean_up`` is done if a background process running it is ended
+    (SIGTERM) — an exception cannot be trusted to unwind it there: raised in a destructor or
+    in a C library's callback, Python prints and drops it, and the process goes on."""
+    entry = (os.getpid(), clean_up)  # a process forked inside the block does not inherit it
+    _clean_ups.append(entry)
+    try:
+        yield
+    finally:
+        _clean_ups.remove(entry)
 
 
 def _end(_signal: int, _frame: object) -> None:
-    raise _Ended
+    """SIGTERM in a background process: the process that started it is done with it (an
+    interruption, a failed build, or its exit). Its pending clean-ups are done, and it ends at
+    once, without a word — also when it was blocked sending an answer nobody will read."""
+    for owner, clean_up in reversed(_clean_ups):
+        if owner == os.getpid():
+            with contextlib.suppress(Exception):
+                clean_up()
+    os._exit(128 + signal.SIGTERM)
 
 
 def _leave_interruptions_to_the_parent() -> None:
     """Ctrl-C is the build's to handle; the build then ends this process by SIGTERM (at its
-    exit, multiprocessing terminates its daemonic children), which unwinds it."""
+    exit, multiprocessing terminates its daemonic children)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _end)
 
 
 def _in_background(task: Callable[[], Any], send: Any) -> None:
     _leave_interruptions_to_the_parent()
-    with contextlib.suppress(_Ended):
-        _send_result(task, send)
+    _send_result(task, send)
 
 
 def _stand_by(modules: tuple[str, ...], tasks: Any, send_task: Any, send_result: Any) -> None:
     send_task.close()  # else the pipe never ends while this process waits on it
     _leave_interruptions_to_the_parent()
-    with contextlib.suppress(_Ended):
-        for module in modules:
-            with contextlib.suppress(Exception):  # the task, importing it again, says why
-                importlib.import_module(module)
-        try:
-            task = tasks.recv()
-        except EOFError:  # the build needed no task of it
-            return
-        except Exception as failure:  # a task that would not unpickle: the sender's to raise
-            send_result.send((True, failure))
-            return
-        _send_result(task, send_result)
+    for module in modules:
+        with contextlib.suppress(Exception):  # the task, importing it again, says why
+            importlib.import_module(module)
+    try:
+        task = tasks.recv()
+    except EOFError:  # the build needed no task of it
+        return
+    except Exception as failure:  # a task that would not unpickle: the sender's to raise
+        send_result.send((True, failure))
+        return
+    _send_result(task, send_result)
 
 
 def _send_result(task: Callable[[], Any], send: Any) -> None:
@@ -227,8 +243,6 @@ def _send_result(task: Callable[[], Any], send: Any) -> None:
     # into the code of the parent it was forked from (its cleanups are the parent's)
     try:
         answer = (False, task())
-    except _Ended:
-        raise
     except BaseException as failure:  # re-raised in the parent
         answer = (True, failure)
     send.send(answer)

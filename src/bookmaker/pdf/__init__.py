@@ -28,7 +28,7 @@ from weasyprint.css.units import LENGTHS_TO_PIXELS
 from weasyprint.text.fonts import FontConfiguration
 
 from bookmaker.diagnostics import Diagnostic, Severity, error
-from bookmaker.parallel import disposable, run_in_order
+from bookmaker.parallel import clean_up_when_ended, disposable, run_in_order
 from bookmaker.pdf import justify, margins, passes, subset
 from bookmaker.pdf.fetcher import BookURLFetcher, RefusedResource
 from bookmaker.pdf.pages import page_starts
@@ -190,10 +190,12 @@ def font_configuration() -> Iterator[FontConfiguration]:
     take effect only through it), and whose folder is removed on leaving. WeasyPrint copies
     each @font-face font into a temporary folder (24 MB for a book) that only the object's
     ``__del__`` removes: never in a forked worker, which ends with ``os._exit``, nor while the
-    collector is off (4,279 such folders, 78 GB, were found in /tmp)."""
+    collector is off (4,279 such folders, 78 GB, were found in /tmp). Removed too when the
+    process drawing a cover is ended midway."""
     config = FontConfiguration()
     try:
-        yield config
+        with clean_up_when_ended(config.__del__):
+            yield config
     finally:
         config.__del__()  # WeasyPrint's own clean-up; harmless when it runs again
 
