@@ -17,6 +17,7 @@ from pypdf import PdfReader
 
 from bookmaker import outputs
 from bookmaker.outputs import OutputSet
+from bookmaker.parallel import cores
 from conftest import SAMPLE, Epub
 
 NAME = "beijing-xianjinxing-2006"
@@ -165,6 +166,7 @@ main()
 """
 
 
+@pytest.mark.skipif(cores() < 2, reason="one core: no standby is started")
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["Ctrl-C", "SIGTERM"])
 def test_an_interruption_ends_the_cover_standby_quietly(tmp_path: Path, signum: int) -> None:
     script = tmp_path / "signalled_standby.py"
