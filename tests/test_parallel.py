@@ -295,3 +295,37 @@ def test_a_background_task_ended_by_sigterm_cleans_up_and_ends_without_a_word(
     assert process.exitcode == 128 + 15
     assert (tmp_path / "cleaned up").exists() == (task is waits_then_cleans_up)
     assert capfd.readouterr().err == ""
+
+
+@pytest.mark.slow  # builds the sample's EPUB twice
+@needs_two_cores
+def test_a_cover_drawn_by_the_standby_is_the_cover_drawn_in_place(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command line's first EPUB build draws its cover in a standby (forked before the
+    builder was imported); the EPUB is the one a build on one core makes, drawing it itself."""
+    from click.testing import CliRunner
+
+    from bookmaker import parallel
+    from bookmaker.cli import cli
+
+    used = tmp_path / "standby used"
+    real = parallel.Standby.run
+
+    def run(self: parallel.Standby, task: Callable[[], object]) -> Callable[[], object]:
+        used.touch()  # in the edition's process: a file says so
+        return real(self, task)
+
+    monkeypatch.setattr(parallel.Standby, "run", run)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1149120000")
+    epubs = []
+    for jobs in ("2", "1"):
+        monkeypatch.setenv("BOOKMAKER_JOBS", jobs)
+        monkeypatch.setenv("BOOKMAKER_CACHE_DIR", str(tmp_path / f"cache-{jobs}"))
+        out = tmp_path / f"out-{jobs}"
+        result = CliRunner().invoke(cli, ["build", str(SAMPLE), "--out", str(out),
+                                          "--format", "epub"])
+        assert result.exit_code == 0, result.output
+        epubs.append(next(out.glob("*.epub")).read_bytes())
+        assert used.exists() == (jobs == "2")
+        used.unlink(missing_ok=True)
+    assert epubs[0] == epubs[1]

@@ -306,10 +306,10 @@ def build(book_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS,
         book = load_book(book_dir, warn=warnings.append)
         modified = source_date(book, book_dir)
         stage("editions")  # each in a process of its own: what it loads leaves with it
-        drawing = next((t.variant for t in todo if t.output == EPUB), None)
+        drawing = [t.variant for t in todo if t.output == EPUB][:1]  # the standby's edition
         editions = run_in_order([partial(build_edition, book, book_dir, out_dir, variant,
                                          [t for t in todo if t.variant == variant], modified,
-                                         standby=standby if variant == drawing else None)
+                                         standby=standby if [variant] == drawing else None)
                                  for variant in dict.fromkeys(t.variant for t in todo)],
                                 progress, isolate=True)
         stage("write")
