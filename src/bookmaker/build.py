@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from bookmaker import transform
 from bookmaker.bookfiles import BOOK_FILE, read_bytes
 from bookmaker.cache import (
+    DRAWN_COVERS,
     BuildCache,
     book_digest,
     cache_dir,
@@ -586,11 +587,11 @@ def front_cover_image(edition: Edition, book_dir: Path, fonts: EditionFonts,
     document = fonts.for_print(document, strict=False)
     chapters = frozenset(edition.book.meta.chapters)
     inputs = [document.html, *document.stylesheets, book_digest(book_dir, chapters)]
-    drawn = recall(fonts.out_dir, "covers", inputs)
+    drawn = recall(fonts.out_dir, DRAWN_COVERS, inputs)
     if drawn is not None:
         return lambda: drawn
     draw = partial(draw_front_panel, document, book_dir)
-    return in_background(partial(memo, fonts.out_dir, "covers", inputs, draw), standby)
+    return in_background(partial(memo, fonts.out_dir, DRAWN_COVERS, inputs, draw), standby)
 
 
 def draw_front_panel(document: PrintDocument, book_dir: Path) -> bytes:

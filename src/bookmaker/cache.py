@@ -46,6 +46,7 @@ METADATA_FIELD = re.compile(r"^(Name|Version): *(.*?) *$", re.MULTILINE)
 # Bumped when the meaning of a record changes, so that older records are not trusted.
 RECORD_FORMAT = "1"
 IGNORED_FOLDERS = frozenset({".git", ".hg", ".svn", "__pycache__"})
+DRAWN_COVERS = "covers"  # the kind of ``memo`` that keeps the EPUBs' drawn covers
 PACKAGE = Path(__file__).resolve().parent
 
 

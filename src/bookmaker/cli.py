@@ -26,7 +26,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from bookmaker import __version__
-from bookmaker.cache import cache_dir, unchanged_build
+from bookmaker.cache import DRAWN_COVERS, cache_dir, unchanged_build
 from bookmaker.diagnostics import BookError, Diagnostic, Severity, error
 from bookmaker.progress import Step, Timings
 from bookmaker.targets import ALL_FORMATS, FORMATS, PROFILES, VARIANTS, BuildResult, targets
@@ -237,12 +237,12 @@ def drawing_standby(out_dir: Path, formats: tuple[str, ...]) -> Standby | None:
     process that imports the builder and WeasyPrint on another core while this one imports
     the builder and loads the book, then draws the cover (half a second less of a first
     build). A guess that costs only that core's time when wrong."""
-    covers = cache_dir(out_dir) / "covers"
+    covers = cache_dir(out_dir) / DRAWN_COVERS
     if "epub" not in formats or (covers.is_dir() and any(covers.iterdir())):
         return None
     from bookmaker.parallel import Standby
 
-    return Standby.start(("bookmaker.build", "bookmaker.pdf.cover", "bookmaker.cover"))
+    return Standby.start(("bookmaker.build", "bookmaker.pdf.cover"))
 
 
 def run_build(book_dir: Path, out_dir: Path, formats: tuple[str, ...],
