@@ -22,7 +22,6 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from bookmaker import transform
 from bookmaker.bookfiles import BOOK_FILE, read_bytes
@@ -69,10 +68,12 @@ from bookmaker.render.documents import (
     template_labels,
 )
 from bookmaker.render.pagebreaks import PageStart
-from bookmaker.render.print_edition import PrintDocument, press_follows_screen, render_print
-
-if TYPE_CHECKING:
-    from bookmaker.pdf import TypesetPdf
+from bookmaker.render.print_edition import (
+    PrintDocument,
+    TypesetPdf,
+    press_follows_screen,
+    render_print,
+)
 from bookmaker.resources import fonts_dir
 from bookmaker.targets import (
     ALL_FORMATS,

@@ -16,7 +16,7 @@ import logging
 import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import partial, wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -33,8 +33,7 @@ from bookmaker.pdf import justify, margins, passes, subset
 from bookmaker.pdf.fetcher import BookURLFetcher, RefusedResource
 from bookmaker.pdf.pages import page_starts
 from bookmaker.pdf.press import press_finisher
-from bookmaker.render.pagebreaks import PageStart
-from bookmaker.render.print_edition import PrintDocument
+from bookmaker.render.print_edition import PrintDocument, TypesetPdf
 from bookmaker.targets import PROFILES
 
 __all__ = ["PROFILES", "typeset_pdf", "typeset_pdfs"]
@@ -198,13 +197,6 @@ def font_configuration() -> Iterator[FontConfiguration]:
             yield config
     finally:
         config.__del__()  # WeasyPrint's own clean-up; harmless when it runs again
-
-
-@dataclass(frozen=True)
-class TypesetPdf:
-    data: bytes
-    diagnostics: list[Diagnostic]
-    pages: tuple[PageStart, ...]  # where each page with a folio begins, from the layout
 
 
 def pdf_identifier(document: PrintDocument, fonts_dir: Path) -> bytes:

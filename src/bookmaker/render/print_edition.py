@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 from lxml import etree
 
+from bookmaker.diagnostics import Diagnostic
 from bookmaker.model import Book, Span, Text
 from bookmaker.render.documents import (
     Labels,
@@ -20,6 +21,7 @@ from bookmaker.render.documents import (
     template_environment,
     template_errors,
 )
+from bookmaker.render.pagebreaks import PageStart
 from bookmaker.transform.typography import space_latin
 
 PRINT_STYLESHEETS = ("book.css", "print.css")
@@ -31,6 +33,18 @@ class PrintDocument:
     stylesheets: tuple[str, ...]  # CSS texts, in cascade order
     bleed: float = 0  # mm beyond the trim (press)
     signature: int = 1  # the page count is padded to a multiple of this (press)
+
+
+@dataclass(frozen=True)
+class TypesetPdf:
+    """What the PDF stage (``bookmaker.pdf``) gives back for a ``PrintDocument``. Defined here,
+    not beside WeasyPrint: it comes back pickled from the process that typeset it, and
+    unpickling it where it is defined would import WeasyPrint into the edition's process
+    (0.5 s on every PDF's way out)."""
+
+    data: bytes
+    diagnostics: list[Diagnostic]
+    pages: tuple[PageStart, ...]  # where each page with a folio begins, from the layout
 
 
 def render_print(book: Book, book_dir: Path, profile: str, created: str,
