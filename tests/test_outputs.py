@@ -154,8 +154,8 @@ signum = int(sys.argv.pop(1))
 started = parallel.Standby.__init__
 
 
-def start(self, modules):
-    started(self, modules)
+def start(self, modules, report=None):
+    started(self, modules, report)
     print(f"standby {self._process.pid}", file=sys.stderr, flush=True)
     time.sleep(0.2)  # it is importing
     os.kill(os.getpid(), signum)

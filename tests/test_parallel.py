@@ -221,6 +221,36 @@ def _raised_by(result: object) -> str:
     return "nothing raised"
 
 
+def reports_where_it_ran(report: Reporter) -> tuple[int, bool]:
+    report(Step("zh-Hans", "layout", 1, 0, "pages"))
+    report(Step("zh-Hans", "write"))
+    return os.getpid(), "standby_probe" in sys.modules
+
+
+@needs_two_cores
+def test_run_in_order_gives_its_first_task_to_a_standby_whose_steps_reach_the_reporter(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As an edition lays out its first PDF: in a standby started with the edition, which
+    has imported WeasyPrint meanwhile; the other layouts run in processes of their own."""
+    import multiprocessing
+
+    from bookmaker.parallel import standing_by
+
+    (tmp_path / "standby_probe.py").write_text("", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    before = set(multiprocessing.active_children())
+    steps: list[Step] = []
+    with standing_by(("standby_probe",), steps.append) as standby:
+        assert standby is not None
+        (pid, imported), other = run_in_order(
+            [reports_where_it_ran, lambda report: os.getpid()], steps.append, isolate=True,
+            standby=standby)
+        assert [(s.task, s.done) for s in steps] == [("layout", 1), ("write", 0)]
+    assert imported and "standby_probe" not in sys.modules
+    assert len({pid, other, os.getpid()}) == 3
+    assert set(multiprocessing.active_children()) == before
+
+
 @needs_two_cores
 def test_an_unused_standby_ends_at_close_and_leaves_no_process() -> None:
     import multiprocessing
@@ -311,6 +341,43 @@ def test_a_background_task_ended_by_sigterm_cleans_up_and_ends_without_a_word(
     assert process.exitcode == 128 + 15
     assert (tmp_path / "cleaned up").exists() == (task is waits_then_cleans_up)
     assert capfd.readouterr().err == ""
+
+
+def _interrupted(_signal: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+@needs_two_cores
+@pytest.mark.parametrize("where", ["background", "standby"])
+def test_waiting_for_a_background_task_interrupted_ends_it_at_once(
+        tmp_path: Path, where: str) -> None:
+    """Ctrl-C while an edition waits for its PDF's standby (or its cover's process): the
+    process is ended, its clean-ups done, and the wait ends — it once waited for the task,
+    which was blocked sending its answer, and the command hung."""
+    import multiprocessing
+    import signal
+    from functools import partial
+
+    from bookmaker.parallel import Standby, in_background
+
+    before = set(multiprocessing.active_children())
+    standby = Standby.start(()) if where == "standby" else None
+    answer = in_background(partial(waits_then_cleans_up, tmp_path), standby)
+    [process] = set(multiprocessing.active_children()) - before
+    previous = signal.signal(signal.SIGALRM, _interrupted)
+    started = time.monotonic()
+    signal.setitimer(signal.ITIMER_REAL, 1.0)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            answer()
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert time.monotonic() - started < 10  # not the task's 30 s
+    assert process.exitcode == 128 + 15 and (tmp_path / "cleaned up").exists()
+    if standby is not None:
+        standby.close()
+    assert set(multiprocessing.active_children()) == before
 
 
 @pytest.mark.slow  # builds the sample's EPUB twice

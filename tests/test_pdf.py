@@ -22,6 +22,7 @@ from bookmaker.build import build
 from bookmaker.cli import cli
 from bookmaker.load import load_book
 from bookmaker.pdf import typeset_pdf
+from bookmaker.pdf.cover import typeset_cover
 from bookmaker.render.print_edition import PrintDocument
 from bookmaker.resources import font_faces, fonts_dir
 from conftest import NS, SAMPLE, Epub, require_program
@@ -294,10 +295,13 @@ def test_book_yaml_may_fix_the_build_date(book_copy: Path, tmp_path: Path,
     assert modified.text == "2020-01-02T03:04:05Z"
 
 
-def test_the_pdf_is_the_same_wherever_bookmaker_is_installed(tmp_path: Path) -> None:
+@pytest.mark.parametrize("made", ["interior", "cover"])
+def test_the_pdf_is_the_same_wherever_bookmaker_is_installed(tmp_path: Path, made: str
+                                                             ) -> None:
     """fonts.css names the bundled fonts by absolute URLs; the /ID, which hashes the print
     document and its stylesheets, must not: the same source built by two installations (here
-    a copy of the font in another folder) gives the same bytes."""
+    a copy of the font in another folder) gives the same bytes — the book's and its cover's
+    (which differed)."""
     face = font_faces("Hans")[0]
     moved = tmp_path / "elsewhere" / "fonts"
     moved.mkdir(parents=True)
@@ -308,7 +312,10 @@ def test_the_pdf_is_the_same_wherever_bookmaker_is_installed(tmp_path: Path) -> 
                "body { font-family: T }")
         html = ('<html xmlns="http://www.w3.org/1999/xhtml" lang="zh-Hans"><body><p>北京'
                 "</p></body></html>")
-        return typeset_pdf(PrintDocument(html, (css,)), tmp_path, fonts, "screen").data
+        document = PrintDocument(html, (css,))
+        if made == "cover":
+            return typeset_cover(document, tmp_path, fonts)[0]
+        return typeset_pdf(document, tmp_path, fonts, "screen").data
 
     installed, elsewhere = typeset(fonts_dir()), typeset(moved)
     assert b"/ID" in installed and installed == elsewhere

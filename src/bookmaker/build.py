@@ -54,7 +54,7 @@ from bookmaker.fonts import (
 from bookmaker.load import load_book
 from bookmaker.model import Book
 from bookmaker.outputs import OutputSet, prepare_folder
-from bookmaker.parallel import Standby, in_background, run_in_order
+from bookmaker.parallel import Standby, in_background, run_in_order, standing_by
 from bookmaker.progress import Reporter, for_edition, silent
 from bookmaker.reader_text import reader_passages
 from bookmaker.render import Rendered, render_book
@@ -335,51 +335,55 @@ def build_edition(book: Book, book_dir: Path, out_dir: Path, variant: str | None
                   wanted: list[Target], modified: datetime,
                   progress: Reporter, standby: Standby | None = None) -> EditionResult:
     """The ``wanted`` outputs of one edition, and what the build found to warn about. The PDFs
-    are laid out first (each profile in a process of its own): where their pages begin
-    becomes the EPUB's page-list."""
+    are laid out first (each layout in a process of its own, the first in one that has
+    imported WeasyPrint meanwhile): where their pages begin becomes the EPUB's page-list."""
     label = variant or book.meta.language
     stage = for_edition(progress, label)
-    if variant is not None:
-        stage("convert")
-    edition = prepare_edition(book, book_dir, variant, progress, out_dir)
     outputs = {t.output for t in wanted}
     pdfs = [p for p in PROFILES if pdf_output(p) in outputs]
-    book = edition.book
-    fonts = EditionFonts(font_families(book, book_dir, book.meta.script), book_dir, out_dir,
-                         first_use(book_dir, edition.labels), book.meta.script)
-    drawn_cover = (front_cover_image(edition, book_dir, fonts, standby)
-                   if EPUB in outputs and not book.cover else None)
-    stage("render")
-    rendered = render_book(book, book_dir, edition.labels)
-    stage("fonts")
-    plan = resolve(used_characters(book, rendered), fonts.families)
-    diagnostics = check_coverage(plan, fonts, strict=bool(pdfs))
-    made: list[Output] = []
-    typeset: dict[str, TypesetPdf] = {}
     # the PDF whose pages the EPUB lists (the first profile asked for), typeset for them even
     # when that PDF itself is unchanged; the press PDF for the cover's spine
     pages_from = next((t.pages_from for t in wanted if t.pages_from), "")
     profiles = list(dict.fromkeys([*([pages_from] if pages_from else []), *pdfs,
                                    *(["press"] if COVER in outputs else [])]))
-    if profiles:
-        stage("print documents")
-        print_edition = replace(edition, book=transform.apply(book, transform.PRINT))
-        layouts = pdf_layouts(profiles, book_dir)
-        documents = {p: print_document(print_edition, book_dir, fonts, p, modified)
-                     for p in dict.fromkeys([*profiles, *layouts])}
-        stage("pdf")
-        laid_out = run_in_order([partial(typeset_documents, documents[layout],
-                                         [(p, documents[p]) for p in written], book_dir,
-                                         f"{label} {' + '.join(map(pdf_output, written))}")
-                                 for layout, written in layouts.items()], progress,
-                                isolate=True)  # the layout's memory leaves with its process
-        typeset = {profile: pdf for written, pdfs in zip(layouts.values(), laid_out, strict=True)
-                   for profile, pdf in zip(written, pdfs, strict=True)}
-        for profile in pdfs:
-            diagnostics += typeset[profile].diagnostics
-            name = f"{edition.book.meta.name}{edition.suffix}{PDF_SUFFIX[profile]}"
-            made.append(Output(Target(variant, pdf_output(profile)), name,
-                               typeset[profile].data))
+    # a process that imports WeasyPrint while the edition is made ready, then lays out its
+    # first PDF (each layout in a process of its own: its memory leaves with it)
+    with standing_by(("bookmaker.pdf",), progress, wanted=bool(profiles)) as typesetter:
+        if variant is not None:
+            stage("convert")
+        edition = prepare_edition(book, book_dir, variant, progress, out_dir)
+        book = edition.book
+        fonts = EditionFonts(font_families(book, book_dir, book.meta.script), book_dir,
+                             out_dir, first_use(book_dir, edition.labels), book.meta.script)
+        drawn_cover = (front_cover_image(edition, book_dir, fonts, standby)
+                       if EPUB in outputs and not book.cover else None)
+        stage("render")
+        rendered = render_book(book, book_dir, edition.labels)
+        stage("fonts")
+        plan = resolve(used_characters(book, rendered), fonts.families)
+        diagnostics = check_coverage(plan, fonts, strict=bool(pdfs))
+        made: list[Output] = []
+        typeset: dict[str, TypesetPdf] = {}
+        if profiles:
+            stage("print documents")
+            print_edition = replace(edition, book=transform.apply(book, transform.PRINT))
+            layouts = pdf_layouts(profiles, book_dir)
+            documents = {p: print_document(print_edition, book_dir, fonts, p, modified)
+                         for p in dict.fromkeys([*profiles, *layouts])}
+            stage("pdf")
+            laid_out = run_in_order(
+                [partial(typeset_documents, documents[layout],
+                         [(p, documents[p]) for p in written], book_dir,
+                         f"{label} {' + '.join(map(pdf_output, written))}")
+                 for layout, written in layouts.items()], progress, isolate=True,
+                standby=typesetter)
+            typeset = {profile: pdf
+                       for written, pdfs in zip(layouts.values(), laid_out, strict=True)
+                       for profile, pdf in zip(written, pdfs, strict=True)}
+    for profile in pdfs:
+        diagnostics += typeset[profile].diagnostics
+        name = f"{edition.book.meta.name}{edition.suffix}{PDF_SUFFIX[profile]}"
+        made.append(Output(Target(variant, pdf_output(profile)), name, typeset[profile].data))
     pages = typeset[pages_from].pages if pages_from else ()
     if EPUB in outputs:
         stage("epub")

@@ -24,7 +24,7 @@ import signal
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from functools import cache
+from functools import cache, partial
 from typing import Any, TypeVar
 
 from bookmaker.progress import Reporter, Step
@@ -45,11 +45,17 @@ def cores() -> int:
     return max(1, min(available, int(asked))) if asked.isdigit() else available
 
 
-def run_in_order(tasks: Sequence[Task[T]], report: Reporter, isolate: bool = False) -> list[T]:
+def run_in_order(tasks: Sequence[Task[T]], report: Reporter, isolate: bool = False,
+                 standby: Standby | None = None) -> list[T]:
     """Each task's result, in order; ``report`` receives the steps of all of them. With
     ``isolate``, even one task (or tasks on one core) runs in a forked process, so that what
     it loads (an edition's converter) leaves with it instead of swelling this process and
-    every process forked from it later."""
+    every process forked from it later. A ``standby`` (started with ``report``) runs the
+    first task, the others run meanwhile as without it."""
+    if standby is not None and tasks:
+        first = standby.run_reporting(tasks[0])
+        rest = run_in_order(tasks[1:], report, isolate)
+        return [first(), *rest]
     workers = min(len(tasks), cores())
     if not tasks or "fork" not in multiprocessing.get_all_start_methods() or (
             workers <= 1 and not isolate):
@@ -87,7 +93,8 @@ def _start_worker(queue: Any, collecting: bool) -> None:
 
 def disposable() -> bool:
     """Whether this process is a pool's worker, forked for the tasks of one
-    ``run_in_order``: it ends when they are done, and its exit frees all it holds."""
+    ``run_in_order``, or a ``Standby``, forked for one task: it ends when they are done, and
+    its exit frees all it holds."""
     return _in_worker
 
 
@@ -119,20 +126,26 @@ def in_background(task: Callable[[], T], standby: Standby | None = None) -> Call
     process = context.Process(target=_in_background, args=(task, send), daemon=True)
     process.start()
     send.close()
-    return _answer(receive, process.join)
+    return _answer(receive, process.pid, process.join)  # type: ignore[arg-type]
 
 
-def _answer(receive: Any, ended: Callable[[], object]) -> Callable[[], Any]:
-    """What waits for a background process's answer on ``receive``, then calls ``ended``."""
+def _answer(receive: Any, pid: int, reap: Callable[[], object]) -> Callable[[], Any]:
+    """What waits for the answer of the background process ``pid`` on ``receive``, then
+    ``reap``s it. Waiting interrupted (Ctrl-C), it ends the process first: it may be blocked
+    sending an answer larger than the pipe holds, which nobody will read."""
     @cache
     def result() -> Any:
         try:
             failed, value = receive.recv()
         except EOFError:  # killed before it answered (SIGKILL, out of memory)
             raise RuntimeError("a background task ended without a result") from None
+        except BaseException:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+            raise
         finally:
             receive.close()
-            ended()
+            reap()
         if failed:
             raise value
         return value
@@ -141,38 +154,56 @@ def _answer(receive: Any, ended: Callable[[], object]) -> Callable[[], Any]:
 
 class Standby:
     """A process forked now that imports ``modules`` while this one goes on, then runs the one
-    task it is sent (``in_background``): a task that needs a library slow to import
-    (WeasyPrint: half a second) finds it imported. Processes forked from this one later
-    inherit its pipe, so any one of them may send the task. Unused, it ends when the last
-    process holding its pipe has closed it, or at ``close``."""
+    task it is sent (``in_background``, or ``run_in_order``'s first): a task that needs a
+    library slow to import (WeasyPrint: half a second) finds it imported. The steps a task
+    reports (``run_reporting``) go to ``report``, relayed by a thread of the process that
+    started it. Processes forked from this one later inherit its pipe, so any one of them may
+    send the task. Unused, it ends when the last process holding its pipe has closed it, or
+    at ``close``."""
 
-    def __init__(self, modules: tuple[str, ...]) -> None:
+    def __init__(self, modules: tuple[str, ...], report: Reporter | None = None) -> None:
         context = multiprocessing.get_context("fork")
         self._tasks, self._send_task = context.Pipe(duplex=False)
         self._results, send_result = context.Pipe(duplex=False)
+        self._steps = context.SimpleQueue() if report is not None else None
         self._process = context.Process(
-            target=_stand_by, args=(modules, self._tasks, self._send_task, send_result),
-            daemon=True)
+            target=_stand_by,
+            args=(modules, self._tasks, self._send_task, send_result, self._steps))
+        # not daemonic: its task may fork (a PDF's two writes); ``close`` ends it
         self._process.start()
         self._parent = os.getpid()
         self._tasks.close()
         send_result.close()
+        self._relay: threading.Thread | None = None
+        if report is not None:  # started after the fork: a thread does not survive one
+            self._relay = threading.Thread(target=_relay, args=(self._steps, report),
+                                           daemon=True)
+            self._relay.start()
 
     @staticmethod
-    def start(modules: tuple[str, ...]) -> Standby | None:
+    def start(modules: tuple[str, ...], report: Reporter | None = None) -> Standby | None:
         """A standby, where a second core and fork make one worth having."""
         if cores() <= 1 or "fork" not in multiprocessing.get_all_start_methods():
             return None
-        return Standby(modules)
+        return Standby(modules, report)
 
     def run(self, task: Callable[[], T]) -> Callable[[], T]:
         self._send_task.send(task)
         self._send_task.close()
-        return _answer(self._results, self._join)
+        return _answer(self._results, self._process.pid, self._join)  # type: ignore[arg-type]
+
+    def run_reporting(self, task: Task[T]) -> Callable[[], T]:
+        """``task`` run with a reporter whose steps reach the standby's ``report``."""
+        return self.run(partial(_reporting, task))
 
     def _join(self) -> None:
-        if os.getpid() == self._parent:  # the process that started it; a later fork may not
-            self._process.join()
+        if os.getpid() != self._parent:  # the process that started it; a later fork may not
+            return
+        self._process.join()
+        if self._relay is not None:  # every step it sent is ahead of this end in the queue
+            self._steps.put(None)
+            self._relay.join()
+            self._relay = None
 
     def close(self) -> None:
         """Ends it, used or not (in the process that started it: when the build is done)."""
@@ -181,6 +212,18 @@ class Standby:
         if self._process.is_alive():
             self._process.terminate()
         self._join()
+
+
+@contextlib.contextmanager
+def standing_by(modules: tuple[str, ...], report: Reporter | None = None,
+                wanted: bool = True) -> Iterator[Standby | None]:
+    """A ``Standby`` (where ``wanted`` and worth having) for the block, ended on leaving it."""
+    standby = Standby.start(modules, report) if wanted else None
+    try:
+        yield standby
+    finally:
+        if standby is not None:
+            standby.close()
 
 
 _clean_ups: list[tuple[int, Callable[[], object]]] = []  # (process, what it must still do)
@@ -207,6 +250,9 @@ def _end(_signal: int, _frame: object) -> None:
         if owner == os.getpid():
             with contextlib.suppress(Exception):
                 clean_up()
+    for child in multiprocessing.active_children():  # a standby's pool (a PDF's writes)
+        with contextlib.suppress(Exception):
+            child.terminate()
     os._exit(128 + signal.SIGTERM)
 
 
@@ -222,9 +268,12 @@ def _in_background(task: Callable[[], Any], send: Any) -> None:
     _send_result(task, send)
 
 
-def _stand_by(modules: tuple[str, ...], tasks: Any, send_task: Any, send_result: Any) -> None:
+def _stand_by(modules: tuple[str, ...], tasks: Any, send_task: Any, send_result: Any,
+              steps: Any) -> None:
+    global _queue, _in_worker
     send_task.close()  # else the pipe never ends while this process waits on it
     _leave_interruptions_to_the_parent()
+    _queue, _in_worker = steps, True  # it ends after its one task
     for module in modules:
         with contextlib.suppress(Exception):  # the task, importing it again, says why
             importlib.import_module(module)
@@ -236,6 +285,10 @@ def _stand_by(modules: tuple[str, ...], tasks: Any, send_task: Any, send_result:
         send_result.send((True, failure))
         return
     _send_result(task, send_result)
+
+
+def _reporting(task: Task[T]) -> T:
+    return task(_forward if _queue is not None else lambda step: None)
 
 
 def _send_result(task: Callable[[], Any], send: Any) -> None:

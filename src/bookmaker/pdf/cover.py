@@ -7,7 +7,6 @@ cannot say alone (it puts the BleedBox at most 10 pt outside the trim).
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from bookmaker.pdf import (
     _weasyprint_log,
     font_configuration,
     logged_diagnostics,
+    pdf_identifier,
     weasyprint_patched,
 )
 from bookmaker.pdf.fetcher import BookURLFetcher
@@ -58,8 +58,7 @@ def typeset_cover(document: PrintDocument, book_dir: Path, fonts_dir: Path,
         data = html.write_pdf(
             stylesheets=sheets, font_config=font_config,
             finisher=_boxes(geometry) if geometry else None,
-            pdf_identifier=hashlib.md5("".join((document.html, *document.stylesheets)).encode(),
-                                       usedforsecurity=False).digest(),
+            pdf_identifier=pdf_identifier(document, fonts_dir),
             custom_metadata=True,
         )
     return data, logged_diagnostics(log)
