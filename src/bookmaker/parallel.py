@@ -8,9 +8,10 @@ back through a queue to the parent's reporter. With one task, or one core, the t
 after the other in this process, unless they are to be isolated.
 
 A task may also run in the background (``in_background``: the drawn cover), in a process of
-its own or in a ``Standby`` started earlier that has imported what the task needs. Such a
-process leaves Ctrl-C to the build, and ends quietly when the build ends it (SIGTERM), after
-the clean-ups it was in the middle of (``clean_up_when_ended``).
+its own or in a ``Standby`` started earlier that has imported what the task needs (which may
+also take the first task of ``run_in_order``: an edition's first PDF). Such a process leaves
+Ctrl-C to the build, and ends quietly when the build ends it (SIGTERM), after the clean-ups it
+was in the middle of (``clean_up_when_ended``).
 """
 
 from __future__ import annotations
