@@ -63,26 +63,50 @@ def run_in_order(tasks: Sequence[Task[T]], report: Reporter, isolate: bool = Fal
         return [task(report) for task in tasks]
     global _tasks
     context = multiprocessing.get_context("fork")
-    queue = context.SimpleQueue()
-    relay = threading.Thread(target=_relay, args=(queue, report), daemon=True)
+    relay = _Relay(context, report)
     relay.start()
     # run from a task of an outer pool, whose worker may run more of that pool's tasks later
     outer = _tasks
     _tasks = tasks
     try:
         with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
-                                 initargs=(queue, gc.isenabled())) as pool:
+                                 initargs=(relay.queue, gc.isenabled())) as pool:
             futures = [pool.submit(_run, index) for index in range(len(tasks))]
             return [future.result() for future in futures]
     finally:
         _tasks = outer
-        queue.put(None)
-        relay.join()
+        relay.stop()
 
 
-def _relay(queue: Any, report: Reporter) -> None:
-    while (step := queue.get()) is not None:
-        report(step)
+class _Relay:
+    """A queue for the steps that forked processes report, and a thread of this process that
+    passes them on to ``report`` from ``start`` to ``stop``."""
+
+    def __init__(self, context: Any, report: Reporter) -> None:
+        self.queue = context.SimpleQueue()
+        self._report = report
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._pass_on, daemon=True)
+        self._thread.start()
+
+    def _pass_on(self) -> None:
+        while (step := self.queue.get()) is not None:
+            self._report(step)
+
+    def stop(self) -> None:
+        """Once every step sent before is passed on: they are ahead of this end in the
+        queue."""
+        if self._thread is not None:
+            self.queue.put(None)
+            self._thread.join()
+            self._thread = None
+
+
+def _second_core() -> bool:
+    """Whether a task may run at once in a forked process, on another core."""
+    return cores() > 1 and "fork" in multiprocessing.get_all_start_methods()
 
 
 def _start_worker(queue: Any, collecting: bool) -> None:
@@ -120,7 +144,7 @@ def in_background(task: Callable[[], T], standby: Standby | None = None) -> Call
     one core, the task runs when its result is first asked for, in this process."""
     if standby is not None:
         return standby.run(task)
-    if cores() <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if not _second_core():
         return cache(task)
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
@@ -166,27 +190,22 @@ class Standby:
         context = multiprocessing.get_context("fork")
         self._tasks, self._send_task = context.Pipe(duplex=False)
         self._results, send_result = context.Pipe(duplex=False)
-        self._steps = context.SimpleQueue() if report is not None else None
+        self._relay = _Relay(context, report) if report is not None else None
         self._process = context.Process(
-            target=_stand_by,
-            args=(modules, self._tasks, self._send_task, send_result, self._steps))
+            target=_stand_by, args=(modules, self._tasks, self._send_task, send_result,
+                                    self._relay.queue if self._relay else None))
         # not daemonic: its task may fork (a PDF's two writes); ``close`` ends it
         self._process.start()
         self._parent = os.getpid()
         self._tasks.close()
         send_result.close()
-        self._relay: threading.Thread | None = None
-        if report is not None:  # started after the fork: a thread does not survive one
-            self._relay = threading.Thread(target=_relay, args=(self._steps, report),
-                                           daemon=True)
+        if self._relay is not None:
             self._relay.start()
 
     @staticmethod
     def start(modules: tuple[str, ...], report: Reporter | None = None) -> Standby | None:
         """A standby, where a second core and fork make one worth having."""
-        if cores() <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-            return None
-        return Standby(modules, report)
+        return Standby(modules, report) if _second_core() else None
 
     def run(self, task: Callable[[], T]) -> Callable[[], T]:
         self._send_task.send(task)
@@ -201,10 +220,8 @@ class Standby:
         if os.getpid() != self._parent:  # the process that started it; a later fork may not
             return
         self._process.join()
-        if self._relay is not None:  # every step it sent is ahead of this end in the queue
-            self._steps.put(None)
-            self._relay.join()
-            self._relay = None
+        if self._relay is not None:
+            self._relay.stop()
 
     def close(self) -> None:
         """Ends it, used or not (in the process that started it: when the build is done)."""
