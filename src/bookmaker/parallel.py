@@ -104,7 +104,7 @@ class _Relay:
             self._thread = None
 
 
-def _second_core() -> bool:
+def second_core() -> bool:
     """Whether a task may run at once in a forked process, on another core."""
     return cores() > 1 and "fork" in multiprocessing.get_all_start_methods()
 
@@ -144,7 +144,7 @@ def in_background(task: Callable[[], T], standby: Standby | None = None) -> Call
     one core, the task runs when its result is first asked for, in this process."""
     if standby is not None:
         return standby.run(task)
-    if not _second_core():
+    if not second_core():
         return cache(task)
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
@@ -205,7 +205,7 @@ class Standby:
     @staticmethod
     def start(modules: tuple[str, ...], report: Reporter | None = None) -> Standby | None:
         """A standby, where a second core and fork make one worth having."""
-        return Standby(modules, report) if _second_core() else None
+        return Standby(modules, report) if second_core() else None
 
     def run(self, task: Callable[[], T]) -> Callable[[], T]:
         self._send_task.send(task)

@@ -29,8 +29,9 @@ from weasyprint.text.fonts import FontConfiguration
 
 from bookmaker.diagnostics import Diagnostic, Severity, error
 from bookmaker.parallel import clean_up_when_ended, disposable, run_in_order
-from bookmaker.pdf import justify, margins, passes, subset
+from bookmaker.pdf import drawing, justify, margins, passes, subset
 from bookmaker.pdf.fetcher import BookURLFetcher, RefusedResource
+from bookmaker.pdf.logged import Collected, weasyprint_log
 from bookmaker.pdf.pages import page_starts
 from bookmaker.pdf.press import press_finisher
 from bookmaker.render.print_edition import PrintDocument, TypesetPdf
@@ -40,15 +41,6 @@ __all__ = ["PROFILES", "typeset_pdf", "typeset_pdfs"]
 
 VARIANTS = {"screen": "pdf/a-2b", "press": None}
 T = TypeVar("T")
-
-
-class _Collect(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
 
 
 # What WeasyPrint says about the machine, not about the book: not a book diagnostic, but a
@@ -71,18 +63,7 @@ def note_environment(message: str) -> None:
         LOG.debug("environment: WeasyPrint says: %s", message)
 
 
-@contextmanager
-def _weasyprint_log() -> Iterator[_Collect]:
-    logger = logging.getLogger("weasyprint")
-    handler = _Collect()
-    logger.addHandler(handler)
-    try:
-        yield handler
-    finally:
-        logger.removeHandler(handler)
-
-
-def logged_diagnostics(log: _Collect) -> list[Diagnostic]:
+def logged_diagnostics(log: Collected) -> list[Diagnostic]:
     return diagnostics_of(record.getMessage() for record in log.records)
 
 
@@ -227,7 +208,7 @@ def typeset_pdfs(layout: PrintDocument, documents: list[tuple[str, PrintDocument
     base_url = book_dir.resolve().as_uri() + "/"
     html = weasyprint.HTML(string=layout.html, base_url=base_url, url_fetcher=fetcher)
     typeset = []
-    with font_configuration() as font_config, _weasyprint_log() as log, _refusals(), \
+    with font_configuration() as font_config, weasyprint_log() as log, _refusals(), \
             weasyprint_patched() as patched, _progress(progress):
         sheets = [weasyprint.CSS(string=css, base_url=base_url, url_fetcher=fetcher,
                                  font_config=font_config)
@@ -241,8 +222,9 @@ def typeset_pdfs(layout: PrintDocument, documents: list[tuple[str, PrintDocument
         # each profile's pages taken before any is written (writing a PDF/A adds its colour
         # profile to the document it writes), and written at once on two cores: each
         # process forked from this one has the layout
+        alone = len(documents) == 1  # else the writes take both cores
         writes = [partial(_write, for_profile(laid_out, profile, document), profile, document,
-                          sheets, fonts_dir) for profile, document in documents]
+                          sheets, fonts_dir, alone) for profile, document in documents]
         progress("write", 0)
         for data, logged in run_in_order(writes, lambda step: None):
             typeset.append(TypesetPdf(data, [], pages))
@@ -252,12 +234,13 @@ def typeset_pdfs(layout: PrintDocument, documents: list[tuple[str, PrintDocument
 
 
 def _write(laid_out: weasyprint.Document, profile: str, document: PrintDocument,
-           sheets: list[weasyprint.CSS], fonts_dir: Path,
+           sheets: list[weasyprint.CSS], fonts_dir: Path, alone: bool,
            _report: object) -> tuple[bytes, list[str]]:
-    """The PDF of one profile, and what WeasyPrint logged while writing it."""
+    """The PDF of one profile, and what WeasyPrint logged while writing it. Written ``alone``,
+    its pages are drawn on two cores, unless a finisher rewrites their content."""
     finisher = (press_finisher(document.bleed, document.signature)
                 if profile == "press" else None)
-    with _weasyprint_log() as log:
+    with weasyprint_log() as log, drawing.on_two_cores(laid_out, alone and finisher is None):
         data = laid_out.write_pdf(finisher=finisher, stylesheets=sheets,
                                   **pdf_options(profile, document, fonts_dir))
     return data, [record.getMessage() for record in log.records]

@@ -17,13 +17,13 @@ from bookmaker.cover import CoverGeometry
 from bookmaker.diagnostics import Diagnostic
 from bookmaker.pdf import (
     _refusals,
-    _weasyprint_log,
     font_configuration,
     logged_diagnostics,
     pdf_identifier,
     weasyprint_patched,
 )
 from bookmaker.pdf.fetcher import BookURLFetcher
+from bookmaker.pdf.logged import weasyprint_log
 from bookmaker.render.print_edition import PrintDocument
 
 PT_PER_MM = 72 / 25.4
@@ -51,7 +51,7 @@ def typeset_cover(document: PrintDocument, book_dir: Path, fonts_dir: Path,
     fetcher = BookURLFetcher(book_dir, fonts_dir)
     base_url = book_dir.resolve().as_uri() + "/"
     html = weasyprint.HTML(string=document.html, base_url=base_url, url_fetcher=fetcher)
-    with font_configuration() as font_config, _weasyprint_log() as log, _refusals(), \
+    with font_configuration() as font_config, weasyprint_log() as log, _refusals(), \
             weasyprint_patched():
         sheets = [weasyprint.CSS(string=css, base_url=base_url, url_fetcher=fetcher,
                                  font_config=font_config) for css in document.stylesheets]

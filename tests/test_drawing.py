@@ -1,0 +1,132 @@
+"""pdf/drawing.py: a PDF's later pages drawn in a forked process are the pages WeasyPrint draws
+in one, byte for byte: what their drawing adds to the document (alpha states, fonts' glyphs)
+is replayed in page order, and a page whose additions cannot be (an image, a group, a glyph
+no font has, a font the writer has not met yet) is drawn again by the writer."""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+
+import pytest
+import weasyprint
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bookmaker import parallel
+from bookmaker.build import build
+from bookmaker.pdf import drawing, font_configuration
+from bookmaker.resources import fonts_dir
+from conftest import SAMPLE
+
+PNG = base64.b64encode(bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360606060000000050001a5f645400000000049454e44ae426082"
+)).decode()
+
+# What a page may hold, by what its drawing adds to the document.
+PAGES = {
+    "text": "<p>一二三四五六七八九十，春夏秋冬。</p>",
+    "more text": "<p>东南西北，上下左右，天地人和。</p>",
+    "bold": "<p><b>粗体的字只在这一页</b></p>",  # a font first met on this page
+    "alpha": '<p style="color: rgba(0, 0, 0, 0.5)">半透明的字</p>',  # an alpha state
+    "opacity": '<p style="opacity: 0.5">一个组</p>',  # a group, numbered by count
+    "image": f'<p><img src="data:image/png;base64,{PNG}" style="width: 20mm"></p>',
+    "missing": "<p>没有字形\U000f0001的字</p>",  # .notdef, numbered by count, and a warning
+}
+
+
+def css() -> str:
+    folder = fonts_dir().resolve().as_uri()
+    return f"""
+@font-face {{ font-family: Serif; src: url({folder}/NotoSerifCJKsc-Regular.otf); }}
+@font-face {{ font-family: Serif; font-weight: bold;
+              src: url({folder}/NotoSansCJKsc-Bold.otf); }}
+@page {{ size: 100mm 80mm; margin: 10mm; @bottom-center {{ content: counter(page); }} }}
+body {{ font-family: Serif; font-size: 12pt; }}
+section {{ break-after: page; }}
+"""
+
+
+def written(kinds: list[str], split: bool) -> tuple[bytes, int | None]:
+    """The PDF of one page of each kind, and how many pages were taken from the other
+    process (None: not split)."""
+    html = "".join(f"<section>{PAGES[kind]}</section>" for kind in kinds)
+    with font_configuration() as fonts:
+        sheet = weasyprint.CSS(string=css(), font_config=fonts)
+        document = weasyprint.HTML(string=html).render(stylesheets=[sheet], font_config=fonts)
+        with drawing.on_two_cores(document, split) as other:
+            data = document.write_pdf(pdf_variant="pdf/a-2b", pdf_identifier=b"0" * 16)
+    return data, None if other is None else other.taken
+
+
+@pytest.fixture
+def two_cores(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A second process even on a machine of one core (where the build would not split)."""
+    monkeypatch.setattr(parallel, "cores", lambda: 2)
+
+
+def test_pages_drawn_on_two_cores_are_the_bytes_of_one(two_cores: None) -> None:
+    kinds = ["text", "alpha", "text", "image", "bold", "more text", "alpha", "opacity",
+             "missing", "image", "bold", "text"]
+    one, _ = written(kinds, split=False)
+    two, taken = written(kinds, split=True)
+    assert two == one
+    # of the later pages, all are taken (the alpha state, bold met by the writer before) but
+    # the group, the missing glyph and the image new to the other process, drawn again
+    later = kinds[drawing.share_of_the_other(len(kinds)):]
+    assert "alpha" in later and "bold" in later
+    assert taken == len(later) - 3
+
+
+def test_pages_taken_without_their_glyphs_would_differ(
+        monkeypatch: pytest.MonkeyPatch, two_cores: None) -> None:
+    """The check can fail: pages taken without the glyphs their drawing added to the fonts
+    (their text in the PDF's ToUnicode maps, their widths) make another PDF."""
+    kinds = ["text", "text", "text", "more text"]
+    one, _ = written(kinds, split=False)
+    monkeypatch.setattr(drawing, "_add_glyphs", lambda *args: None)
+    two, taken = written(kinds, split=True)
+    assert taken == len(kinds) - drawing.share_of_the_other(len(kinds))
+    assert two != one
+
+
+@settings(max_examples=12, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(sorted(PAGES)), min_size=4, max_size=9))
+def test_any_pages_drawn_on_two_cores_are_the_bytes_of_one(two_cores: None,
+                                                           kinds: list[str]) -> None:
+    one, _ = written(kinds, split=False)
+    two, _ = written(kinds, split=True)
+    assert two == one
+
+
+def test_one_page_too_few_draws_in_one_process(two_cores: None) -> None:
+    _, taken = written(["text", "text", "text"], split=True)
+    assert taken is None
+
+
+@pytest.mark.slow  # builds a book twice
+def test_a_book_on_two_cores_is_the_pdf_of_one(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sample's screen PDF, written alone (its pages drawn on two cores) and on one core.
+    (The second book's screen PDFs, ``conftest.example_build``, are drawn on two cores too,
+    and read back by ``test_example.py``.)"""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1149120000")
+    taken = tmp_path / "taken"  # written by the process that writes the PDF
+    real = drawing._take
+
+    def take(drawn: drawing.DrawnPage, stream: object) -> bool:
+        with taken.open("a") as record:
+            record.write("taken\n")
+        return real(drawn, stream)
+
+    monkeypatch.setattr(drawing, "_take", take)
+    pdfs = []
+    for cores in (2, 1):
+        monkeypatch.setattr(parallel, "cores", lambda cores=cores: cores)
+        build(SAMPLE, tmp_path / str(cores), formats=("pdf",), profiles=("screen",))
+        pdfs.append(next((tmp_path / str(cores)).glob("*.pdf")).read_bytes())
+        assert taken.exists() == (cores == 2)
+        taken.unlink(missing_ok=True)
+    assert pdfs[0] == pdfs[1]
