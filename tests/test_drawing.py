@@ -6,16 +6,20 @@ no font has, a font the writer has not met yet) is drawn again by the writer."""
 from __future__ import annotations
 
 import base64
+import contextlib
 from pathlib import Path
 
 import pytest
 import weasyprint
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from weasyprint.text.fonts import FontConfiguration
 
 from bookmaker import parallel
 from bookmaker.build import build
-from bookmaker.pdf import drawing, font_configuration
+from bookmaker.pdf import drawing, font_configuration, for_profile
+from bookmaker.pdf.press import press_finisher
+from bookmaker.render.print_edition import PrintDocument
 from bookmaker.resources import fonts_dir
 from conftest import SAMPLE
 
@@ -48,16 +52,40 @@ section {{ break-after: page; }}
 """
 
 
+def document(kinds: list[str], fonts: FontConfiguration) -> weasyprint.Document:
+    html = "".join(f"<section>{PAGES[kind]}</section>" for kind in kinds)
+    sheet = weasyprint.CSS(string=css(), font_config=fonts)
+    return weasyprint.HTML(string=html).render(stylesheets=[sheet], font_config=fonts)
+
+
 def written(kinds: list[str], split: bool) -> tuple[bytes, int | None]:
     """The PDF of one page of each kind, and how many pages were taken from the other
     process (None: not split)."""
-    html = "".join(f"<section>{PAGES[kind]}</section>" for kind in kinds)
     with font_configuration() as fonts:
-        sheet = weasyprint.CSS(string=css(), font_config=fonts)
-        document = weasyprint.HTML(string=html).render(stylesheets=[sheet], font_config=fonts)
-        with drawing.on_two_cores(document, split) as other:
-            data = document.write_pdf(pdf_variant="pdf/a-2b", pdf_identifier=b"0" * 16)
+        laid_out = document(kinds, fonts)
+        with drawing.on_two_cores(laid_out, split) as other:
+            data = laid_out.write_pdf(pdf_variant="pdf/a-2b", pdf_identifier=b"0" * 16)
     return data, None if other is None else other.taken
+
+
+def both_written(kinds: list[str], drawn_once: bool) -> tuple[bytes, bytes, int]:
+    """The screen and the press PDF of one layout (the press with its bleed and finisher), and
+    how many pages the press took; ``drawn_once``, it takes the pages drawn for the screen."""
+    screen_document, press_document = PrintDocument("", ()), PrintDocument("", (), bleed=3)
+    kept: list[drawing.Drawn] = []
+    with font_configuration() as fonts:
+        laid_out = document(kinds, fonts)
+        screen = for_profile(laid_out, "screen", screen_document)
+        press = for_profile(laid_out, "press", press_document)
+        with drawing.on_two_cores(screen, drawn_once, then=kept.append):
+            screen_pdf = screen.write_pdf(pdf_variant="pdf/a-2b", pdf_identifier=b"0" * 16)
+        if drawn_once:
+            assert len(kept) == 1 and len(kept[0]) == len(kinds)
+        pages = (drawing.replaying(press, kept[0], compress=False) if drawn_once
+                 else contextlib.nullcontext())
+        with pages as replay:
+            press_pdf = press.write_pdf(finisher=press_finisher(3, 16), pdf_identifier=b"1" * 16)
+    return screen_pdf, press_pdf, replay.taken if replay else 0
 
 
 @pytest.fixture
@@ -101,6 +129,21 @@ def test_any_pages_drawn_on_two_cores_are_the_bytes_of_one(two_cores: None,
     assert two == one
 
 
+@settings(max_examples=8, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(sorted(PAGES)), min_size=4, max_size=9))
+def test_the_press_taking_the_screens_pages_is_the_press_drawn_again(
+        two_cores: None, kinds: list[str]) -> None:
+    """Written from one layout, the press takes the pages as drawn for the screen, but for
+    its bleed (its page rectangle) and its finisher (black as K, marks), which read no
+    drawing; a page that drew a group (whose box is the page rectangle) it draws again."""
+    *once, taken = both_written(kinds, drawn_once=True)
+    *twice, _ = both_written(kinds, drawn_once=False)
+    assert once == twice
+    # every page of text but the first, which introduces the font to the press's writer
+    assert taken >= sum(kind in ("text", "more text") for kind in kinds[1:])
+
+
 def test_one_page_too_few_draws_in_one_process(two_cores: None) -> None:
     _, taken = written(["text", "text", "text"], split=True)
     assert taken is None
@@ -116,10 +159,10 @@ def test_a_book_on_two_cores_is_the_pdf_of_one(tmp_path: Path,
     taken = tmp_path / "taken"  # written by the process that writes the PDF
     real = drawing._take
 
-    def take(drawn: drawing.DrawnPage, stream: object) -> bool:
+    def take(drawn: drawing.DrawnPage, stream: object, compress: bool) -> bool:
         with taken.open("a") as record:
             record.write("taken\n")
-        return real(drawn, stream)
+        return real(drawn, stream, compress)
 
     monkeypatch.setattr(drawing, "_take", take)
     pdfs = []

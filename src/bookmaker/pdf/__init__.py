@@ -9,6 +9,7 @@ diagnostics.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import gc
 import hashlib
@@ -28,7 +29,13 @@ from weasyprint.css.units import LENGTHS_TO_PIXELS
 from weasyprint.text.fonts import FontConfiguration
 
 from bookmaker.diagnostics import Diagnostic, Severity, error
-from bookmaker.parallel import clean_up_when_ended, disposable, run_in_order
+from bookmaker.parallel import (
+    clean_up_when_ended,
+    disposable,
+    in_background,
+    run_in_order,
+    second_core,
+)
 from bookmaker.pdf import drawing, justify, margins, passes, subset
 from bookmaker.pdf.fetcher import BookURLFetcher, RefusedResource
 from bookmaker.pdf.logged import Collected, weasyprint_log
@@ -220,27 +227,70 @@ def typeset_pdfs(layout: PrintDocument, documents: list[tuple[str, PrintDocument
         pages = page_starts(laid_out)
         messages = [record.getMessage() for record in log.records]
         # each profile's pages taken before any is written (writing a PDF/A adds its colour
-        # profile to the document it writes), and written at once on two cores: each
-        # process forked from this one has the layout
-        alone = len(documents) == 1  # else the writes take both cores
-        writes = [partial(_write, for_profile(laid_out, profile, document), profile, document,
-                          sheets, fonts_dir, alone) for profile, document in documents]
+        # profile to the document it writes)
+        copies = [(for_profile(laid_out, profile, document), profile, document)
+                  for profile, document in documents]
         progress("write", 0)
-        for data, logged in run_in_order(writes, lambda step: None):
+        for data, logged in _written(copies, sheets, fonts_dir):
             typeset.append(TypesetPdf(data, [], pages))
             messages += logged
     diagnostics = ([] if patched else [justify.fallback_warning()]) + diagnostics_of(messages)
     return [replace(pdf, diagnostics=diagnostics) for pdf in typeset]
 
 
+Written = tuple[bytes, list[str]]  # a PDF, and what WeasyPrint logged while writing it
+Copy = tuple[weasyprint.Document, str, PrintDocument]  # the layout's pages for a profile
+
+
+def _written(copies: list[Copy], sheets: list[weasyprint.CSS],
+             fonts_dir: Path) -> list[Written]:
+    """Each profile's PDF, written from its copy of the layout. A PDF alone has its pages drawn
+    on two cores (``drawing.on_two_cores``). Two PDFs are drawn once: the first's pages on two
+    cores, then the second, written in a process forked as the first's last page is drawn,
+    takes them (``drawing.replaying``: a profile's pages differ from the other's only in their
+    bleed, which drawing does not read). Each process forked from this one has the layout."""
+    write = partial(_write, sheets=sheets, fonts_dir=fonts_dir)
+    if len(copies) == 1:
+        return [write(*copies[0], alone=True)]
+    if len(copies) == 2 and second_core():
+        return _written_together(copies[0], copies[1], write)
+    return run_in_order([partial(_task, partial(write, *copy)) for copy in copies],
+                        lambda step: None)
+
+
+def _task(write: Callable[[], Written], _report: object) -> Written:
+    return write()
+
+
+def _written_together(first: Copy, second: Copy,
+                      write: Callable[..., Written]) -> list[Written]:
+    started: list[Callable[[], Written]] = []
+
+    def write_second(drawn: drawing.Drawn) -> None:
+        started.append(in_background(partial(write, *second, drawn=drawn)))
+
+    try:
+        written = write(*first, alone=True, then=write_second)
+    except BaseException:
+        for answer in started:  # its answer read, which ends it
+            with contextlib.suppress(BaseException):
+                answer()
+        raise
+    return [written, started[0]() if started else write(*second)]
+
+
 def _write(laid_out: weasyprint.Document, profile: str, document: PrintDocument,
-           sheets: list[weasyprint.CSS], fonts_dir: Path, alone: bool,
-           _report: object) -> tuple[bytes, list[str]]:
-    """The PDF of one profile, and what WeasyPrint logged while writing it. Written ``alone``,
-    its pages are drawn on two cores, unless a finisher rewrites their content."""
+           sheets: list[weasyprint.CSS], fonts_dir: Path, alone: bool = False,
+           drawn: drawing.Drawn | None = None,
+           then: Callable[[drawing.Drawn], None] | None = None) -> Written:
+    """The PDF of one profile. Written ``alone``, its pages are drawn on two cores, and given
+    to ``then`` as drawn; with ``drawn``, the pages drawn for another profile are taken."""
     finisher = (press_finisher(document.bleed, document.signature)
                 if profile == "press" else None)
-    with weasyprint_log() as log, drawing.on_two_cores(laid_out, alone and finisher is None):
+    compress = finisher is None  # a finisher rewrites the pages' content
+    pages = (drawing.replaying(laid_out, drawn, compress) if drawn is not None
+             else drawing.on_two_cores(laid_out, alone, compress, then))
+    with weasyprint_log() as log, pages:
         data = laid_out.write_pdf(finisher=finisher, stylesheets=sheets,
                                   **pdf_options(profile, document, fonts_dir))
     return data, [record.getMessage() for record in log.records]

@@ -1,5 +1,5 @@
-"""A PDF's pages drawn on two cores: the later pages in a forked process while this one draws
-the first, then handed to WeasyPrint's writer as if it had drawn them itself.
+"""A PDF's pages drawn on two cores, and drawn once for two profiles: pages drawn in one process
+handed to WeasyPrint's writer in another as if it had drawn them itself.
 
 WeasyPrint 70 writes a PDF by drawing its pages one after the other (``generate_pdf`` in
 ``pdf/__init__.py``: a content stream per page, ``Page.paint``), a quarter of a full-size book's
@@ -17,9 +17,15 @@ count, a glyph the font lacks), logged a warning, or first used a font that this
 not met by then, is drawn again here, in its turn: its bytes and what it adds are then
 exactly WeasyPrint's own, and so are the pages after it.
 
+The pages as drawn, all of them once the last is, may go on to the writer of another profile
+of the same layout (``on_two_cores``'s ``then``, ``replaying``): the press's pages are the
+screen's with a bleed, which only the page's rectangle holds (its MediaBox, and the box of a
+group, never replayed); drawing reads the page box's own bleed, the layout's.
+
 Each page stream is compressed once, as it is drawn (on the core that drew it). pydyf compresses
 a stream each time its data is read, and a PDF with an identifier (PDF/A needs one) is read
-twice: written, then hashed. The content and its dictionary are what pydyf would write.
+twice: written, then hashed. The content and its dictionary are what pydyf would write. A
+writer with a finisher (the press's, which turns black into K) gets the pages uncompressed.
 
 Written against WeasyPrint 70.0 and pydyf 0.13 (pinned in pyproject.toml): read
 ``generate_pdf``, ``Stream.set_alpha`` and ``draw_first_line`` again when upgrading.
@@ -49,17 +55,20 @@ OBJECTS = ("XObject", "Pattern", "Shading")  # named by count: not replayed
 
 @dataclass
 class DrawnPage:
-    """One page drawn by the other process: its content stream's bytes (compressed when
-    ``compressed``), the bytes that were in the stream before drawing (WeasyPrint's
+    """One page as drawn: its content stream's bytes (``raw``; ``deflated`` too when the
+    drawer compressed them), the bytes that were in the stream before drawing (WeasyPrint's
     transformation), and what drawing it added to the document."""
 
     before: bytes
-    content: bytes
-    compressed: bool
+    raw: bytes
+    deflated: bytes | None
     alpha_states: list[tuple[str, str, float]] = field(default_factory=list)
     new_fonts: list[int] = field(default_factory=list)
     glyphs: dict[int, tuple[list[tuple[int, int]], list[tuple[int, str]]]] = field(
         default_factory=dict)  # font key: (widths, to_unicode) added
+
+
+Drawn = list[DrawnPage | None]  # every page of a document; None: to be drawn by its writer
 
 
 def share_of_the_other(pages: int) -> int:
@@ -71,23 +80,42 @@ def share_of_the_other(pages: int) -> int:
 
 
 @contextmanager
-def on_two_cores(document: weasyprint.Document, wanted: bool = True
-                 ) -> Iterator[_Split | None]:
+def on_two_cores(document: weasyprint.Document, wanted: bool = True, compress: bool = True,
+                 then: Callable[[Drawn], None] | None = None) -> Iterator[_Split | None]:
     """While ``document`` is written, its later pages are drawn by a forked process (where
     ``wanted``, a second core is free and the document has pages for two); yields what counts
-    the pages taken from it. The document's pages must be its own copies (``pdf.for_profile``):
-    each gets a ``paint`` attribute."""
+    the pages taken from it. Its page streams are compressed as they are drawn unless
+    ``compress`` is False (a finisher rewrites them). ``then`` is given every page as drawn,
+    once the last is (for another profile's PDF, ``replaying``). The document's pages must be
+    its own copies (``pdf.for_profile``): each gets a ``paint`` attribute."""
     pages = document.pages
     if not wanted or len(pages) < 4 or not second_core():
         yield None
         return
-    split = _Split(pages, share_of_the_other(len(pages)))
-    for index, page in enumerate(pages):
+    with _painting(_Split(pages, share_of_the_other(len(pages)), compress, then)) as split:
+        yield split
+
+
+@contextmanager
+def replaying(document: weasyprint.Document, drawn: Drawn, compress: bool = True
+              ) -> Iterator[_Split]:
+    """While ``document`` is written, its pages are those ``drawn`` for another profile's PDF
+    of the same layout (``on_two_cores``'s ``then``): the same content, whatever the bleed,
+    which only the page's rectangle holds. Pages drawn by nobody are drawn as written."""
+    split = _Split(document.pages, 0, compress, None)
+    split.drawn = drawn
+    with _painting(split):
+        yield split
+
+
+@contextmanager
+def _painting(split: _Split) -> Iterator[_Split]:
+    for index, page in enumerate(split.pages):
         page.paint = _painter(split, index)
     try:
         yield split
     finally:
-        for page in pages:
+        for page in split.pages:
             del page.paint
         split.end()
 
@@ -99,52 +127,75 @@ def _painter(split: _Split, index: int) -> Callable[[Any, float], None]:
 
 
 class _Split:
-    def __init__(self, pages: list[weasyprint.Page], first_other: int) -> None:
+    """The pages of one PDF being written: those from ``first_other`` on taken from what
+    another process drew (``drawn``), the others drawn here."""
+
+    def __init__(self, pages: list[weasyprint.Page], first_other: int, compress: bool,
+                 then: Callable[[Drawn], None] | None) -> None:
         self.pages = pages
         self.first_other = first_other
+        self.compress = compress
+        self.then = then
         self.parent = os.getpid()
-        self.answer: Callable[[], list[DrawnPage | None]] | None = None
-        self.drawn: list[DrawnPage | None] | None = None
+        self.answer: Callable[[], Drawn] | None = None
+        self.drawn: Drawn | None = None
         self.taken = 0  # pages drawn by the other process and taken from it
+        self.kept: Drawn = []  # every page as drawn, for ``then``
+        self.own: list[DrawnPage] = []  # the pages drawn here, for ``then`` …
+        self.counts: list[tuple[_State, _State]] = []  # … and the state around each
 
     def paint(self, index: int, stream: Any, scale: float) -> None:
-        if index == 0 and self.answer is None and stream._tags is None:
+        if stream._tags is not None:  # marked content, numbered by count: not replayed
+            self.then = self.drawn = None
+            _draw(self.pages[index], stream, scale)
+            return
+        if index == 0 and self.drawn is None and self.answer is None:
             # WeasyPrint has set up the document's resources and fonts: the other process
             # starts from them, as they are before any page is drawn
             self.answer = in_background(lambda: self._draw_later_pages(stream, scale))
-        if index >= self.first_other and self.answer is not None:
+        drawn = None
+        if index >= self.first_other and (self.drawn is not None or self.answer is not None):
             if self.drawn is None:
-                self.drawn = self.answer()
+                self.drawn = self.answer()  # type: ignore[misc]
             drawn = self.drawn[index - self.first_other]
-            if drawn is not None and _take(drawn, stream):
-                self.taken += 1
-                return
-        _draw(self.pages[index], stream, scale)
-        _compress(stream)
+        if drawn is not None and _take(drawn, stream, self.compress):
+            self.taken += 1
+        else:
+            drawn = self._draw_here(self.pages[index], stream, scale)
+        if self.then is not None:
+            self.kept.append(drawn)
+            if index == len(self.pages) - 1:
+                _add_glyphs(self.own, self.counts, stream._fonts)
+                self.then(self.kept)
 
-    def _draw_later_pages(self, first: Any, scale: float) -> list[DrawnPage | None]:
-        """In the forked process: each later page drawn into a stream like WeasyPrint's, and
-        what drawing it added; None for a page whose additions cannot be replayed."""
+    def _draw_here(self, page: weasyprint.Page, stream: Any, scale: float) -> DrawnPage | None:
+        """``page`` drawn into the stream being written; as drawn, when ``then`` will want
+        it."""
+        if self.then is None:
+            _draw(page, stream, scale)
+            if self.compress:
+                _compress(stream)
+            return None
+        drawn = _drawn(page, stream, scale, self.compress)
+        if drawn is None:
+            return None
+        self.own.append(drawn[0])
+        self.counts.append(drawn[1])
+        return drawn[0]
+
+    def _draw_later_pages(self, first: Any, scale: float) -> Drawn:
+        """In the forked process: each later page drawn into a stream like WeasyPrint's."""
         if os.getpid() == self.parent:  # not forked after all: this process draws them all
             return [None] * (len(self.pages) - self.first_other)
-        drawn: list[DrawnPage | None] = []
-        counts: list[tuple[_State, _State]] = []
+        drawn: Drawn = []
+        counts = []
         for page in self.pages[self.first_other:]:
             stream = first.clone(page_rectangle=page_rectangle(page, scale))
             stream.transform(d=-1, f=page.height * scale)
-            before, state = _joined(stream), _State.of(stream)
-            with weasyprint_log() as warned:
-                _draw(page, stream, scale)
-            after = _State.of(stream)
-            if warned.records or not state.replayable(after, stream):
-                drawn.append(None)
-                continue
-            content = _joined(stream)
-            compressed = bool(stream.compress and not stream.extra)
-            drawn.append(DrawnPage(before, _deflate(content) if compressed else content,
-                                   compressed, state.new_alpha_states(stream),
-                                   state.new_fonts(stream)))
-            counts.append((state, after))
+            page_drawn = _drawn(page, stream, scale, self.compress)
+            drawn.append(None if page_drawn is None else page_drawn[0])
+            if page_drawn is not None:
+                counts.append(page_drawn[1])
         _add_glyphs([page for page in drawn if page is not None], counts, first._fonts)
         return drawn
 
@@ -154,6 +205,25 @@ class _Split:
         if self.answer is not None and self.drawn is None:
             with contextlib.suppress(Exception):  # the write's own failure is the one to report
                 self.answer()
+
+
+def _drawn(page: weasyprint.Page, stream: Any, scale: float, compress: bool
+           ) -> tuple[DrawnPage, tuple[_State, _State]] | None:
+    """``page`` drawn into ``stream`` (compressed if ``compress``), and the page as drawn, with
+    the document's state before and after; None when what drawing it added cannot be
+    replayed."""
+    before, state = _joined(stream), _State.of(stream)
+    with weasyprint_log() as warned:
+        _draw(page, stream, scale)
+    after = _State.of(stream)
+    raw = _joined(stream)
+    deflated = _deflate(raw) if compress and _compressible(stream) else None
+    if deflated is not None:
+        _compressed(stream, deflated)
+    if warned.records or not state.replayable(after, stream):
+        return None
+    return DrawnPage(before, raw, deflated, state.new_alpha_states(stream),
+                     state.new_fonts(stream)), (state, after)
 
 
 def page_rectangle(page: weasyprint.Page, scale: float) -> tuple[float, float, float, float]:
@@ -179,10 +249,15 @@ def _deflate(content: bytes) -> bytes:
     return compressor.compress(content) + compressor.flush()
 
 
+def _compressible(stream: pydyf.Stream) -> bool:
+    """Whether pydyf would compress the stream, with no other entry in its dictionary."""
+    return bool(stream.compress and not stream.extra)
+
+
 def _compress(stream: pydyf.Stream) -> None:
     """The page's content compressed now, once: pydyf then writes it as it is, with the
     dictionary it would have written (``/Filter /FlateDecode`` before ``/Length``)."""
-    if stream.compress and not stream.extra:
+    if _compressible(stream):
         _compressed(stream, _deflate(_joined(stream)))
 
 
@@ -192,14 +267,12 @@ def _compressed(stream: pydyf.Stream, data: bytes) -> None:
     stream.extra["Filter"] = "/FlateDecode"
 
 
-def _take(drawn: DrawnPage, stream: Any) -> bool:
-    """``stream`` given the page the other process drew, and the document what drawing it
-    added; False (nothing changed) when this process cannot: a font first used there that
-    this process has not met, or a stream that is not as the other process began it."""
+def _take(drawn: DrawnPage, stream: Any, compress: bool) -> bool:
+    """``stream`` given the page as drawn elsewhere, and the document what drawing it added;
+    False (nothing changed) when this process cannot: a font first used there that this
+    process has not met, or a stream that is not as the drawing began."""
     fonts = stream._fonts
     if any(key not in fonts for key in drawn.new_fonts) or _joined(stream) != drawn.before:
-        return False
-    if drawn.compressed != bool(stream.compress and not stream.extra):
         return False
     states = stream._resources["ExtGState"]
     for name, key, alpha in drawn.alpha_states:
@@ -210,10 +283,11 @@ def _take(drawn: DrawnPage, stream: Any) -> bool:
             font.widths.setdefault(glyph, width)
         for glyph, text in texts:
             font.to_unicode.setdefault(glyph, text)
-    if drawn.compressed:
-        _compressed(stream, drawn.content)
+    if compress and _compressible(stream):
+        _compressed(stream, drawn.deflated if drawn.deflated is not None
+                    else _deflate(drawn.raw))
     else:
-        stream.stream = [drawn.content]
+        stream.stream = [drawn.raw]
     return True
 
 
