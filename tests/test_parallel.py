@@ -13,11 +13,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bookmaker.build import build, make_edition
 from bookmaker.diagnostics import BookError, error
 from bookmaker.load import load_book
-from bookmaker.parallel import cores, run_in_order
+from bookmaker.parallel import cores, halves, run_in_order
 from bookmaker.pdf import TypesetPdf
 from bookmaker.progress import Reporter, Step
 from bookmaker.render import render_book
@@ -412,3 +414,24 @@ def test_a_cover_drawn_by_the_standby_is_the_cover_drawn_in_place(
         assert used.exists() == (jobs == "2")
         used.unlink(missing_ok=True)
     assert epubs[0] == epubs[1]
+
+
+def squares_and_pids(items: list[int]) -> list[tuple[int, int]]:
+    return [(item * item, os.getpid()) for item in items]
+
+
+@needs_two_cores
+def test_halves_work_the_later_half_by_weight_in_another_process() -> None:
+    results = halves(squares_and_pids, [5, 1, 1, 1, 1, 1], weight=lambda item: item)
+    assert [square for square, _ in results] == [25, 1, 1, 1, 1, 1]
+    # the first item weighs half of all: the rest are worked elsewhere
+    assert results[0][1] == os.getpid()
+    assert {pid for _, pid in results[1:]} != {os.getpid()}
+    assert len({pid for _, pid in results[1:]}) == 1
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.integers(0, 50), max_size=12))
+def test_halves_give_what_the_work_gives_on_the_whole(items: list[int]) -> None:
+    results = halves(squares_and_pids, items, weight=lambda item: item)
+    assert [square for square, _ in results] == [item * item for item in items]

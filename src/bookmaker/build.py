@@ -54,7 +54,7 @@ from bookmaker.fonts import (
 from bookmaker.load import load_book
 from bookmaker.model import Book
 from bookmaker.outputs import OutputSet, prepare_folder
-from bookmaker.parallel import Standby, in_background, run_in_order, standing_by
+from bookmaker.parallel import Standby, halves, in_background, run_in_order, standing_by
 from bookmaker.progress import Reporter, for_edition, silent
 from bookmaker.reader_text import reader_passages
 from bookmaker.render import Rendered, render_book
@@ -180,10 +180,14 @@ def make_edition(book: Book, book_dir: Path, variant: str | None) -> Edition:
         raise error("B002", f"the book is already {book.meta.language}", BOOK_FILE,
                     hint="variants convert a Simplified source to Traditional")
     from bookmaker.variants import convert_book, make_converter, variant_config
+    from bookmaker.variants.edition import convert_runs, runs_of
 
     converter = make_converter(book, book_dir, variant)
     config = variant_config(book.meta, variant)
-    return Edition(convert_book(book, converter, config.language, config), variant,
+    # the runs convert each on its own: half of them in a process forked with the converter
+    runs = halves(partial(convert_runs, converter), runs_of(book),
+                  lambda texts: sum(map(len, texts)))
+    return Edition(convert_book(book, converter, config.language, config, runs), variant,
                    f".{variant}", converter.convert)
 
 
@@ -254,8 +258,10 @@ def convert_elsewhere(book: Book, book_dir: Path, variant: str | None,
                       texts: list[str]) -> list[str]:
     """``texts`` converted as the edition's labels, by a process that loads the converter."""
     def convert(_progress: Reporter) -> list[str]:
-        labels = make_edition(book, book_dir, variant).labels
-        return [labels(text) for text in texts]
+        from bookmaker.variants import make_converter
+
+        converter = make_converter(book, book_dir, variant)  # the edition's labels (not its book)
+        return [converter.convert(text) for text in texts]
     return run_in_order([convert], silent, isolate=True)[0]
 
 

@@ -31,6 +31,7 @@ from typing import Any, TypeVar
 from bookmaker.progress import Reporter, Step
 
 T = TypeVar("T")
+U = TypeVar("U")
 Task = Callable[[Reporter], T]
 
 _tasks: Sequence[Task[Any]] = ()  # the tasks of the pool being started, inherited by fork
@@ -152,6 +153,19 @@ def in_background(task: Callable[[], T], standby: Standby | None = None) -> Call
     process.start()
     send.close()
     return _answer(receive, process.pid, process.join)  # type: ignore[arg-type]
+
+
+def halves(work: Callable[[list[T]], list[U]], items: list[T],
+           weight: Callable[[T], int]) -> list[U]:
+    """``work(items)``, whose result has an item for each of ``items`` and where each item's
+    does not depend on the others: the later half (by ``weight``) worked in a forked process
+    while this one works the first (in turn, with one core)."""
+    total, cut, reached = sum(map(weight, items)), 0, 0
+    while cut < len(items) and reached < total / 2:
+        reached += weight(items[cut])
+        cut += 1
+    later = in_background(partial(work, items[cut:])) if cut < len(items) else lambda: []
+    return work(items[:cut]) + later()
 
 
 def _answer(receive: Any, pid: int, reap: Callable[[], object]) -> Callable[[], Any]:

@@ -35,17 +35,46 @@ def make_converter(book: Book, book_dir: Path, variant: str) -> Converter:
     return Converter(config.opencc, protected, config.corner_quotes)
 
 
+def runs_of(book: Book) -> list[list[str]]:
+    """The text nodes of each run of the book's reader text (a paragraph, a heading, a table
+    cell), in the order ``convert_book`` converts them."""
+    runs: list[list[str]] = []
+
+    def record(inlines: list[Inline]) -> list[Inline]:
+        texts: list[str] = []
+        runs.append(texts)
+
+        def keep(text: str) -> str:
+            texts.append(text)
+            return text
+        return map_run_text(inlines, keep)
+
+    map_reader_text(book, run=record)
+    return runs
+
+
+def convert_runs(converter: Converter, runs: list[list[str]]) -> list[list[str]]:
+    """Each run's text nodes converted together, so that quotation marks pair up across them;
+    each run on its own (a run converts the same whatever is converted before it)."""
+    converted = []
+    for texts in runs:
+        quotes = QuoteState()
+        converted.append([converter.convert(text, quotes) for text in texts])
+    return converted
+
+
 def convert_book(book: Book, converter: Converter, language: str,
-                 config: VariantConfig | None = None) -> Book:
+                 config: VariantConfig | None = None,
+                 runs: list[list[str]] | None = None) -> Book:
     """The book's reader text converted (``reader_text``): each string of the metadata on its
-    own, the text nodes of a run (a paragraph, a heading, a table cell) together, so that
-    quotation marks pair up across them. Its publication data are the edition's own
-    (``config``), never the source's: the source's print product is kept only as what the
-    edition was made from."""
+    own, the text nodes of a run together (``convert_runs``; ``runs``: converted already, of
+    ``runs_of(book)``). Its publication data are the edition's own (``config``), never the
+    source's: the source's print product is kept only as what the edition was made from."""
+    converted_runs = iter(runs if runs is not None else convert_runs(converter, runs_of(book)))
 
     def run(inlines: list[Inline]) -> list[Inline]:
-        quotes = QuoteState()
-        return map_run_text(inlines, lambda text: converter.convert(text, quotes))
+        texts = iter(next(converted_runs))
+        return map_run_text(inlines, lambda text: next(texts))
 
     config = config or VariantConfig()
     converted = map_reader_text(book, text=converter.convert, run=run)
