@@ -208,3 +208,53 @@ def test_a_build_leaves_nothing_in_the_temporary_folder(tmp_path: Path) -> None:
                                "BOOKMAKER_CACHE_DIR": str(tmp_path / "cache")})  # all drawn
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in temporary.iterdir()) == []
+
+
+# The command line, interrupted as the press's writer starts: a process forked from the
+# screen's writer as its last page is drawn (``pdf.drawing.replaying``), which sends the
+# signal — to the whole process group for Ctrl-C, to the command for SIGTERM.
+SIGNALLED_PRESS = """
+import os, signal, sys
+from bookmaker.cli import main
+from bookmaker.pdf import drawing
+
+signum = int(sys.argv.pop(1))
+command = os.getpid()
+replaying = drawing.replaying
+
+
+def replay(document, drawn, compress=True):
+    print(f"press writer {os.getpid()}", file=sys.stderr, flush=True)
+    if signum == signal.SIGINT:
+        os.killpg(os.getpgid(command), signum)
+    else:
+        os.kill(command, signum)
+    return replaying(document, drawn, compress)
+
+
+drawing.replaying = replay
+main()
+"""
+
+
+@pytest.mark.slow  # builds both PDFs, in other processes
+@pytest.mark.skipif(cores() < 2, reason="one core: the press is drawn on its own")
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["Ctrl-C", "SIGTERM"])
+def test_an_interruption_while_the_press_takes_the_screens_pages(tmp_path: Path,
+                                                                 signum: int) -> None:
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    script = tmp_path / "signalled_press.py"
+    script.write_text(SIGNALLED_PRESS, encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script), str(int(signum)), "build", str(SAMPLE),
+                           "--out", str(tmp_path / "out"), "--format", "pdf"],
+                          capture_output=True, text=True, check=False, start_new_session=True,
+                          timeout=120, env={**os.environ, "TMPDIR": str(temporary),
+                                            "BOOKMAKER_CACHE_DIR": str(tmp_path / "cache")})
+    assert done.returncode == 130, done.stderr
+    assert done.stderr.strip().splitlines()[-1] == "interrupted: no output was changed"
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").glob("*.pdf"))
+    pid = int(done.stderr.split("press writer ", 1)[1].split()[0])
+    assert not alive_after(pid, seconds=3.0)
+    assert sorted(p.name for p in temporary.iterdir()) == []
