@@ -208,7 +208,8 @@ class Standby:
         self._process = context.Process(
             target=_stand_by, args=(modules, self._tasks, self._send_task, send_result,
                                     self._relay.queue if self._relay else None))
-        # not daemonic: its task may fork (a PDF's two writes); ``close`` ends it
+        # not daemonic: its task may fork (a PDF's pages drawn on two cores, the press's
+        # writer); ``close`` ends it
         self._process.start()
         self._parent = os.getpid()
         self._tasks.close()
