@@ -17,7 +17,7 @@ from weasyprint.text.fonts import FontConfiguration
 
 from bookmaker import parallel
 from bookmaker.build import build
-from bookmaker.pdf import drawing, font_configuration, for_profile
+from bookmaker.pdf import drawing, font_configuration, for_profile, weasyprint_patched
 from bookmaker.pdf.press import press_finisher
 from bookmaker.render.print_edition import PrintDocument
 from bookmaker.resources import fonts_dir
@@ -60,8 +60,10 @@ def document(kinds: list[str], fonts: FontConfiguration) -> weasyprint.Document:
 
 def written(kinds: list[str], split: bool) -> tuple[bytes, int | None]:
     """The PDF of one page of each kind, and how many pages were taken from the other
-    process (None: not split)."""
-    with font_configuration() as fonts:
+    process (None: not split). Written as the build writes, with bookmaker's font subsetting:
+    WeasyPrint's fontTools fallback (without libharfbuzz-subset) stamps each subset with the
+    time, so that two PDFs written a second apart differ."""
+    with font_configuration() as fonts, weasyprint_patched():
         laid_out = document(kinds, fonts)
         with drawing.on_two_cores(laid_out, split) as other:
             data = laid_out.write_pdf(pdf_variant="pdf/a-2b", pdf_identifier=b"0" * 16)
@@ -73,7 +75,7 @@ def both_written(kinds: list[str], drawn_once: bool) -> tuple[bytes, bytes, int]
     how many pages the press took; ``drawn_once``, it takes the pages drawn for the screen."""
     screen_document, press_document = PrintDocument("", ()), PrintDocument("", (), bleed=3)
     kept: list[drawing.Drawn] = []
-    with font_configuration() as fonts:
+    with font_configuration() as fonts, weasyprint_patched():
         laid_out = document(kinds, fonts)
         screen = for_profile(laid_out, "screen", screen_document)
         press = for_profile(laid_out, "press", press_document)
