@@ -1,7 +1,8 @@
 """pdf/drawing.py: a PDF's later pages drawn in a forked process are the pages WeasyPrint draws
 in one, byte for byte: what their drawing adds to the document (alpha states, fonts' glyphs)
 is replayed in page order, and a page whose additions cannot be (an image, a group, a glyph
-no font has, a font the writer has not met yet) is drawn again by the writer."""
+no font has, a font the writer has not met yet) is drawn again by the writer. And the press's
+writer, taking the pages as drawn for the screen, writes the press drawn again."""
 
 from __future__ import annotations
 
