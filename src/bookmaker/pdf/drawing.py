@@ -8,14 +8,15 @@ own (an attribute of that page object: nothing of WeasyPrint's is patched). The 
 called once WeasyPrint has set everything up, forks a process that draws the later pages into
 streams made as WeasyPrint makes them (``Stream.clone``, the same transformation). When the
 writer reaches those pages, each gets its drawn content and what drawing it added to the
-document: the alpha states it named, and each font's glyph widths and their text, added in
-page order where absent, as drawing them here would have added them. The PDF is byte for byte
-the one drawn in one process (``tests/test_drawing.py``).
+document: the alpha states it named, each font's glyph widths and their text, the images it
+drew (the layout's own image objects, found on the page) and the sizes it drew them at, added
+in page order where absent, as drawing them here would have added them. The PDF is byte for
+byte the one drawn in one process (``tests/test_drawing.py``).
 
-A page whose drawing added anything else (an image, a pattern, a group, a state numbered by
-count, a glyph the font lacks), logged a warning, or first used a font that this process has
-not met by then, is drawn again here, in its turn: its bytes and what it adds are then
-exactly WeasyPrint's own, and so are the pages after it.
+A page whose drawing added anything else (a pattern, a group, a state numbered by count, a
+glyph the font lacks), logged a warning, or first used a font that this process has not met
+by then, is drawn again here, in its turn: its bytes and what it adds are then exactly
+WeasyPrint's own, and so are the pages after it.
 
 The pages as drawn, all of them once the last is, may go on to the writer of another profile
 of the same layout (``on_two_cores``'s ``then``, ``replaying``): the press's pages are the
@@ -28,7 +29,8 @@ twice: written, then hashed. The content and its dictionary are what pydyf would
 writer with a finisher (the press's, which turns black into K) gets the pages uncompressed.
 
 Written against WeasyPrint 70.0 and pydyf 0.13 (pinned in pyproject.toml): read
-``generate_pdf``, ``Stream.set_alpha`` and ``draw_first_line`` again when upgrading.
+``generate_pdf``, ``Stream.set_alpha``, ``Stream.add_image`` and ``draw_first_line`` again
+when upgrading.
 """
 
 from __future__ import annotations
@@ -50,7 +52,7 @@ from bookmaker.pdf.logged import weasyprint_log
 
 ALPHA_STATE = re.compile(r"[Aa][0-9.e-]+")  # Stream.set_alpha's names: A0.5, a1 …
 COMPRESSION_LEVEL = 9  # pydyf's (Stream.data)
-OBJECTS = ("XObject", "Pattern", "Shading")  # named by count: not replayed
+OBJECTS = ("XObject", "Pattern", "Shading")  # named by count (but an image): not replayed
 
 
 @dataclass
@@ -64,6 +66,8 @@ class DrawnPage:
     deflated: bytes | None
     alpha_states: list[tuple[str, str, float]] = field(default_factory=list)
     new_fonts: list[int] = field(default_factory=list)
+    images: list[tuple[str, bool, list[float]]] = field(
+        default_factory=list)  # name, interpolated, the sizes it is drawn at added
     glyphs: dict[int, tuple[list[tuple[int, int]], list[tuple[int, str]]]] = field(
         default_factory=dict)  # font key: (widths, to_unicode) added
 
@@ -158,7 +162,7 @@ class _Split:
             if self.drawn is None:
                 self.drawn = self.answer()  # type: ignore[misc]
             drawn = self.drawn[index - self.first_other]
-        if drawn is not None and _take(drawn, stream, self.compress):
+        if drawn is not None and _take(drawn, self.pages[index], stream, self.compress):
             self.taken += 1
         else:
             drawn = self._draw_here(self.pages[index], stream, scale)
@@ -223,7 +227,7 @@ def _drawn(page: weasyprint.Page, stream: Any, scale: float, compress: bool
     if warned.records or not state.replayable(after, stream):
         return None
     return DrawnPage(before, raw, deflated, state.new_alpha_states(stream),
-                     state.new_fonts(stream)), (state, after)
+                     state.new_fonts(stream), state.new_images(after, stream)), (state, after)
 
 
 def page_rectangle(page: weasyprint.Page, scale: float) -> tuple[float, float, float, float]:
@@ -267,13 +271,41 @@ def _compressed(stream: pydyf.Stream, data: bytes) -> None:
     stream.extra["Filter"] = "/FlateDecode"
 
 
-def _take(drawn: DrawnPage, stream: Any, compress: bool) -> bool:
-    """``stream`` given the page as drawn elsewhere, and the document what drawing it added;
+def _images_of(page: weasyprint.Page, drawn: DrawnPage,
+               known: dict[str, Any]) -> dict[str, Any] | None:
+    """The image objects of the images the page as drawn names that this process has not
+    drawn yet, found among the page's replaced boxes (the layout's own objects, in every
+    process forked from it); None when one is not there."""
+    wanted = {name for name, _, _ in drawn.images if name not in known}
+    if not wanted:
+        return {}
+    found = {}
+    for box in page._page_box.descendants():
+        image = getattr(box, "replacement", None)
+        for interpolate in (False, True):
+            name = f"i{getattr(image, 'id', '')}{int(interpolate)}"
+            if name in wanted:
+                found[name] = image
+    return found if set(found) == wanted else None
+
+
+def _take(drawn: DrawnPage, page: weasyprint.Page, stream: Any, compress: bool) -> bool:
+    """``stream`` given ``page`` as drawn elsewhere, and the document what drawing it added;
     False (nothing changed) when this process cannot: a font first used there that this
-    process has not met, or a stream that is not as the drawing began."""
+    process has not met, an image it cannot find on the page, or a stream that is not as the
+    drawing began."""
     fonts = stream._fonts
     if any(key not in fonts for key in drawn.new_fonts) or _joined(stream) != drawn.before:
         return False
+    images = _images_of(page, drawn, stream._images)
+    if images is None:
+        return False
+    for name, interpolate, ratios in drawn.images:
+        stream._resources["XObject"].setdefault(name, None)  # set by the writer (add_image)
+        if name not in stream._images:
+            stream._images[name] = {"image": images[name], "interpolate": interpolate,
+                                    "dpi_ratios": set(), "x_object": None}
+        stream._images[name]["dpi_ratios"].update(ratios)
     states = stream._resources["ExtGState"]
     for name, key, alpha in drawn.alpha_states:
         states.setdefault(name, pydyf.Dictionary({key: alpha}))
@@ -294,32 +326,41 @@ def _take(drawn: DrawnPage, stream: Any, compress: bool) -> bool:
 @dataclass
 class _State:
     """What a stream's document held at a moment: the names of its resources, the images and
-    how many sizes each is drawn at, and the length of each font's tables."""
+    the sizes each is drawn at, and the length of each font's tables."""
 
     resources: dict[str, list[str]]
-    images: dict[str, int]
+    images: dict[str, frozenset[float]]
     fonts: dict[int, tuple[int, int, int]]  # key: widths, texts, missing glyphs
 
     @staticmethod
     def of(stream: Any) -> _State:
         return _State(
             {kind: list(stream._resources[kind]) for kind in ("ExtGState", *OBJECTS)},
-            {name: len(image["dpi_ratios"]) for name, image in stream._images.items()},
+            {name: frozenset(image["dpi_ratios"]) for name, image in stream._images.items()},
             {key: _counts(font) for key, font in stream._fonts.items()})
 
     def replayable(self, after: _State, stream: Any) -> bool:
         """Whether what a page added, from this state to ``after``, can be replayed: alpha
-        states and glyphs only (not an image, a group, a pattern, a shading, a state numbered
-        by count, a glyph the font lacks, a form)."""
-        if any(self.resources[kind] != after.resources[kind] for kind in OBJECTS):
-            return False
-        if self.images != after.images:
+        states, glyphs and images (not a group, a pattern, a shading, a state numbered by
+        count, a glyph the font lacks, a form)."""
+        # the names only grow: those added, all images' (a group's or a pattern's is not)
+        objects = after.resources["XObject"][len(self.resources["XObject"]):]
+        if not set(objects) <= set(after.images) or any(
+                self.resources[kind] != after.resources[kind] for kind in OBJECTS[1:]):
             return False
         names = after.resources["ExtGState"][len(self.resources["ExtGState"]):]
         if not all(ALPHA_STATE.fullmatch(name) for name in names):
             return False
         return all(not font.used_in_forms and after.counts(key)[2] == self.counts(key)[2]
                    for key, font in stream._fonts.items())
+
+    def new_images(self, after: _State, stream: Any) -> list[tuple[str, bool, list[float]]]:
+        """The images the page drew first, or at a size not drawn before, in the order they
+        were added."""
+        return [(name, stream._images[name]["interpolate"],
+                 sorted(ratios - self.images.get(name, frozenset())))
+                for name, ratios in after.images.items()
+                if ratios != self.images.get(name)]
 
     def counts(self, key: int) -> tuple[int, int, int]:
         return self.fonts.get(key, (0, 0, 0))
