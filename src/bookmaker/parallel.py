@@ -38,6 +38,7 @@ _tasks: Sequence[Task[Any]] = ()  # the tasks of the pool being started, inherit
 _queue: Any = None  # the queue a worker's steps go to
 _in_worker = False  # this process was forked to run tasks of a pool, and ends with it
 _collecting = True  # whether the process that started the pool had the collector on
+STOP_WAIT = 5.0  # seconds a relay's end waits for a queue whose lock an ended process holds
 
 
 def cores() -> int:
@@ -98,10 +99,14 @@ class _Relay:
 
     def stop(self) -> None:
         """Once every step sent before is passed on: they are ahead of this end in the
-        queue."""
+        queue. A process ended while it put a step (by SIGTERM, which ends it at once)
+        leaves the queue's lock held: the end is then put by a thread of its own, and after
+        ``STOP_WAIT`` seconds the relay is left to end with this process."""
         if self._thread is not None:
-            self.queue.put(None)
-            self._thread.join()
+            end = threading.Thread(target=self.queue.put, args=(None,), daemon=True)
+            end.start()
+            end.join(STOP_WAIT)
+            self._thread.join(STOP_WAIT)
             self._thread = None
 
 
@@ -125,7 +130,8 @@ def disposable() -> bool:
 
 
 def _forward(step: Step) -> None:
-    _queue.put(step)
+    if _queue is not None:  # none in a background process: it reports nothing
+        _queue.put(step)
 
 
 def _run(index: int) -> Any:
@@ -297,6 +303,11 @@ def _leave_interruptions_to_the_parent() -> None:
 
 
 def _in_background(task: Callable[[], Any], send: Any) -> None:
+    global _queue
+    # a background process forked from a pool's worker or a standby reports nothing: ended
+    # while it put a step into their queue (the build's end, Ctrl-C), it would leave the
+    # queue's lock held, and the process relaying that queue waiting for it
+    _queue = None
     _leave_interruptions_to_the_parent()
     _send_result(task, send)
 
