@@ -1,7 +1,10 @@
-"""cli: help that teaches, and the check command end to end."""
+"""cli: help that teaches, the check command end to end, and how a command ends."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -32,3 +35,50 @@ def test_check_passes_on_the_sample(tmp_path: Path, epubcheck: SessionEpubCheck,
     result = CliRunner().invoke(cli, ["check", str(SAMPLE), "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert "0 errors, 0 warnings" in result.output and "0 violations" in result.output
+
+
+QUICK_END = """
+import atexit, sys
+from bookmaker import cli
+atexit.register(lambda: print("torn down", file=sys.stderr))
+cli.cli = lambda: (print("the last line"), sys.exit(2))  # the line still in stdout's buffer
+cli.main()
+"""
+
+
+def test_a_command_ends_without_the_teardown_and_with_all_its_output() -> None:
+    buffered = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    ended = subprocess.run([sys.executable, "-c", QUICK_END], capture_output=True, text=True,
+                           env=buffered, timeout=60)
+    assert ended.returncode == 2
+    assert ended.stdout == "the last line\n"
+    assert "torn down" not in ended.stderr  # nothing left to wait for: no teardown
+
+
+WAITED_END = """
+import multiprocessing, sys, time
+from pathlib import Path
+from bookmaker import cli
+
+def late(path):
+    time.sleep(0.5)
+    Path(path).write_text("done")
+
+def command():
+    multiprocessing.get_context("fork").Process(target=late, args=(sys.argv[1],)).start()
+    sys.exit(0)
+
+if __name__ == "__main__":
+    cli.cli = command
+    cli.main()
+"""
+
+
+def test_a_command_whose_child_still_runs_ends_the_normal_way(tmp_path: Path) -> None:
+    """The normal exit waits for the child (multiprocessing's own ending): its work is done
+    when the command has ended."""
+    done = tmp_path / "done"
+    ended = subprocess.run([sys.executable, "-c", WAITED_END, str(done)],
+                           stdout=subprocess.DEVNULL, timeout=60)
+    assert ended.returncode == 0
+    assert done.read_text() == "done"

@@ -173,7 +173,7 @@ def test_an_interruption_ends_the_cover_standby_quietly(tmp_path: Path, signum: 
     script.write_text(SIGNALLED_STANDBY, encoding="utf-8")
     done = subprocess.run([sys.executable, str(script), str(int(signum)), "build", str(SAMPLE),
                            "--out", str(tmp_path / "out"), "--format", "epub"],
-                          capture_output=True, text=True, check=False,
+                          capture_output=True, text=True, check=False, timeout=120,
                           env={**os.environ, "BOOKMAKER_CACHE_DIR": str(tmp_path / "cache")})
     assert done.returncode == 130, done.stderr
     assert done.stderr.strip().splitlines()[-1] == "interrupted: no output was changed"

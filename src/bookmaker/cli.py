@@ -9,10 +9,15 @@ machine) has a problem to fix, one line per problem: file, line, what is wrong, 
 from __future__ import annotations
 
 import contextlib
+import gc
+import logging
+import multiprocessing
+import os
 import platform
 import signal
 import sys
 import tempfile
+import threading
 import time
 import traceback
 from collections import Counter
@@ -258,7 +263,8 @@ def run_build(book_dir: Path, out_dir: Path, formats: tuple[str, ...],
                 # second less of a first build)
                 with standing_by(("bookmaker.build", "bookmaker.pdf.cover"),
                                  wanted=cover_likely_drawn(out_dir, formats)) as standby:
-                    from bookmaker.build import build
+                    with _imported_uncollected():
+                        from bookmaker.build import build
 
                     result = build(book_dir, out_dir, formats, progress=display,
                                    profiles=profiles, variants=variants, vertical=vertical,
@@ -270,6 +276,22 @@ def run_build(book_dir: Path, out_dir: Path, formats: tuple[str, ...],
     if timing is not None:
         print_timings(timing)
     return result
+
+
+@contextlib.contextmanager
+def _imported_uncollected() -> Iterator[None]:
+    """Python's collector off while the builder's modules are imported: its 125 collections
+    (35 ms) found nothing to free, since modules live as long as the command. What they made
+    is then frozen (``gc.freeze``): the build's later full collections, and those of the
+    processes it forks, no longer walk it."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if collecting:
+            gc.enable()
 
 
 @cli.command("check")
@@ -415,7 +437,37 @@ def _interrupt(signum: int, frame: object) -> None:
 def main() -> None:
     signal.signal(signal.SIGINT, _interrupt)
     signal.signal(signal.SIGTERM, _interrupt)
-    cli()
+    try:
+        cli()
+    except SystemExit as leaving:
+        # Ended as ``sys.exit`` would, but without the interpreter's teardown: freeing every
+        # module and object a build loaded took 0.1-0.15 s after its last line, a tenth of an
+        # EPUB build (as mypy's ``hard_exit``). Only when nothing is left that the normal exit
+        # would wait for or end, and the output is out; otherwise the normal way. The
+        # exception is not handed to a function that raises it again: its traceback would then
+        # hold it in a cycle, and what its frames hold (a standby's pipe, which ends the
+        # standby when closed) would outlive the normal exit's wait for the standby.
+        code = 0 if leaving.code is None else leaving.code
+        if isinstance(code, int) and _nothing_left_running() and _output_flushed():
+            os._exit(code)
+        raise
+
+
+def _nothing_left_running() -> bool:
+    """No child process and no other thread: nothing the normal exit would wait for."""
+    return not multiprocessing.active_children() and threading.active_count() == 1
+
+
+def _output_flushed() -> bool:
+    """The logs closed and standard output and error written out, as the normal exit does;
+    False when a pipe was closed (the normal exit reports it)."""
+    logging.shutdown()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:
+        return False
+    return True
 
 
 # The editor's commands (lint, import, new, serve) live in their own module.
