@@ -14,6 +14,7 @@ import json
 import os
 import re
 import shutil
+import tempfile
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,8 +27,10 @@ from PIL import Image
 
 from bookmaker import build as build_module
 from bookmaker.build import build
-from bookmaker.diagnostics import BookError
+from bookmaker.diagnostics import BookError, Diagnostic
+from bookmaker.load import load_book
 from conftest import ROOT, SAMPLE, SessionEpubCheck
+from test_load import Shelf
 
 # the budget of `make test`; BOOKMAKER_PROPERTY_EXAMPLES=500 for a deeper search by hand
 MAX_EXAMPLES = int(os.environ.get("BOOKMAKER_PROPERTY_EXAMPLES", "30"))
@@ -203,3 +206,29 @@ def test_a_few_generated_books_pass_epubcheck(generated: list[Path],
     process."""
     for path in generated:
         assert epubcheck(path, "EPUBCheck on generated books") == [], path
+
+
+def loaded(book: Path, shelf: Shelf | None) -> object:
+    """The book and its warnings, or the diagnostics of its error."""
+    warnings: list[Diagnostic] = []
+    try:
+        return load_book(book, warn=warnings.append, parses=shelf), warnings
+    except BookError as error:
+        return error.diagnostics
+
+
+SHARED = Shelf()  # kept parses of every generated book: a key that misses an input shows
+
+
+@settings(max_examples=40, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(st.lists(chapter(), min_size=1, max_size=3))
+def test_a_kept_parse_gives_what_a_parse_gives(chapters: list[tuple[str, str]]) -> None:
+    """Generated chapters loaded from their kept parse: the same book, warnings or error,
+    with the parses of every earlier book kept beside them (the last chapter, the same in
+    each, stands at another place in a book of another length)."""
+    with tempfile.TemporaryDirectory() as folder:
+        book = make_book(Path(folder), chapters)
+        parsed = loaded(book, None)
+        assert loaded(book, SHARED) == parsed
+        assert loaded(book, SHARED) == parsed

@@ -27,7 +27,9 @@ from bookmaker import transform
 from bookmaker.bookfiles import BOOK_FILE, read_bytes
 from bookmaker.cache import (
     DRAWN_COVERS,
+    PARSED_CHAPTERS,
     BuildCache,
+    Kept,
     book_digest,
     cache_dir,
     environment_digest,
@@ -311,7 +313,8 @@ def build(book_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS,
 
             segment.keep_cache_in(cache_dir(out_dir) / "jieba")
         stage("load")
-        book = load_book(book_dir, warn=warnings.append)
+        book = load_book(book_dir, warn=warnings.append,
+                         parses=Kept(out_dir, PARSED_CHAPTERS))
         modified = source_date(book, book_dir)
         stage("editions")  # each in a process of its own: what it loads leaves with it
         drawing = [t.variant for t in todo if t.output == EPUB][:1]  # the standby's edition

@@ -47,6 +47,7 @@ METADATA_FIELD = re.compile(r"^(Name|Version): *(.*?) *$", re.MULTILINE)
 RECORD_FORMAT = "1"
 IGNORED_FOLDERS = frozenset({".git", ".hg", ".svn", "__pycache__"})
 DRAWN_COVERS = "covers"  # the kind of ``memo`` that keeps the EPUBs' drawn covers
+PARSED_CHAPTERS = "chapters"  # the chapters as parsed (``load_book``'s ``parses``)
 PACKAGE = Path(__file__).resolve().parent
 
 
@@ -202,31 +203,44 @@ def environment_digest(cache: Path) -> str:
 def memo(out_dir: Path, kind: str, inputs: list[str], make: Callable[[], bytes]) -> bytes:
     """``make()``, or what it made before for the same ``inputs`` in the same environment
     (``environment_digest``), kept under <cache>/<kind>/."""
-    path = _memo_path(out_dir, kind, inputs)
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        pass
-    data = make()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.{os.getpid()}.part")
-    partial.write_bytes(data)
-    partial.replace(path)
+    kept = Kept(out_dir, kind)
+    data = kept.recall(inputs)
+    if data is None:
+        data = make()
+        kept.keep(inputs, data)
     return data
 
 
 def recall(out_dir: Path, kind: str, inputs: list[str]) -> bytes | None:
     """What ``memo`` made before for these ``inputs``, if it did."""
-    try:
-        return _memo_path(out_dir, kind, inputs).read_bytes()
-    except FileNotFoundError:
-        return None
+    return Kept(out_dir, kind).recall(inputs)
 
 
-def _memo_path(out_dir: Path, kind: str, inputs: list[str]) -> Path:
-    cache = cache_dir(out_dir)
-    key = hashlib.sha256(json.dumps([environment_digest(cache), *inputs]).encode()).hexdigest()
-    return cache / kind / key
+class Kept:
+    """The results of one kind kept under <cache>/<kind>/, each under the hash of its inputs
+    and the environment (hashed once, for the many results of one build: a chapter's parse)."""
+
+    def __init__(self, out_dir: Path, kind: str) -> None:
+        cache = cache_dir(out_dir)
+        self.folder = cache / kind
+        self.environment = environment_digest(cache)
+
+    def recall(self, inputs: list[str]) -> bytes | None:
+        try:
+            return self._path(inputs).read_bytes()
+        except FileNotFoundError:
+            return None
+
+    def keep(self, inputs: list[str], data: bytes) -> None:
+        path = self._path(inputs)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f".{path.name}.{os.getpid()}.part")
+        partial.write_bytes(data)
+        partial.replace(path)
+
+    def _path(self, inputs: list[str]) -> Path:
+        key = hashlib.sha256(json.dumps([self.environment, *inputs]).encode()).hexdigest()
+        return self.folder / key
 
 
 class BuildCache:
