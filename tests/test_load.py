@@ -191,3 +191,10 @@ def test_chapters_put_in_another_order_take_their_new_places(tmp_path: Path) -> 
     book, _ = _loaded(book_dir, shelf)
     assert [c.source for c in book.chapters] == ["chapters/02.md", "chapters/01.md"]  # type: ignore[attr-defined]
     assert book == _loaded(book_dir)[0]
+
+
+def test_a_damaged_kept_parse_is_parsed_again(tmp_path: Path) -> None:
+    book_dir, shelf = _two_chapters(tmp_path), Shelf()
+    _loaded(book_dir, shelf)
+    shelf.kept = {key: data[: len(data) // 2] for key, data in shelf.kept.items()}
+    assert _loaded(book_dir, shelf) == _loaded(book_dir)

@@ -225,9 +225,9 @@ def _load_chapter(book_dir: Path, relative: str, chapter_id: str, images: list[s
     if parses is None:
         return _parse_chapter(text, relative, chapter_id, use_image, on_link, warn)
     inputs = [relative, chapter_id, hashlib.sha256(text.encode("utf-8")).hexdigest()]
-    kept = parses.recall(inputs)
+    kept = _unpickled(parses.recall(inputs))
     if kept is not None:
-        chapter = _replayed(pickle.loads(kept), use_image, on_link, warn)
+        chapter = _replayed(kept, use_image, on_link, warn)
         if chapter is not None:
             return chapter
     events: list[Event] = []
@@ -267,6 +267,17 @@ class Parses(Protocol):
 # What a parse asked of the book beyond its text, in order: ("image", src, line, answer),
 # ("link", href, line, answer), ("warn", diagnostic).
 Event = tuple[Any, ...]
+
+
+def _unpickled(data: bytes | None) -> tuple[Chapter, list[Event]] | None:
+    """A kept parse, or None: none kept, or a file of the cache damaged since (a cache never
+    fails a build)."""
+    if data is None:
+        return None
+    try:
+        return pickle.loads(data)
+    except Exception:
+        return None
 
 
 def _recorded(events: list[Event], kind: str, ask: Callable[..., Any]) -> Callable[..., Any]:
